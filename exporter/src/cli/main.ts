@@ -1,0 +1,52 @@
+import { loadSettings } from '../config/settings';
+import { UserError } from '../config/user-error';
+import { doctor } from './doctor';
+import { migrateCommand } from './migrate-command';
+import { serve } from './serve';
+
+const USAGE = `usage: aperio-exporter [serve|migrate|doctor|demo|help]
+
+  serve    (default) collect, serve /metrics, /status and the API; with no DATABASE_URL an embedded
+           PostgreSQL with demo data
+  migrate  apply the observability tables' migrations to DATABASE_URL
+  doctor   check connectivity, the schema contract, privileges and indexes; exit 1 if anything fails
+  demo     like serve, with demo data and the simulator also on DATABASE_URL (never on a real Aperio database)
+
+Configuration is by environment variables; the README lists them all.`;
+
+async function main(argv: string[]): Promise<number> {
+  const command = argv[0] ?? 'serve';
+  if (command === 'help' || command === '--help' || command === '-h') {
+    process.stdout.write(USAGE + '\n');
+    return 0;
+  }
+  const settings = loadSettings();
+  switch (command) {
+    case 'serve':
+      await serve(settings);
+      return -1; // keeps running until a signal
+    case 'demo':
+      await serve({ ...settings, demo: true });
+      return -1;
+    case 'migrate':
+      return migrateCommand(settings);
+    case 'doctor':
+      return doctor(settings);
+    default:
+      throw new UserError(`unknown command "${command}"`, USAGE);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exit(code);
+  },
+  (err: unknown) => {
+    if (err instanceof UserError) {
+      process.stderr.write(`aperio-exporter: ${err.message}\n${err.hint ? `  fix: ${err.hint}\n` : ''}`);
+      process.exit(err.exitCode);
+    }
+    process.stderr.write(`aperio-exporter: unexpected error\n${(err as Error)?.stack ?? String(err)}\n`);
+    process.exit(70);
+  },
+);

@@ -1,0 +1,74 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { UserError } from './user-error';
+
+/**
+ * Every environment variable the exporter reads, validated in one place. The README's configuration
+ * table is generated from `SETTINGS_DOC` and a test keeps the two in step.
+ */
+const seconds = (def: number, min = 1) => z.coerce.number().int().min(min).default(def);
+
+const schema = z.object({
+  DATABASE_URL: z.string().url().optional(),
+  DATABASE_READ_URL: z.string().url().optional(),
+  PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  // npm sets INIT_CWD to where `npm start` was typed: the project root for the README's command.
+  DATA_DIR: z.string().min(1).default(path.resolve(process.env.INIT_CWD ?? process.cwd(), '.data')),
+  EMBEDDED_PG_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
+  COLLECT_INTERVAL_SECONDS: seconds(15),
+  STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  METRICS_TOKEN: z.string().min(16).optional(),
+  METRICS_DETAIL: z.enum(['object', 'tenant', 'platform']).default('object'),
+  METRICS_SERIES_LIMIT: z.coerce.number().int().min(100).default(200_000),
+  FRESHNESS_WARN_SECONDS: seconds(3600),
+  FRESHNESS_ERROR_SECONDS: seconds(6 * 3600),
+  FRESHNESS_CONFIG: z.string().optional(),
+  DEMO: z.enum(['true', 'false']).optional(),
+  DEMO_TICK_SECONDS: seconds(5),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Settings = z.infer<typeof schema> & {
+  /** True when no DATABASE_URL was given: an embedded server, demo data and the simulator. */
+  embedded: boolean;
+  demo: boolean;
+};
+
+export const SETTINGS_DOC: Record<keyof z.infer<typeof schema>, string> = {
+  DATABASE_URL: 'PostgreSQL URL of the Aperio database. Unset: an embedded PostgreSQL with demo data.',
+  DATABASE_READ_URL: 'Optional read replica for the snapshot queries and the audit API.',
+  PORT: 'HTTP port for /metrics, /status and the API (0 picks a free port).',
+  HOST: 'Address to listen on.',
+  DATA_DIR: 'Where the embedded PostgreSQL keeps its data, reused on the next start (default `.data` in the directory `npm start` ran from).',
+  EMBEDDED_PG_PORT: 'Port of the embedded PostgreSQL server (loopback only).',
+  COLLECT_INTERVAL_SECONDS: 'How often the snapshot is rebuilt from the database.',
+  STATEMENT_TIMEOUT_MS: 'statement_timeout for every snapshot query; a slower query keeps the last good data.',
+  METRICS_TOKEN: 'If set (16+ characters), /metrics requires `Authorization: Bearer <token>`.',
+  METRICS_DETAIL: '`object` (per connector, destination, rule and tenant), `tenant` (per tenant) or `platform` (no tenant labels).',
+  METRICS_SERIES_LIMIT: 'Series budget: above it the exporter falls back to a coarser detail and sets aperio_exporter_series_limited 1.',
+  FRESHNESS_WARN_SECONDS: 'Default age of the last successful sync after which a connector is stale (yellow).',
+  FRESHNESS_ERROR_SECONDS: 'Default age after which a connector is critical (red).',
+  FRESHNESS_CONFIG: 'Path to a YAML file with per-provider freshness thresholds (dbt-style warn_after / error_after, null opts out).',
+  DEMO: '`true` seeds demo data and runs the simulator on DATABASE_URL too (never use on a real Aperio database).',
+  DEMO_TICK_SECONDS: 'How often the demo simulator writes new runs, deliveries and jobs.',
+  LOG_LEVEL: 'pino log level.',
+};
+
+export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
+  const relevant = Object.fromEntries(
+    Object.keys(schema.shape)
+      .filter((key) => env[key] !== undefined && env[key] !== '')
+      .map((key) => [key, env[key]]),
+  );
+  const parsed = schema.safeParse(relevant);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const key = String(issue.path[0]);
+      return `${key}=${JSON.stringify(env[key])}: ${issue.message} (${SETTINGS_DOC[key as keyof typeof SETTINGS_DOC] ?? ''})`;
+    });
+    throw new UserError(`invalid configuration:\n  ${problems.join('\n  ')}`, 'fix the variables above; the README lists every setting');
+  }
+  const embedded = parsed.data.DATABASE_URL === undefined;
+  return { ...parsed.data, embedded, demo: embedded || parsed.data.DEMO === 'true' };
+}

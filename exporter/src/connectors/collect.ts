@@ -1,0 +1,104 @@
+import { RECENT_WINDOW_MS } from '../runs/window';
+import { addBuckets, cumulativeBucketsSql, SYNC_DURATION_BOUNDS_MS } from '../runs/buckets';
+import { rolledUntil } from '../runs/rollup-state';
+import { FAILURE_STATUS_SQL } from '../runs/statuses';
+import { ts, type Collector } from '../snapshot/collector-types';
+import type { ConnectorState, RecentRun } from '../snapshot/types';
+
+interface Row {
+  id: string;
+  tenantId: string;
+  tenant: string;
+  provider: string;
+  name: string;
+  status: string;
+  lastSyncAt: Date | null;
+  lastError: string | null;
+  lastErrorAt: Date | null;
+  syncIntervalSeconds: number;
+  totalRuns: number | null;
+  totalFailures: number | null;
+  totalDurationMs: number | null;
+  totalBuckets: number[] | null;
+  totalRecords: number | null;
+  totalLastStartedAt: Date | null;
+  rawRuns: number | null;
+  rawFailures: number | null;
+  rawDurationMs: number | null;
+  rawBuckets: number[] | null;
+  rawRecords: number | null;
+  rawLastStartedAt: Date | null;
+  recent: { startedAt: string; durationMs: number | null; status: RecentRun['status'] }[] | null;
+  consecutiveFailures: number;
+}
+
+// The lateral reads are bounded to the recent window so that partition pruning keeps them to a few
+// daily partitions whatever the retention; raw aggregates start at the rollup watermark.
+const SQL = `
+SELECT c.id, c."organizationId" AS "tenantId", o.slug AS tenant, c.provider, c.name, c.status,
+       c."lastSyncAt", c."lastError", c."lastErrorAt", c."syncIntervalSeconds",
+       t.runs AS "totalRuns", t.failures AS "totalFailures", t."durationMsSum" AS "totalDurationMs",
+       t."durationBuckets" AS "totalBuckets", t."recordsIngested" AS "totalRecords", t."lastStartedAt" AS "totalLastStartedAt",
+       x.runs AS "rawRuns", x.failures AS "rawFailures", x."durationMs" AS "rawDurationMs",
+       x.buckets AS "rawBuckets", x.records AS "rawRecords", x."lastStartedAt" AS "rawLastStartedAt",
+       recent.runs AS recent, coalesce(fails.n, 0)::int AS "consecutiveFailures"
+FROM "IntegrationConnection" c
+JOIN "Organization" o ON o.id = c."organizationId"
+LEFT JOIN "ConnectorSyncTotal" t ON t."connectionId" = c.id
+LEFT JOIN (
+  SELECT "connectionId", count(*) AS runs,
+         count(*) FILTER (WHERE status IN ${FAILURE_STATUS_SQL}) AS failures,
+         coalesce(sum("durationMs"), 0) AS "durationMs",
+         ${cumulativeBucketsSql('"durationMs"', SYNC_DURATION_BOUNDS_MS)} AS buckets,
+         coalesce(sum("recordsIngested"), 0) AS records, max("startedAt") AS "lastStartedAt"
+  FROM "ConnectorSyncRun" WHERE "startedAt" >= $1 GROUP BY "connectionId"
+) x ON x."connectionId" = c.id
+LEFT JOIN LATERAL (
+  SELECT json_agg(json_build_object('startedAt', r."startedAt", 'durationMs', r."durationMs", 'status', r.status)) AS runs
+  FROM (SELECT "startedAt", "durationMs", status FROM "ConnectorSyncRun"
+        WHERE "connectionId" = c.id AND "startedAt" >= $2 ORDER BY "startedAt" DESC LIMIT 5) r
+) recent ON true
+LEFT JOIN LATERAL (
+  SELECT count(*) AS n FROM "ConnectorSyncRun"
+  WHERE "connectionId" = c.id AND "startedAt" >= greatest($2, coalesce(c."lastSyncAt", $2))
+    AND status IN ${FAILURE_STATUS_SQL}
+) fails ON true
+ORDER BY o.slug, c.provider, c.id`;
+
+export const connectorsCollector: Collector<'connectors'> = {
+  name: 'connectors',
+  field: 'connectors',
+  async collect(client, now) {
+    const watermark = await rolledUntil(client, 'ConnectorSyncRun');
+    const { rows } = await client.query<Row>(SQL, [watermark, new Date(now - RECENT_WINDOW_MS)]);
+    return rows.map(toConnectorState);
+  },
+};
+
+function toConnectorState(row: Row): ConnectorState {
+  const recentRuns = (row.recent ?? []).map((run) => ({ ...run, startedAt: Date.parse(run.startedAt) }));
+  const lastAttempts = [ts(row.totalLastStartedAt), ts(row.rawLastStartedAt), recentRuns[0]?.startedAt ?? null];
+  const attempts = lastAttempts.filter((value): value is number => value !== null);
+  return {
+    id: row.id,
+    tenantId: row.tenantId,
+    tenant: row.tenant,
+    provider: row.provider,
+    name: row.name,
+    status: row.status,
+    lastSyncAt: ts(row.lastSyncAt),
+    lastAttemptAt: attempts.length ? Math.max(...attempts) : null,
+    lastError: row.lastError,
+    lastErrorAt: ts(row.lastErrorAt),
+    syncIntervalSeconds: row.syncIntervalSeconds,
+    consecutiveFailures: row.consecutiveFailures,
+    recentRuns,
+    totals: {
+      runs: (row.totalRuns ?? 0) + (row.rawRuns ?? 0),
+      failures: (row.totalFailures ?? 0) + (row.rawFailures ?? 0),
+      durationMsSum: (row.totalDurationMs ?? 0) + (row.rawDurationMs ?? 0),
+      durationBuckets: addBuckets(row.totalBuckets, row.rawBuckets, SYNC_DURATION_BOUNDS_MS.length),
+      recordsIngested: (row.totalRecords ?? 0) + (row.rawRecords ?? 0),
+    },
+  };
+}

@@ -1,0 +1,51 @@
+import pg from 'pg';
+import { UserError } from '../config/user-error';
+
+// Run tables hold bigint counters; JavaScript numbers are exact up to 2^53, far beyond any count here.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
+pg.types.setTypeParser(pg.types.builtins.NUMERIC, (value) => Number(value));
+const INT8_ARRAY_OID = 1016;
+const parseTextArray = pg.types.getTypeParser(INT8_ARRAY_OID) as (value: string) => (string | null)[];
+pg.types.setTypeParser(INT8_ARRAY_OID, (value) => parseTextArray(value).map((item) => (item === null ? 0 : Number(item))));
+
+export type Pool = pg.Pool;
+
+export function createPool(url: string, options: { max?: number; applicationName?: string } = {}): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.max ?? 4,
+    application_name: options.applicationName ?? 'aperio-exporter',
+    connectionTimeoutMillis: 5_000,
+    idleTimeoutMillis: 30_000,
+  });
+  // An idle client losing its server (database restart) must not crash the process; the next query reports it.
+  pool.on('error', () => undefined);
+  return pool;
+}
+
+/** Connects once to say precisely why a database cannot be used, for startup and `doctor`. */
+export async function checkConnection(pool: pg.Pool, url: string): Promise<void> {
+  try {
+    await pool.query('SELECT 1');
+  } catch (err) {
+    const safeUrl = redactUrl(url);
+    const code = (err as { code?: string }).code;
+    const hint =
+      code === 'ECONNREFUSED' ? 'is PostgreSQL running and listening there?'
+      : code === '28P01' || code === '28000' ? 'check the user name and password in DATABASE_URL'
+      : code === '3D000' ? 'the database in DATABASE_URL does not exist'
+      : code === 'ENOTFOUND' ? 'the host name in DATABASE_URL does not resolve'
+      : 'check DATABASE_URL';
+    throw new UserError(`cannot connect to PostgreSQL at ${safeUrl}: ${(err as Error).message || code}`, hint);
+  }
+}
+
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(unparseable URL)';
+  }
+}

@@ -1,0 +1,71 @@
+import type { MetricFamily } from '../metrics/family';
+import { VERSION } from './version';
+
+export interface RenderOutcome {
+  series: number;
+  detail: string;
+  limited: boolean;
+}
+
+/** The exporter's own health, rendered with every snapshot after the domain families are counted. */
+export function exporterFamilies(outcome: RenderOutcome): MetricFamily[] {
+  return [
+    {
+      name: 'aperio_exporter_build',
+      type: 'info',
+      help: 'Version of the running exporter; value is always 1.',
+      merge: 'drop',
+      samples: () => [{ labels: { version: VERSION, nodejs: process.version }, value: 1 }],
+    },
+    {
+      name: 'aperio_exporter_collect_duration_seconds',
+      type: 'gauge',
+      help: 'How long the last collection of each collector took.',
+      merge: 'max',
+      samples: (s) => s.collections.map((c) => ({ labels: { collector: c.collector }, value: c.durationSeconds })),
+    },
+    {
+      name: 'aperio_exporter_collect_success',
+      type: 'gauge',
+      help: '1 if the last collection of the collector succeeded, 0 if it failed (its previous data is still served).',
+      merge: 'min',
+      samples: (s) => s.collections.map((c) => ({ labels: { collector: c.collector }, value: c.success ? 1 : 0 })),
+    },
+    {
+      name: 'aperio_exporter_collector_last_success_timestamp_seconds',
+      type: 'gauge',
+      help: 'Unix time each collector last succeeded: the age of its data.',
+      merge: 'min',
+      samples: (s) =>
+        s.collections.flatMap((c) => (c.lastSuccessAt === null ? [] : [{ labels: { collector: c.collector }, value: c.lastSuccessAt / 1000 }])),
+    },
+    {
+      name: 'aperio_exporter_snapshot_timestamp_seconds',
+      type: 'gauge',
+      help: 'Unix time of the newest complete snapshot; time() minus this is the age of the data served.',
+      merge: 'max',
+      samples: (s) => (s.dataAsOf ? [{ labels: {}, value: s.dataAsOf / 1000 }] : []),
+    },
+    {
+      name: 'aperio_exporter_database_reachable',
+      type: 'gauge',
+      help: '1 if the last collection reached PostgreSQL, 0 if not.',
+      merge: 'min',
+      samples: (s) => [{ labels: {}, value: s.databaseReachable ? 1 : 0 }],
+    },
+    {
+      name: 'aperio_exporter_series',
+      type: 'gauge',
+      help: 'Series in the last rendered exposition from the snapshot (excluding process metrics).',
+      merge: 'max',
+      samples: () => [{ labels: { detail: outcome.detail }, value: outcome.series }],
+    },
+    {
+      name: 'aperio_exporter_series_limited',
+      type: 'gauge',
+      help: '1 if the series budget (METRICS_SERIES_LIMIT) forced a coarser detail than METRICS_DETAIL.',
+      merge: 'max',
+      samples: () => [{ labels: {}, value: outcome.limited ? 1 : 0 }],
+    },
+  ];
+}

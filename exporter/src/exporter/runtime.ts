@@ -1,0 +1,89 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Express } from 'express';
+import type { Settings } from '../config/settings';
+import { UserError } from '../config/user-error';
+import { freshnessPolicy } from '../connectors/freshness';
+import { createPool, type Pool } from '../db/pool';
+import { createApp } from '../http/app';
+import { logger } from '../log';
+import { createProcessRegistries } from '../metrics/process-registry';
+import { renderMetrics, type RenderedMetrics } from '../metrics/render';
+import { SnapshotCollector } from '../snapshot/collector';
+import { emptySnapshot } from '../snapshot/empty';
+import type { Snapshot } from '../snapshot/types';
+
+export interface Exporter {
+  url: string;
+  pool: Pool;
+  collector: SnapshotCollector;
+  rendered(): RenderedMetrics | null;
+  stop(): Promise<void>;
+}
+
+export interface ExporterOptions {
+  settings: Settings;
+  databaseUrl: string;
+  clock?: () => number;
+  mount?: (app: Express, deps: { getSnapshot: () => Snapshot; pool: Pool }) => void;
+}
+
+/** Wires one exporter: pool → collector → snapshot → renderers → HTTP. */
+export async function startExporter({ settings, databaseUrl, clock, mount }: ExporterOptions): Promise<Exporter> {
+  const pool = createPool(settings.DATABASE_READ_URL ?? databaseUrl, { max: 6 });
+  const freshness = freshnessPolicy(settings.FRESHNESS_WARN_SECONDS, settings.FRESHNESS_ERROR_SECONDS, settings.FRESHNESS_CONFIG);
+  const processRegistries = createProcessRegistries();
+  let rendered: RenderedMetrics | null = null;
+  const collector = new SnapshotCollector({
+    pool,
+    intervalSeconds: settings.COLLECT_INTERVAL_SECONDS,
+    statementTimeoutMs: settings.STATEMENT_TIMEOUT_MS,
+    initial: emptySnapshot(freshness),
+    clock,
+    onSnapshot: async (snapshot) => {
+      try {
+        rendered = await renderMetrics(snapshot, {
+          detail: settings.METRICS_DETAIL,
+          seriesLimit: settings.METRICS_SERIES_LIMIT,
+          processRegistries,
+        });
+      } catch (err) {
+        logger.error({ err }, 'rendering /metrics failed; serving the previous rendering');
+      }
+    },
+  });
+  const getSnapshot = () => collector.snapshot;
+  const app = createApp({
+    getSnapshot,
+    getRendered: () => rendered,
+    metricsToken: settings.METRICS_TOKEN,
+    intervalSeconds: settings.COLLECT_INTERVAL_SECONDS,
+    clock,
+    mount: mount ? (a) => mount(a, { getSnapshot, pool }) : undefined,
+  });
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(settings.PORT, settings.HOST, () => resolve(s));
+    s.once('error', reject);
+  }).catch((err: NodeJS.ErrnoException) => {
+    throw new UserError(`cannot listen on ${settings.HOST}:${settings.PORT}: ${err.code ?? err.message}`, 'choose another PORT');
+  });
+  collector.start();
+  await collector.refresh();
+  const address = server.address() as AddressInfo;
+  const host = settings.HOST === '0.0.0.0' || settings.HOST === '::' ? '127.0.0.1' : settings.HOST;
+  return {
+    url: `http://${host}:${address.port}`,
+    pool,
+    collector,
+    rendered: () => rendered,
+    stop: async () => {
+      collector.stop();
+      await collector.drain();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await pool.end();
+    },
+  };
+}

@@ -1,0 +1,35 @@
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import { logger } from '../log';
+import type { RenderedMetrics } from '../metrics/render';
+import type { Snapshot } from '../snapshot/types';
+import { healthzHandler, readyzHandler } from './health-routes';
+import { metricsHandler } from './metrics-route';
+
+export interface AppDeps {
+  getSnapshot: () => Snapshot;
+  getRendered: () => RenderedMetrics | null;
+  metricsToken?: string;
+  intervalSeconds: number;
+  clock?: () => number;
+  /** Further routers (status page, API) mounted by their own modules. */
+  mount?: (app: Express) => void;
+}
+
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.get('/metrics', metricsHandler(deps.getRendered, deps.metricsToken));
+  app.get('/healthz', healthzHandler);
+  app.get('/readyz', readyzHandler(deps.getSnapshot, deps.intervalSeconds, deps.clock));
+  deps.mount?.(app);
+  app.use((req: Request, res: Response) => {
+    res.status(404).json({ error: 'not_found', message: `no route for ${req.method} ${req.path}` });
+  });
+  // Unexpected errors: logged with their stack, answered without it.
+  app.use((err: Error, req: Request, res: Response, _next: NextFunction) => {
+    logger.error({ err, path: req.path }, 'request failed');
+    if (!res.headersSent) res.status(500).json({ error: 'internal', message: 'internal error; see the exporter log' });
+  });
+  return app;
+}

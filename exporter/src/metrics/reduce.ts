@@ -1,0 +1,36 @@
+import { DETAILS, TENANT_LABEL, type Detail, type MetricFamily, type Sample } from './family';
+
+/** Labels a family loses at a detail level: object labels below `object`, and the tenant too at `platform`. */
+export function droppedLabels(family: MetricFamily, detail: Detail): string[] {
+  if (detail === 'object') return [];
+  const object = [...(family.objectLabels ?? [])];
+  return detail === 'tenant' ? object : [...object, TENANT_LABEL];
+}
+
+/** The family's samples at the given detail, merging the samples that differ only in dropped labels. */
+export function reduceSamples(family: MetricFamily, samples: Sample[], detail: Detail): Sample[] {
+  const dropped = droppedLabels(family, detail);
+  if (dropped.length === 0 || !samples.some((s) => dropped.some((label) => label in s.labels))) return samples;
+  if (family.merge === 'drop') return [];
+  const merged = new Map<string, Sample>();
+  for (const sample of samples) {
+    const labels = { ...sample.labels };
+    for (const label of dropped) delete labels[label];
+    const key = `${sample.suffix ?? ''}|${Object.entries(labels).map(([k, v]) => `${k}=${v}`).join('\u0000')}`;
+    const existing = merged.get(key);
+    if (!existing) {
+      merged.set(key, { labels, value: sample.value, suffix: sample.suffix });
+    } else if (family.merge === 'sum') {
+      existing.value += sample.value;
+    } else if (family.merge === 'max') {
+      existing.value = Math.max(existing.value, sample.value);
+    } else {
+      existing.value = Math.min(existing.value, sample.value);
+    }
+  }
+  return [...merged.values()];
+}
+
+export function coarser(detail: Detail): Detail | undefined {
+  return DETAILS[DETAILS.indexOf(detail) + 1];
+}

@@ -1,0 +1,106 @@
+import { addBuckets, cumulativeBucketsSql, RULE_DURATION_BOUNDS_MS } from '../runs/buckets';
+import { rolledUntil } from '../runs/rollup-state';
+import { FAILURE_STATUS_SQL } from '../runs/statuses';
+import { ts, type Collector } from '../snapshot/collector-types';
+import type { RuleState } from '../snapshot/types';
+
+interface Row {
+  tenantId: string;
+  tenant: string;
+  ruleId: string;
+  ruleKey: string;
+  ruleName: string;
+  builtIn: boolean;
+  enabled: boolean;
+  severity: string;
+  scheduleIntervalSeconds: number | null;
+  scheduleCron: string | null;
+  totalRuns: number | null;
+  totalFailures: number | null;
+  totalDurationMs: number | null;
+  totalBuckets: number[] | null;
+  totalEvents: number | null;
+  totalFindings: number | null;
+  totalLastStartedAt: Date | null;
+  rawRuns: number | null;
+  rawFailures: number | null;
+  rawDurationMs: number | null;
+  rawBuckets: number[] | null;
+  rawEvents: number | null;
+  rawFindings: number | null;
+  rawLastStartedAt: Date | null;
+}
+
+// One row per (tenant, rule) that should run or has run: enabled built-in rules (organizationId null)
+// apply to every tenant, tenant rules to their own.
+const SQL = `
+WITH pairs AS (
+  SELECT o.id AS "organizationId", r.id AS "ruleId"
+  FROM "DetectionRule" r JOIN "Organization" o ON r."organizationId" = o.id OR r."organizationId" IS NULL
+  WHERE r.enabled
+  UNION
+  SELECT "organizationId", "ruleId" FROM "RuleRunTotal"
+), raw AS (
+  SELECT "organizationId", "ruleId", count(*) AS runs,
+         count(*) FILTER (WHERE status IN ${FAILURE_STATUS_SQL}) AS failures,
+         coalesce(sum("durationMs"), 0) AS "durationMs",
+         ${cumulativeBucketsSql('"durationMs"', RULE_DURATION_BOUNDS_MS)} AS buckets,
+         coalesce(sum("eventsEvaluated"), 0) AS events, coalesce(sum("findingsOpened"), 0) AS findings,
+         max("startedAt") AS "lastStartedAt"
+  FROM "RuleRun" WHERE "startedAt" >= $1 GROUP BY "organizationId", "ruleId"
+), all_pairs AS (
+  SELECT "organizationId", "ruleId" FROM pairs UNION SELECT "organizationId", "ruleId" FROM raw
+)
+SELECT p."organizationId" AS "tenantId", o.slug AS tenant, p."ruleId", r.key AS "ruleKey", r.name AS "ruleName",
+       (r."organizationId" IS NULL) AS "builtIn", r.enabled, r.severity,
+       r."scheduleIntervalSeconds", r."scheduleCron",
+       t.runs AS "totalRuns", t.failures AS "totalFailures", t."durationMsSum" AS "totalDurationMs",
+       t."durationBuckets" AS "totalBuckets", t."eventsEvaluated" AS "totalEvents",
+       t."findingsOpened" AS "totalFindings", t."lastStartedAt" AS "totalLastStartedAt",
+       x.runs AS "rawRuns", x.failures AS "rawFailures", x."durationMs" AS "rawDurationMs", x.buckets AS "rawBuckets",
+       x.events AS "rawEvents", x.findings AS "rawFindings", x."lastStartedAt" AS "rawLastStartedAt"
+FROM all_pairs p
+JOIN "Organization" o ON o.id = p."organizationId"
+JOIN "DetectionRule" r ON r.id = p."ruleId"
+LEFT JOIN "RuleRunTotal" t ON t."organizationId" = p."organizationId" AND t."ruleId" = p."ruleId"
+LEFT JOIN raw x ON x."organizationId" = p."organizationId" AND x."ruleId" = p."ruleId"
+ORDER BY o.slug, r.key`;
+
+export const rulesCollector: Collector<'rules'> = {
+  name: 'rules',
+  field: 'rules',
+  async collect(client) {
+    const watermark = await rolledUntil(client, 'RuleRun');
+    const { rows } = await client.query<Row>(SQL, [watermark]);
+    return rows.map(toRuleState);
+  },
+};
+
+const latest = (a: Date | null, b: Date | null): number | null => {
+  const values = [ts(a), ts(b)].filter((value): value is number => value !== null);
+  return values.length ? Math.max(...values) : null;
+};
+
+function toRuleState(row: Row): RuleState {
+  return {
+    tenantId: row.tenantId,
+    tenant: row.tenant,
+    ruleId: row.ruleId,
+    ruleKey: row.ruleKey,
+    ruleName: row.ruleName,
+    builtIn: row.builtIn,
+    enabled: row.enabled,
+    severity: row.severity,
+    scheduleIntervalSeconds: row.scheduleIntervalSeconds,
+    scheduleCron: row.scheduleCron,
+    lastRunAt: latest(row.totalLastStartedAt, row.rawLastStartedAt),
+    totals: {
+      runs: (row.totalRuns ?? 0) + (row.rawRuns ?? 0),
+      failures: (row.totalFailures ?? 0) + (row.rawFailures ?? 0),
+      durationMsSum: (row.totalDurationMs ?? 0) + (row.rawDurationMs ?? 0),
+      durationBuckets: addBuckets(row.totalBuckets, row.rawBuckets, RULE_DURATION_BOUNDS_MS.length),
+      eventsEvaluated: (row.totalEvents ?? 0) + (row.rawEvents ?? 0),
+      findingsOpened: (row.totalFindings ?? 0) + (row.rawFindings ?? 0),
+    },
+  };
+}

@@ -1,0 +1,15 @@
+import { connectorsCollector } from '../connectors/collect';
+import { ingestionCollector } from '../ingestion/collect';
+import { rulesCollector } from '../rules/collect';
+import { siemCollector } from '../siem/collect';
+import type { Collector } from './collector-types';
+import { tenantsCollector } from './tenants';
+
+/** Every domain's collector; a new domain is a new row here. */
+export const ALL_COLLECTORS: Collector[] = [
+  tenantsCollector,
+  connectorsCollector,
+  siemCollector,
+  ingestionCollector,
+  rulesCollector,
+] as Collector[];

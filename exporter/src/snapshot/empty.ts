@@ -1,0 +1,18 @@
+import type { FreshnessPolicy } from '../connectors/freshness';
+import type { Snapshot } from './types';
+
+/** The snapshot before the first collection: no data, nothing reachable yet. */
+export function emptySnapshot(freshness: FreshnessPolicy, now = Date.now()): Snapshot {
+  return {
+    takenAt: now,
+    dataAsOf: 0,
+    databaseReachable: false,
+    collections: [],
+    tenants: [],
+    connectors: [],
+    siemDestinations: [],
+    ingestion: [],
+    rules: [],
+    freshness,
+  };
+}
