@@ -4,7 +4,7 @@ import { UserError } from '../config/user-error';
 // Run tables hold bigint counters; JavaScript numbers are exact up to 2^53, far beyond any count here.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 pg.types.setTypeParser(pg.types.builtins.NUMERIC, (value) => Number(value));
-const INT8_ARRAY_OID = 1016;
+const INT8_ARRAY_OID = 1016 as Parameters<typeof pg.types.getTypeParser>[0]; // bigint[]: not in pg.types.builtins
 const parseTextArray = pg.types.getTypeParser(INT8_ARRAY_OID) as (value: string) => (string | null)[];
 pg.types.setTypeParser(INT8_ARRAY_OID, (value) => parseTextArray(value).map((item) => (item === null ? 0 : Number(item))));
 

@@ -1,17 +1,16 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Express } from 'express';
 import type { Settings } from '../config/settings';
 import { UserError } from '../config/user-error';
 import { freshnessPolicy } from '../connectors/freshness';
 import { createPool, type Pool } from '../db/pool';
 import { createApp } from '../http/app';
+import { MOUNTS, type Mount } from '../http/mounts';
 import { logger } from '../log';
 import { createProcessRegistries } from '../metrics/process-registry';
 import { renderMetrics, type RenderedMetrics } from '../metrics/render';
 import { SnapshotCollector } from '../snapshot/collector';
 import { emptySnapshot } from '../snapshot/empty';
-import type { Snapshot } from '../snapshot/types';
 
 export interface Exporter {
   url: string;
@@ -25,11 +24,12 @@ export interface ExporterOptions {
   settings: Settings;
   databaseUrl: string;
   clock?: () => number;
-  mount?: (app: Express, deps: { getSnapshot: () => Snapshot; pool: Pool }) => void;
+  /** Defaults to every domain's routes (http/mounts.ts). */
+  mounts?: Mount[];
 }
 
 /** Wires one exporter: pool → collector → snapshot → renderers → HTTP. */
-export async function startExporter({ settings, databaseUrl, clock, mount }: ExporterOptions): Promise<Exporter> {
+export async function startExporter({ settings, databaseUrl, clock = Date.now, mounts = MOUNTS }: ExporterOptions): Promise<Exporter> {
   const pool = createPool(settings.DATABASE_READ_URL ?? databaseUrl, { max: 6 });
   const freshness = freshnessPolicy(settings.FRESHNESS_WARN_SECONDS, settings.FRESHNESS_ERROR_SECONDS, settings.FRESHNESS_CONFIG);
   const processRegistries = createProcessRegistries();
@@ -59,7 +59,7 @@ export async function startExporter({ settings, databaseUrl, clock, mount }: Exp
     metricsToken: settings.METRICS_TOKEN,
     intervalSeconds: settings.COLLECT_INTERVAL_SECONDS,
     clock,
-    mount: mount ? (a) => mount(a, { getSnapshot, pool }) : undefined,
+    mount: (a) => mounts.forEach((mount) => mount(a, { getSnapshot, pool, settings, clock })),
   });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(settings.PORT, settings.HOST, () => resolve(s));

@@ -1,0 +1,17 @@
+import type { Express } from 'express';
+import type { Settings } from '../config/settings';
+import type { Pool } from '../db/pool';
+import type { Snapshot } from '../snapshot/types';
+
+/** What a domain's routes may use: the current snapshot (views), the pool (history queries) and settings. */
+export interface MountDeps {
+  getSnapshot: () => Snapshot;
+  pool: Pool;
+  settings: Settings;
+  clock: () => number;
+}
+
+export type Mount = (app: Express, deps: MountDeps) => void;
+
+/** Every domain's routes, mounted after /metrics, /healthz and /readyz. A new domain adds one line. */
+export const MOUNTS: Mount[] = [];
