@@ -1,6 +1,6 @@
-import { createTestDatabase, type TestDatabase } from './helpers/database';
-import { insertConnector, insertDeliveries, insertDestination, insertJobs, insertRule, insertRuleRun, insertSync, insertTenant } from './helpers/fixtures';
-import { testCollector } from './helpers/snapshot';
+import { createTestDatabase, type TestDatabase } from '../helpers/database';
+import { insertConnector, insertDeliveries, insertDestination, insertJobs, insertRule, insertRuleRun, insertSync, insertTenant } from '../helpers/fixtures';
+import { testCollector } from '../helpers/snapshot';
 
 const NOW = Date.parse('2026-11-26T12:00:00Z');
 const minutesAgo = (m: number) => new Date(NOW - m * 60_000);
