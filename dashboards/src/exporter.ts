@@ -1,0 +1,34 @@
+import { redFrom, GREEN_ONLY, healthy, stat, steps, table, timeseries, type DashboardSpec } from './lib';
+
+/** The exporter watching itself: is the data it serves current, and is it healthy as a process? */
+export const exporterHealth: DashboardSpec = {
+  uid: 'aperio-exporter',
+  title: 'Aperio exporter self-health',
+  description: 'Age of the served data, database reachability, per-collector success and duration, series budget and the process.',
+  revision: 1,
+  tags: ['exporter'],
+  variables: 'datasource',
+  rows: [
+    {
+      title: 'Data',
+      panels: [
+        stat('Snapshot age', 'Time since the newest complete snapshot: how old every other number is.', 'max(time() - aperio_exporter_snapshot_timestamp_seconds)', 's', steps(60, 300)),
+        stat('Database reachable', '1 if the last collection reached PostgreSQL.', 'min(aperio_exporter_database_reachable)', 'bool_yes_no', healthy(1)),
+        stat('Failing collectors', 'Collectors whose last collection failed (their previous data is still served).', 'count(aperio_exporter_collect_success == 0) or vector(0)', 'short', redFrom(1)),
+        stat('Series limited', '1 if the series budget forced a coarser detail than METRICS_DETAIL.', 'max(aperio_exporter_series_limited)', 'bool_yes_no', redFrom(1)),
+        timeseries('Collection duration by collector', 'How long the last collection of each collector took.', [{ expr: 'max by (collector) (aperio_exporter_collect_duration_seconds)', legend: '{{collector}}' }], 's', steps(5, 10)),
+        timeseries('Collector data age', 'Time since each collector last succeeded.', [{ expr: 'max by (collector) (time() - aperio_exporter_collector_last_success_timestamp_seconds)', legend: '{{collector}}' }], 's', steps(60, 300)),
+        timeseries('Collector success', '1 if the last collection succeeded, 0 if it failed.', [{ expr: 'min by (collector) (aperio_exporter_collect_success)', legend: '{{collector}}' }], 'short', healthy(1), { min: 0, max: 1 }),
+        timeseries('Series', 'Series in the last exposition, by the detail it was rendered at.', [{ expr: 'sum by (detail) (aperio_exporter_series)', legend: '{{detail}}' }], 'short'),
+      ],
+    },
+    {
+      title: 'Process',
+      panels: [
+        timeseries('Resident memory', 'Resident set size of the exporter process.', [{ expr: 'process_resident_memory_bytes and on (job, instance) aperio_exporter_build_info', legend: '{{instance}}' }], 'bytes'),
+        timeseries('CPU', 'CPU seconds used per second.', [{ expr: 'rate(process_cpu_seconds_total[$__rate_interval]) and on (job, instance) aperio_exporter_build_info', legend: '{{instance}}' }], 'percentunit'),
+        table('Build', 'Version of each running exporter and its Node.js.', 'aperio_exporter_build_info', 'short', GREEN_ONLY, { span: 24, height: 5 }),
+      ],
+    },
+  ],
+};

@@ -1,0 +1,46 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { generatedFiles } from './index';
+
+/**
+ * Writes dashboards/generated from the TypeScript sources. With --check it writes nothing and exits 1
+ * if the committed files differ from what the sources produce (or a stale file is left over).
+ */
+const OUT = path.resolve(__dirname, '..', 'generated');
+
+function listJson(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile() && e.name.endsWith('.json'))
+    .map((e) => path.relative(OUT, path.join(e.parentPath ?? e.path, e.name)))
+    .sort();
+}
+
+function main(): number {
+  const check = process.argv.includes('--check');
+  const files = generatedFiles();
+  const expected = new Set(files.map((f) => f.path));
+  const drift: string[] = [];
+  for (const file of files) {
+    const target = path.join(OUT, file.path);
+    const current = fs.existsSync(target) ? fs.readFileSync(target, 'utf8') : null;
+    if (current === file.content) continue;
+    drift.push(current === null ? `missing ${file.path}` : `changed ${file.path}`);
+    if (!check) {
+      fs.mkdirSync(path.dirname(target), { recursive: true });
+      fs.writeFileSync(target, file.content);
+    }
+  }
+  for (const stale of listJson(OUT).filter((f) => !expected.has(f))) {
+    drift.push(`stale ${stale}`);
+    if (!check) fs.rmSync(path.join(OUT, stale));
+  }
+  if (check && drift.length) {
+    console.error(`dashboards/generated is out of date (run npm run build -w dashboards):\n  ${drift.join('\n  ')}`);
+    return 1;
+  }
+  console.log(check ? `dashboards/generated is up to date (${files.length} files)` : `wrote ${drift.length} of ${files.length} files in ${OUT}`);
+  return 0;
+}
+
+process.exitCode = main();
