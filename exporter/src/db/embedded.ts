@@ -54,7 +54,11 @@ export async function startEmbeddedPostgres(baseDir: string, port: number): Prom
     dataDir,
     stop: async () => {
       process.removeListener('exit', stopSyncOnExit);
-      await server.stop();
+      // The package waits for its child's exit event, which never comes if the server already died.
+      const child = (server as unknown as { process?: { exitCode: number | null; signalCode: string | null } }).process;
+      if (child && child.exitCode === null && child.signalCode === null) await server.stop();
+      // A server restarted on this directory by someone else is stopped too: nothing is left behind.
+      await stopLeftoverServer(dataDir);
     },
   };
 }

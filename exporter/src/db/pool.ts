@@ -20,6 +20,9 @@ export function createPool(url: string, options: { max?: number; applicationName
   });
   // An idle client losing its server (database restart) must not crash the process; the next query reports it.
   pool.on('error', () => undefined);
+  // Same for a checked-out client between two queries (inside a transaction): without a listener its
+  // 'error' event would be thrown; the error reaches the caller through its next query instead.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return pool;
 }
 

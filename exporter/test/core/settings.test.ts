@@ -1,0 +1,60 @@
+import { loadSettings } from '../../src/config/settings';
+import { UserError } from '../../src/config/user-error';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { freshnessPolicy, freshnessState } from '../../src/connectors/freshness';
+
+describe('settings', () => {
+  it('has working defaults and an embedded demo without DATABASE_URL', () => {
+    const s = loadSettings({});
+    expect(s).toMatchObject({ PORT: 9464, COLLECT_INTERVAL_SECONDS: 15, METRICS_DETAIL: 'object', embedded: true, demo: true });
+    expect(loadSettings({ DATABASE_URL: 'postgresql://u@h/db' })).toMatchObject({ embedded: false, demo: false });
+  });
+
+  it.each([
+    ['PORT', 'eighty', /PORT="eighty"/],
+    ['PORT', '70000', /PORT="70000".*65535/],
+    ['COLLECT_INTERVAL_SECONDS', '0', /COLLECT_INTERVAL_SECONDS="0"/],
+    ['METRICS_DETAIL', 'everything', /METRICS_DETAIL="everything".*object.*tenant.*platform/],
+    ['DATABASE_URL', 'not a url', /DATABASE_URL="not a url"/],
+    ['METRICS_TOKEN', 'short', /METRICS_TOKEN="short".*16/],
+  ])('rejects %s=%s naming the variable and what was expected', (key, value, message) => {
+    let error: unknown;
+    try {
+      loadSettings({ [key]: value });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(UserError);
+    expect((error as Error).message).toMatch(message);
+  });
+
+  it('reports every bad variable at once', () => {
+    expect(() => loadSettings({ PORT: 'x', METRICS_DETAIL: 'y' })).toThrow(/PORT[\s\S]*METRICS_DETAIL/);
+  });
+});
+
+describe('freshness thresholds (dbt-style)', () => {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'fresh-')), 'freshness.yml');
+
+  it('reads per-provider overrides, and null switches a level off', () => {
+    fs.writeFileSync(file, `
+default: {warn_after: {count: 30, period: minute}, error_after: {count: 2, period: hour}}
+providers:
+  aws_cloudtrail: {warn_after: {count: 3, period: hour}, error_after: null}
+`);
+    const policy = freshnessPolicy(3600, 21600, file);
+    expect(policy.default).toEqual({ warnAfterSeconds: 1800, errorAfterSeconds: 7200 });
+    expect(policy.providers.aws_cloudtrail).toEqual({ warnAfterSeconds: 10800, errorAfterSeconds: null });
+    const now = Date.now();
+    expect(freshnessState(now - 5 * 3600_000, now, policy.providers.aws_cloudtrail)).toBe('stale');
+    expect(freshnessState(now - 5 * 3600_000, now, policy.default)).toBe('critical');
+    expect(freshnessState(null, now, policy.default)).toBe('never');
+  });
+
+  it('names the bad field of a bad file', () => {
+    fs.writeFileSync(file, `providers:\n  okta: {warn_after: {count: 3, period: fortnight}}\n`);
+    expect(() => freshnessPolicy(3600, 21600, file)).toThrow(/providers\.okta\.warn_after\.period/);
+  });
+});
