@@ -2,6 +2,7 @@ import type { Settings } from '../config/settings';
 import { UserError } from '../config/user-error';
 import { seedDemo } from '../demo/seed';
 import { DemoSimulator } from '../demo/simulator';
+import { ensureDemoTokens } from '../demo/tokens';
 import { blockingFailures, checkSchema } from '../db/doctor';
 import { applyCoreFixture, migrate } from '../db/migrate';
 import { checkConnection, createPool } from '../db/pool';
@@ -13,6 +14,7 @@ import { resolveDatabase } from './database';
 /** Starts everything and stops it all again on SIGINT/SIGTERM, leaving no process behind. */
 export async function serve(settings: Settings): Promise<void> {
   const stops: (() => Promise<void>)[] = [];
+  let demoTokensFile: string | null = null;
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
@@ -43,6 +45,7 @@ export async function serve(settings: Settings): Promise<void> {
     }
     if (settings.demo) {
       if (await seedDemo(writer)) logger.info('demo data seeded');
+      demoTokensFile = await ensureDemoTokens(writer, settings.DATA_DIR);
       const simulator = new DemoSimulator(writer, settings.DEMO_TICK_SECONDS);
       simulator.start();
       stops.push(() => simulator.stop());
@@ -52,14 +55,14 @@ export async function serve(settings: Settings): Promise<void> {
     stops.push(() => maintenance.stop());
     const exporter = await startExporter({ settings, databaseUrl: url });
     stops.push(() => exporter.stop());
-    printBanner(exporter.url, embedded?.dataDir ?? null, settings.demo);
+    printBanner(exporter.url, embedded?.dataDir ?? null, settings.demo, demoTokensFile);
   } catch (err) {
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
     throw err;
   }
 }
 
-function printBanner(url: string, dataDir: string | null, demo: boolean): void {
+function printBanner(url: string, dataDir: string | null, demo: boolean, demoTokensFile: string | null = null): void {
   const lines = [
     '',
     `Aperio Observability exporter is running${demo ? ' with demo data (the simulator keeps it moving)' : ''}:`,
@@ -68,6 +71,7 @@ function printBanner(url: string, dataDir: string | null, demo: boolean): void {
     `  status JSON   ${url}/status.json`,
     `  readiness     ${url}/readyz`,
     ...(dataDir ? [`  PostgreSQL data in ${dataDir} (kept for the next start)`] : []),
+    ...(demoTokensFile ? [`  API tokens    ${demoTokensFile} (try ${url}/api/v1/whoami)`] : []),
     'Stop with Ctrl-C.',
     '',
   ];

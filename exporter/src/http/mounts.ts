@@ -1,4 +1,5 @@
 import type { Express } from 'express';
+import { mountApi } from '../api/router';
 import type { Settings } from '../config/settings';
 import type { Pool } from '../db/pool';
 import type { Snapshot } from '../snapshot/types';
@@ -14,4 +15,4 @@ export interface MountDeps {
 export type Mount = (app: Express, deps: MountDeps) => void;
 
 /** Every domain's routes, mounted after /metrics, /healthz and /readyz. A new domain adds one line. */
-export const MOUNTS: Mount[] = [];
+export const MOUNTS: Mount[] = [mountApi];

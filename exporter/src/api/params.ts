@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import { badRequest } from './errors';
+
+/**
+ * Strict query-string parsing: every parameter must be known, given once and valid, and the first
+ * problem is answered as a 400 naming the parameter (clients fix one thing at a time, with its name).
+ */
+export type QueryShape = Record<string, z.ZodType>;
+export type ParsedQuery<S extends QueryShape> = { [K in keyof S]: z.output<S[K]> };
+
+export function parseQuery<S extends QueryShape>(query: unknown, shape: S): ParsedQuery<S> {
+  const raw = (query ?? {}) as Record<string, unknown>;
+  for (const [key, value] of Object.entries(raw)) {
+    if (!Object.hasOwn(shape, key)) {
+      throw badRequest(key, `unknown parameter "${key}"; this route accepts: ${Object.keys(shape).join(', ') || 'none'}`, 'unknown_parameter');
+    }
+    if (typeof value !== 'string') throw badRequest(key, `"${key}" must be given once, as a plain value`);
+  }
+  const result = z.object(shape).strict().safeParse(raw);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const field = String(issue.path[0] ?? '');
+    throw badRequest(field, `${field}: ${issue.message}`);
+  }
+  return result.data as ParsedQuery<S>;
+}
+
+const ISO_8601 = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2}))?$/;
+
+/** ISO 8601 date or date-time; a time needs a zone (Z or ±hh:mm) so that nobody's local time is guessed. */
+export const isoInstant = z
+  .string()
+  .refine((s) => ISO_8601.test(s) && !Number.isNaN(Date.parse(s)), {
+    message: 'expected an ISO 8601 date or date-time with a zone, e.g. 2026-11-26 or 2026-11-26T12:00:00Z',
+  })
+  .transform((s) => Date.parse(s));
+
+export const nonNegativeInt = (max = 2_147_483_647) =>
+  z
+    .string()
+    .regex(/^\d{1,10}$/, { message: 'expected a non-negative whole number' })
+    .transform(Number)
+    .refine((n) => n <= max, { message: `must be at most ${max}` });
+
+/** A comma-separated list of values from a fixed set, e.g. status=FAILED,TIMED_OUT. */
+export const enumList = <T extends string>(values: readonly T[]) =>
+  z
+    .string()
+    .transform((s) => s.split(',').map((part) => part.trim()))
+    .refine((parts) => parts.every((p) => (values as readonly string[]).includes(p)), {
+      message: `expected one or more of ${values.join(', ')}, separated by commas`,
+    })
+    .transform((parts) => [...new Set(parts)].sort() as T[]);
+
+export const shortText = z.string().min(1, { message: 'must not be empty' }).max(200, { message: 'must be at most 200 characters' });

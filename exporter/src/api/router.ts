@@ -1,0 +1,52 @@
+import express, { type NextFunction, type Request, type Response } from 'express';
+import pg from 'pg';
+import { bearerAuth } from '../auth/middleware';
+import { principalOf } from '../auth/principal';
+import { mountAuditRoutes } from '../audit/routes';
+import { createPool } from '../db/pool';
+import type { Mount } from '../http/mounts';
+import { apiErrorHandler } from './errors';
+import { mountHealthRoutes } from './health';
+import { parseQuery } from './params';
+
+/** Headers for JSON that holds tenant data: never cached, never framed, never sniffed into something else. */
+function securityHeaders(_req: Request, res: Response, next: NextFunction): void {
+  res.set({
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff',
+    'X-Frame-Options': 'DENY',
+    'Referrer-Policy': 'no-referrer',
+    'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
+    'Cross-Origin-Resource-Policy': 'same-origin',
+  });
+  next();
+}
+
+/**
+ * /api: bearer tokens, the health panels (from the snapshot) and the audit history (from the database).
+ * Token checks and lastUsedAt go to the primary: a replica could still accept a token revoked a moment
+ * ago, and it cannot take writes.
+ */
+export const mountApi: Mount = (app, { getSnapshot, pool, settings, clock }) => {
+  const primary: pg.Pool = settings.DATABASE_READ_URL && settings.DATABASE_URL ? createPool(settings.DATABASE_URL, { max: 2, applicationName: 'aperio-exporter-auth' }) : pool;
+  const router = express.Router();
+  router.use(securityHeaders);
+  // The API only has GET routes; a body is refused outright rather than read.
+  router.use((req, res, next) => {
+    if (Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding']) {
+      res.status(413).json({ error: 'body_not_allowed', message: 'the API takes no request body' });
+      return;
+    }
+    next();
+  });
+  router.use(bearerAuth(primary, clock));
+  router.get('/v1/whoami', (req, res) => {
+    parseQuery(req.query, {});
+    const p = principalOf(res);
+    res.json({ tokenId: p.tokenId, name: p.name, role: p.role, tenant: p.tenant, dataRetentionDays: p.dataRetentionDays });
+  });
+  mountHealthRoutes(router, getSnapshot, clock);
+  mountAuditRoutes(router, pool, clock);
+  router.use(apiErrorHandler);
+  app.use('/api', router);
+};
