@@ -3,17 +3,20 @@ import path from 'node:path';
 import { generatedFiles } from './index';
 
 /**
- * Writes dashboards/generated from the TypeScript sources. With --check it writes nothing and exits 1
+ * Writes dashboards/generated and dashboards/importable from the TypeScript sources. With --check it writes nothing and exits 1
  * if the committed files differ from what the sources produce (or a stale file is left over).
  */
-const OUT = path.resolve(__dirname, '..', 'generated');
+const ROOT = path.resolve(__dirname, '..');
+const DIRS = ['generated', 'importable'];
 
-function listJson(dir: string): string[] {
-  if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { withFileTypes: true, recursive: true })
-    .filter((e) => e.isFile() && e.name.endsWith('.json'))
-    .map((e) => path.relative(OUT, path.join(e.parentPath ?? e.path, e.name)))
-    .sort();
+function listJson(): string[] {
+  return DIRS.flatMap((dir) => {
+    const full = path.join(ROOT, dir);
+    if (!fs.existsSync(full)) return [];
+    return fs.readdirSync(full, { withFileTypes: true, recursive: true })
+      .filter((e) => e.isFile() && e.name.endsWith('.json'))
+      .map((e) => path.relative(ROOT, path.join(e.parentPath, e.name)));
+  }).sort();
 }
 
 function main(): number {
@@ -22,7 +25,7 @@ function main(): number {
   const expected = new Set(files.map((f) => f.path));
   const drift: string[] = [];
   for (const file of files) {
-    const target = path.join(OUT, file.path);
+    const target = path.join(ROOT, file.path);
     const current = fs.existsSync(target) ? fs.readFileSync(target, 'utf8') : null;
     if (current === file.content) continue;
     drift.push(current === null ? `missing ${file.path}` : `changed ${file.path}`);
@@ -31,15 +34,15 @@ function main(): number {
       fs.writeFileSync(target, file.content);
     }
   }
-  for (const stale of listJson(OUT).filter((f) => !expected.has(f))) {
+  for (const stale of listJson().filter((f) => !expected.has(f))) {
     drift.push(`stale ${stale}`);
-    if (!check) fs.rmSync(path.join(OUT, stale));
+    if (!check) fs.rmSync(path.join(ROOT, stale));
   }
   if (check && drift.length) {
-    console.error(`dashboards/generated is out of date (run npm run build -w dashboards):\n  ${drift.join('\n  ')}`);
+    console.error(`dashboards/generated or dashboards/importable is out of date (run npm run build -w dashboards):\n  ${drift.join('\n  ')}`);
     return 1;
   }
-  console.log(check ? `dashboards/generated is up to date (${files.length} files)` : `wrote ${drift.length} of ${files.length} files in ${OUT}`);
+  console.log(check ? `dashboards/generated and importable are up to date (${files.length} files)` : `wrote ${drift.length} of ${files.length} files in ${ROOT}`);
   return 0;
 }
 

@@ -11,17 +11,20 @@ import { status } from './status';
 export const DASHBOARDS: DashboardSpec[] = [overview, connectors, siem, ingestion, rules, exporterHealth, status];
 
 export interface GeneratedFile {
-  /** Relative to dashboards/generated. */
+  /** Relative to the dashboards workspace. */
   path: string;
   content: string;
 }
 
-/** Every file the generator writes: the provisioned JSON and the importable (grafana.com style) variant. */
+/**
+ * Every file the generator writes: generated/ for file provisioning (Grafana reads that directory
+ * recursively, so the importable variants with the same uids live beside it, in importable/).
+ */
 export function generatedFiles(): GeneratedFile[] {
   return DASHBOARDS.flatMap((spec) => {
     const dashboard = buildDashboard(spec);
     return [
-      { path: `${spec.uid}.json`, content: toJson(dashboard) },
+      { path: `generated/${spec.uid}.json`, content: toJson(dashboard) },
       { path: `importable/${spec.uid}.json`, content: toJson(importable(dashboard)) },
     ];
   });
