@@ -11,6 +11,7 @@ import {
   type Dashboard,
   type DataSourceRef,
   type Threshold,
+  MappingType,
 } from '@grafana/grafana-foundation-sdk/dashboard';
 import { DataqueryBuilder, PromQueryFormat } from '@grafana/grafana-foundation-sdk/prometheus';
 import { PanelBuilder as StatBuilder } from '@grafana/grafana-foundation-sdk/stat';
@@ -39,6 +40,8 @@ export interface PanelSpec {
   height?: number;
   min?: number;
   max?: number;
+  /** Value → display text (state sets turned into numbers). */
+  mappings?: Record<string, { text: string; color: string }>;
 }
 
 export interface DashboardSpec {
@@ -131,6 +134,7 @@ function buildPanel(spec: PanelSpec, datasource: DataSourceRef) {
     .height(spec.height ?? (spec.kind === 'stat' ? 4 : 8));
   if (spec.min !== undefined) panel.min(spec.min);
   if (spec.max !== undefined) panel.max(spec.max);
+  if (spec.mappings) panel.mappings([{ type: MappingType.ValueToText, options: spec.mappings }]);
   spec.queries.forEach((query, i) => {
     const target = new DataqueryBuilder()
       .expr(query.expr)
@@ -161,7 +165,7 @@ function panelOf(kind: PanelSpec['kind']) {
   }
 }
 
-type Options = Partial<Pick<PanelSpec, 'span' | 'height' | 'min' | 'max'>>;
+type Options = Partial<Pick<PanelSpec, 'span' | 'height' | 'min' | 'max' | 'mappings'>>;
 const q = (queries: string | Query[]): Query[] => (typeof queries === 'string' ? [{ expr: queries }] : queries);
 
 export const stat = (title: string, description: string, queries: string | Query[], unit: string, thresholds: Threshold[], options: Options = {}): PanelSpec => ({

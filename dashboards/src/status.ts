@@ -1,4 +1,4 @@
-import { healthy, stat, steps, type DashboardSpec } from './lib';
+import { healthy, redFrom, stat, steps, table, type DashboardSpec } from './lib';
 
 /**
  * For a public dashboard or a snapshot: Grafana shares dashboards publicly only without template
@@ -16,6 +16,35 @@ export const status: DashboardSpec = {
     {
       title: 'Aperio status',
       panels: [
+        stat(
+          'Overall status',
+          'The status page indicator (the same model as /status.json): the worst component decides it.',
+          'max(aperio_status_indicator{indicator="minor"}) + 2 * max(aperio_status_indicator{indicator="major"}) + 3 * max(aperio_status_indicator{indicator="critical"})',
+          'none',
+          [
+            { value: null, color: 'green' },
+            { value: 1, color: 'yellow' },
+            { value: 2, color: 'orange' },
+            { value: 3, color: 'red' },
+          ],
+          {
+            span: 8,
+            mappings: {
+              '0': { text: 'All systems operational', color: 'green' },
+              '1': { text: 'Minor problems', color: 'yellow' },
+              '2': { text: 'Major outage', color: 'orange' },
+              '3': { text: 'Critical outage', color: 'red' },
+            },
+          },
+        ),
+        table(
+          'Components',
+          'Every status-page component that is not operational, with its current status (empty when all are operational).',
+          'max by (group, component, status) (aperio_status_component{status!="operational"} == 1) or on () (0 * max(aperio_status_indicator{indicator="none"}))',
+          'none',
+          redFrom(1),
+          { span: 16 },
+        ),
         stat('Connector data freshness', 'Share of connectors whose data is fresh.', 'sum(aperio_connector_freshness{state="fresh"}) / clamp_min(sum(aperio_connector_freshness), 1)', 'percentunit', healthy(0.95), { min: 0, max: 1, span: 8 }),
         stat('SIEM delivery success (1h)', 'Share of SIEM delivery attempts in the last hour that succeeded.', '1 - ((sum(increase(aperio_siem_delivery_failures_total[1h])) or vector(0)) / clamp_min(sum(increase(aperio_siem_deliveries_total[1h])), 1))', 'percentunit', healthy(0.95), { min: 0, max: 1, span: 8 }),
         stat('Detection rule success (1h)', 'Share of detection rule evaluations in the last hour that succeeded.', '1 - ((sum(increase(aperio_rule_run_failures_total[1h])) or vector(0)) / clamp_min(sum(increase(aperio_rule_runs_total[1h])), 1))', 'percentunit', healthy(0.95), { min: 0, max: 1, span: 8 }),
