@@ -25,12 +25,22 @@ export function parseQuery<S extends QueryShape>(query: unknown, shape: S): Pars
   return result.data as ParsedQuery<S>;
 }
 
-const ISO_8601 = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2}))?$/;
+const ISO_8601 = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2}))?$/;
+
+// Date.parse quietly rolls 2026-02-31 over into March; a typo in an audit window must not.
+function validIso(text: string): boolean {
+  const m = ISO_8601.exec(text);
+  if (!m || Number.isNaN(Date.parse(text))) return false;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const calendar = new Date(Date.UTC(year, month - 1, day));
+  if (calendar.getUTCFullYear() !== year || calendar.getUTCMonth() !== month - 1 || calendar.getUTCDate() !== day) return false;
+  return m[4] === undefined || (Number(m[4]) < 24 && Number(m[5]) < 60 && Number(m[6] ?? 0) < 60);
+}
 
 /** ISO 8601 date or date-time; a time needs a zone (Z or ±hh:mm) so that nobody's local time is guessed. */
 export const isoInstant = z
   .string()
-  .refine((s) => ISO_8601.test(s) && !Number.isNaN(Date.parse(s)), {
+  .refine(validIso, {
     message: 'expected an ISO 8601 date or date-time with a zone, e.g. 2026-11-26 or 2026-11-26T12:00:00Z',
   })
   .transform((s) => Date.parse(s));

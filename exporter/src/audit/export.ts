@@ -39,7 +39,6 @@ export async function streamExport(
         format === 'csv'
           ? stringify(items, { header: first, columns: resource.columns, cast: { boolean: String } })
           : items.map((item) => JSON.stringify(item)).join('\n') + (items.length ? '\n' : '');
-      if (first && format === 'csv' && !items.length) res.write(resource.columns.join(',') + '\n');
       first = false;
       if (chunk && !res.write(chunk)) await drained(res);
       if (rows.length < BATCH) break;
