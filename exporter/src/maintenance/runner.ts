@@ -1,10 +1,13 @@
 import type pg from 'pg';
 import { logger } from '../log';
-import { rollUp } from '../runs/rollup';
+import { rollUp, type RollupResult } from '../runs/rollup';
+import { applyRetention, RUN_TABLES, type RetentionResult } from './retention';
 
 /**
- * Keeps the run tables in shape: daily partitions a week ahead, and closed hours rolled up. Safe on
- * every replica at once: partition creation is idempotent and each rollup holds an advisory lock.
+ * Keeps the run tables in shape: daily partitions a week ahead, closed hours rolled up, then raw rows
+ * past retention removed (retention runs after the rollups, and only below their watermark, so what it
+ * deletes is already counted). Safe on every replica at once: partition creation is idempotent, each
+ * rollup holds an advisory lock, and retention only removes what another run would remove too.
  */
 export const PARTITION_DAYS_AHEAD = 7;
 
@@ -20,10 +23,21 @@ export async function ensurePartitions(pool: pg.Pool, now = Date.now()): Promise
   return created;
 }
 
-export async function runMaintenance(pool: pg.Pool, now = Date.now()): Promise<void> {
-  await ensurePartitions(pool, now);
-  await rollUp(pool, 'RuleRun', now);
-  await rollUp(pool, 'ConnectorSyncRun', now);
+export interface MaintenanceReport {
+  partitionsCreated: number;
+  rollups: RollupResult[];
+  retention: RetentionResult[];
+  durationMs: number;
+}
+
+export async function runMaintenance(pool: pg.Pool, now = Date.now()): Promise<MaintenanceReport> {
+  const started = performance.now();
+  const partitionsCreated = await ensurePartitions(pool, now);
+  const rollups: RollupResult[] = [];
+  for (const table of RUN_TABLES) rollups.push(await rollUp(pool, table, now));
+  const retention: RetentionResult[] = [];
+  for (const table of RUN_TABLES) retention.push(await applyRetention(pool, table, now));
+  return { partitionsCreated, rollups, retention, durationMs: performance.now() - started };
 }
 
 export class MaintenanceLoop {
@@ -38,6 +52,7 @@ export class MaintenanceLoop {
   start(): void {
     const loop = () => {
       this.running = runMaintenance(this.pool)
+        .then(() => undefined)
         .catch((err) => logger.warn({ err: (err as Error).message }, 'maintenance failed; retrying next cycle'))
         .finally(() => {
           this.running = null;
