@@ -3,6 +3,7 @@ import { mountApi } from '../api/router';
 import type { Settings } from '../config/settings';
 import type { Pool } from '../db/pool';
 import type { Snapshot } from '../snapshot/types';
+import { mountStatus } from '../status/routes';
 
 /** What a domain's routes may use: the current snapshot (views), the pool (history queries) and settings. */
 export interface MountDeps {
@@ -15,4 +16,4 @@ export interface MountDeps {
 export type Mount = (app: Express, deps: MountDeps) => void;
 
 /** Every domain's routes, mounted after /metrics, /healthz and /readyz. A new domain adds one line. */
-export const MOUNTS: Mount[] = [mountApi];
+export const MOUNTS: Mount[] = [mountStatus, mountApi];

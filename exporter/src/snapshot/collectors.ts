@@ -2,6 +2,7 @@ import { connectorsCollector } from '../connectors/collect';
 import { ingestionCollector } from '../ingestion/collect';
 import { rulesCollector } from '../rules/collect';
 import { siemCollector } from '../siem/collect';
+import { statusCollector } from '../status/collect';
 import type { Collector } from './collector-types';
 import { tenantsCollector } from './tenants';
 
@@ -12,4 +13,5 @@ export const ALL_COLLECTORS: Collector[] = [
   siemCollector,
   ingestionCollector,
   rulesCollector,
+  statusCollector,
 ] as Collector[];

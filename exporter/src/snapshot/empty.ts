@@ -1,4 +1,5 @@
 import type { FreshnessPolicy } from '../connectors/freshness';
+import { emptyStatusHistory } from '../status/history-types';
 import type { Snapshot } from './types';
 
 /** The snapshot before the first collection: no data, nothing reachable yet. */
@@ -14,5 +15,6 @@ export function emptySnapshot(freshness: FreshnessPolicy, now = Date.now()): Sna
     ingestion: [],
     rules: [],
     freshness,
+    statusHistory: emptyStatusHistory(),
   };
 }

@@ -1,4 +1,5 @@
 import type { FreshnessPolicy } from '../connectors/freshness';
+import type { StatusHistory } from '../status/history-types';
 
 /**
  * The spine of the exporter: everything the views need, read from PostgreSQL in one collection.
@@ -18,6 +19,8 @@ export interface Snapshot {
   ingestion: IngestionQueueState[];
   rules: RuleState[];
   freshness: FreshnessPolicy;
+  /** Daily and recent run counts by provider and for rules: the status page's uptime bars and failure ratios. */
+  statusHistory: StatusHistory;
 }
 
 export interface CollectionStatus {
@@ -29,7 +32,7 @@ export interface CollectionStatus {
   error: string | null;
 }
 
-export type CollectorName = 'tenants' | 'connectors' | 'siem' | 'ingestion' | 'rules';
+export type CollectorName = 'tenants' | 'connectors' | 'siem' | 'ingestion' | 'rules' | 'status';
 
 export interface Tenant {
   id: string;

@@ -1,0 +1,64 @@
+import fs from 'node:fs';
+import YAML from 'yaml';
+import { z } from 'zod';
+import { UserError } from '../config/user-error';
+
+/**
+ * Declared maintenance windows (STATUS_MAINTENANCE_FILE). Read once at startup: requests and
+ * collections never touch the file. Example in docs/status.md.
+ */
+export interface MaintenanceWindow {
+  id: string;
+  name: string;
+  body: string;
+  startsAt: number;
+  endsAt: number;
+  /** Component or group ids; a group id covers its components. */
+  components: string[];
+}
+
+const isoTime = z.union([z.string(), z.date()]).transform((value, ctx) => {
+  const ms = value instanceof Date ? value.getTime() : Date.parse(value);
+  if (Number.isNaN(ms)) ctx.addIssue({ code: 'custom', message: 'not an ISO 8601 time' });
+  return ms;
+});
+const windowSchema = z
+  .object({
+    id: z.string().regex(/^[A-Za-z0-9_-]+$/),
+    name: z.string().min(1),
+    body: z.string().default(''),
+    starts_at: isoTime,
+    ends_at: isoTime,
+    components: z.array(z.string()).min(1),
+  })
+  .strict()
+  .refine((w) => w.ends_at > w.starts_at, { message: 'ends_at must be after starts_at' });
+const fileSchema = z.object({ maintenances: z.array(windowSchema).default([]) }).strict();
+
+export function loadMaintenance(path: string | undefined): MaintenanceWindow[] {
+  if (!path) return [];
+  try {
+    const parsed = fileSchema.parse(YAML.parse(fs.readFileSync(path, 'utf8')) ?? {});
+    return parsed.maintenances.map((w) => ({
+      id: w.id,
+      name: w.name,
+      body: w.body,
+      startsAt: w.starts_at,
+      endsAt: w.ends_at,
+      components: w.components,
+    }));
+  } catch (err) {
+    const detail =
+      err instanceof z.ZodError
+        ? err.issues.map((issue) => `${issue.path.join('.') || '(top level)'}: ${issue.message}`).join('; ')
+        : (err as Error).message;
+    throw new UserError(
+      `STATUS_MAINTENANCE_FILE ${path} is not valid: ${detail}`,
+      'expected {maintenances: [{id, name, body, starts_at, ends_at, components: [<component id>]}]}; see docs/status.md',
+    );
+  }
+}
+
+export const isActive = (w: MaintenanceWindow, now: number): boolean => w.startsAt <= now && now < w.endsAt;
+/** Upcoming and in-progress windows: what Statuspage lists under scheduled_maintenances. */
+export const isListed = (w: MaintenanceWindow, now: number): boolean => now < w.endsAt;
