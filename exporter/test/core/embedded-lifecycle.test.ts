@@ -101,7 +101,11 @@ describe('embedded PostgreSQL lifecycle', () => {
       `-p ${env.EMBEDDED_PG_PORT} -c listen_addresses=127.0.0.1 -c unix_socket_directories=`, 'start'];
     execFileSync(cmd, args, { stdio: 'ignore' });
     await waitFor('recovery', async () => ((await fetch(`${url}/readyz`)).status === 200 ? true : undefined));
-    const afterOutage = await metrics();
+    // /metrics is re-rendered just after the snapshot /readyz reads: wait for the rendering too.
+    const afterOutage = await waitFor('metrics after recovery', async () => {
+      const m = await metrics();
+      return m.get(series('aperio_exporter_database_reachable')) === 1 ? m : undefined;
+    });
     expect(afterOutage.get(series('aperio_exporter_database_reachable'))).toBe(1);
     expect(afterOutage.get(series('aperio_exporter_snapshot_timestamp_seconds'))!).toBeGreaterThan(snapshotAt);
 
