@@ -1,6 +1,6 @@
-import http from 'node:http';
+import { fork } from 'node:child_process';
+import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { gunzipSync } from 'node:zlib';
 import { loadSettings } from '../src/config/settings';
 import { startExporter } from '../src/exporter/runtime';
 
@@ -27,9 +27,10 @@ export interface ScrapeResult {
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
 
 /**
- * A real exporter on a free port. While it collects `collections` times back to back, SCRAPERS clients
- * scrape /metrics (gzip, as Prometheus asks) as fast as they get answers. The event-loop delay monitor
- * and RSS sampling cover the whole phase: the scrapers share the process, so the figures are an upper bound.
+ * A real exporter on a free port. While it collects `collections` times back to back, SCRAPERS clients in
+ * a separate process (bench/scraper.ts) scrape /metrics as fast as they get answers. The event-loop
+ * delay monitor and RSS sampling cover the whole phase in the exporter's process (which also holds the
+ * bench's own connection pool).
  */
 export async function scrapeDuringCollection(databaseUrl: string, collections: number, statementTimeoutMs: number): Promise<ScrapeResult> {
   const settings = loadSettings({
@@ -41,8 +42,6 @@ export async function scrapeDuringCollection(databaseUrl: string, collections: n
     LOG_LEVEL: 'warn',
   });
   const exporter = await startExporter({ settings, databaseUrl });
-  const agent = new http.Agent({ keepAlive: true, maxSockets: SCRAPERS });
-  const latencies: number[] = [];
   let rssMax = 0;
   let heapMax = 0;
   const sampleMemory = () => {
@@ -52,22 +51,22 @@ export async function scrapeDuringCollection(databaseUrl: string, collections: n
   };
   const sampler = setInterval(sampleMemory, 50);
   const loop = monitorEventLoopDelay({ resolution: 5 });
+  const child = fork(path.join(__dirname, 'scraper.ts'), [exporter.url, String(SCRAPERS)], { execArgv: ['--import', 'tsx'] });
   try {
-    await scrape(exporter.url, agent); // the first request opens connections outside the measurement
-    loop.enable();
-    let collecting = true;
-    const scrapers = Array.from({ length: SCRAPERS }, async () => {
-      while (collecting) {
-        const started = performance.now();
-        await scrape(exporter.url, agent);
-        latencies.push(performance.now() - started);
-      }
+    const messages = new Promise<{ latencies: number[]; failure: string | null }>((resolve, reject) => {
+      child.on('message', (message: { ready?: boolean; latencies?: number[]; failure?: string | null }) => {
+        if (!message.ready) resolve({ latencies: message.latencies ?? [], failure: message.failure ?? null });
+      });
+      child.once('exit', (code) => reject(new Error(`the scraper process exited with ${code}`)));
     });
+    await new Promise<void>((resolve) => child.on('message', (m: { ready?: boolean }) => m.ready && resolve()));
+    loop.enable();
     const started = performance.now();
     for (let i = 0; i < collections; i++) await exporter.collector.refresh();
     const collectionMs = (performance.now() - started) / collections;
-    collecting = false;
-    await Promise.all(scrapers);
+    child.send('stop');
+    const { latencies, failure } = await messages;
+    if (failure) throw new Error(`a scrape failed: ${failure}`);
     loop.disable();
     sampleMemory();
     const rendered = exporter.rendered();
@@ -92,24 +91,7 @@ export async function scrapeDuringCollection(databaseUrl: string, collections: n
     };
   } finally {
     clearInterval(sampler);
-    agent.destroy();
+    if (child.exitCode === null) child.kill();
     await exporter.stop();
   }
-}
-
-function scrape(base: string, agent: http.Agent): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const req = http.get(`${base}/metrics`, { agent, headers: { 'accept-encoding': 'gzip' } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => {
-        if (res.statusCode !== 200) return reject(new Error(`/metrics answered ${res.statusCode}`));
-        // Check the body is whole once in a while, without making every scrape pay for gunzip.
-        if (Math.random() < 0.01) gunzipSync(Buffer.concat(chunks));
-        resolve();
-      });
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-  });
 }

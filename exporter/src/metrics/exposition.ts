@@ -51,7 +51,18 @@ function names(family: MetricFamily, format: Format): { declared: string; sample
 
 export function renderFamily(family: MetricFamily, samples: Sample[], format: Format, out: string[]): void {
   if (samples.length === 0) return;
-  const { declared, sample, type } = names(family, format);
-  out.push(`# HELP ${declared} ${escapeHelp(family.help)}\n# TYPE ${declared} ${type}\n`);
+  out.push(renderHeader(family, format));
+  renderSamples(family, samples, out);
+}
+
+/** The HELP and TYPE lines: the only part of a family that differs between the two formats. */
+export function renderHeader(family: MetricFamily, format: Format): string {
+  const { declared, type } = names(family, format);
+  return `# HELP ${declared} ${escapeHelp(family.help)}\n# TYPE ${declared} ${type}\n`;
+}
+
+/** Sample lines, the same in both formats (the sample name never depends on the format). */
+export function renderSamples(family: MetricFamily, samples: readonly Sample[], out: string[]): void {
+  const { sample } = names(family, 'prometheus');
   for (const s of samples) out.push(`${sample(s)}${formatLabels(s.labels)} ${formatValue(s.value)}\n`);
 }
