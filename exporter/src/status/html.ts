@@ -23,7 +23,7 @@ function bar(view: StatusView, c: StatusComponent): string {
   const cells = days.map((d) => `<span class="${d.status ? `d-${d.status}` : 'd-none'}" title="${escapeHtml(dayTitle(d))}"></span>`).join('');
   const label = `${c.name}: 90-day uptime ${percent(uptime?.overall ?? null)}, ${days.filter((d) => d.status !== null && d.status !== 'operational').length} days with problems`;
   return `<div class="bar" role="img" aria-label="${escapeHtml(label)}">${cells}</div>
-<div class="legend" aria-hidden="true"><span>90 days ago</span><span>${escapeHtml(percent(uptime?.overall ?? null))} uptime</span><span>Today</span></div>`;
+<div class="legend" aria-hidden="true"><span>90 days ago</span><span>${uptime?.overall == null ? 'no run history' : `${escapeHtml(percent(uptime.overall))} uptime`}</span><span>Today</span></div>`;
 }
 
 function componentHtml(view: StatusView, c: StatusComponent): string {
