@@ -9,6 +9,7 @@ import { checkConnection, createPool } from '../db/pool';
 import { startExporter } from '../exporter/runtime';
 import { logger } from '../log';
 import { MaintenanceLoop } from '../maintenance/runner';
+import { startRunTelemetry } from '../telemetry/start';
 import { resolveDatabase } from './database';
 
 /** Starts everything and stops it all again on SIGINT/SIGTERM, leaving no process behind. */
@@ -53,6 +54,9 @@ export async function serve(settings: Settings): Promise<void> {
     const maintenance = new MaintenanceLoop(writer);
     maintenance.start();
     stops.push(() => maintenance.stop());
+    // A span per rule run and connector sync, only when an OTLP endpoint is set (standard OTEL_* variables).
+    const telemetry = startRunTelemetry(url);
+    if (telemetry) stops.push(() => telemetry.stop());
     const exporter = await startExporter({ settings, databaseUrl: url });
     stops.push(() => exporter.stop());
     printBanner(exporter.url, embedded?.dataDir ?? null, settings.demo, demoTokensFile);

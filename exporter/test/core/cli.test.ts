@@ -38,7 +38,7 @@ describe('aperio-exporter CLI: expected failures are one clear message and an ex
     it('migrate applies every migration once, then has nothing to do', async () => {
       const first = runCli(['migrate'], { DATABASE_URL: db.url });
       expect((await first.exited).code).toBe(0);
-      expect(first.output()).toMatch(/applied: 001_run_tables, 002_rollups, 003_api_tokens/);
+      expect(first.output()).toMatch(/applied: 001_run_tables, 002_rollups, 003_api_tokens, 004_telemetry_tail/);
       const second = runCli(['migrate'], { DATABASE_URL: db.url });
       expect((await second.exited).code).toBe(0);
       expect(second.output()).toMatch(/up to date/);
