@@ -8,4 +8,5 @@ module.exports = {
   globalTeardown: '<rootDir>/test/setup/global-teardown.mjs',
   testTimeout: 60_000,
   maxWorkers: 2,
+  testResultsProcessor: '<rootDir>/../scripts/jest-report.js',
 };
