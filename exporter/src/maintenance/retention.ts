@@ -33,19 +33,22 @@ export async function applyRetention(pool: pg.Pool, table: RunTable, now = Date.
   const result: RetentionResult = { table, partitionsDropped: [], rowsDeleted: 0 };
   const safeUntil = await deletableUntil(pool, table);
   if (safeUntil === null) return result; // never rolled up: every row still feeds the counters
-  const tenants = await pool.query<{ id: string; days: number }>(`SELECT id, "dataRetentionDays" AS days FROM "Organization"`);
-  if (!tenants.rows.length) return result;
-  const longest = Math.max(...tenants.rows.map((t) => t.days));
+  // Tenants are handled per distinct retention (a handful of values), not one by one: thousands of
+  // tenants would otherwise cost thousands of statements on every run, even with nothing to delete.
+  const retentions = await pool.query<{ days: number }>(`SELECT DISTINCT "dataRetentionDays" AS days FROM "Organization" ORDER BY 1`);
+  if (!retentions.rows.length) return result;
+  const longest = retentions.rows[retentions.rows.length - 1].days;
   const cutoff = (days: number) => new Date(Math.min(now - days * DAY_MS, safeUntil));
   const batch = options.batchRows ?? DELETE_BATCH_ROWS;
 
   result.partitionsDropped = await dropPartitionsBefore(pool, table, cutoff(longest), options.lockTimeoutMs ?? 5_000);
-  for (const tenant of tenants.rows) {
-    if (tenant.days >= longest) continue; // its rows leave with whole partitions
-    result.rowsDeleted += await deleteInBatches(pool, table, cutoff(tenant.days), batch, tenant.id);
+  for (const { days } of retentions.rows) {
+    if (days >= longest) continue; // these tenants' rows leave with whole partitions
+    const partitions = await partitionsStartingBefore(pool, table, cutoff(days));
+    result.rowsDeleted += await deleteInBatches(pool, partitions, cutoff(days), batch, days);
   }
   // Rows dated where no daily partition existed sit in the DEFAULT partition; partition drops never reach them.
-  result.rowsDeleted += await deleteInBatches(pool, `${table}_default`, cutoff(longest), batch, null);
+  result.rowsDeleted += await deleteInBatches(pool, [`${table}_default`], cutoff(longest), batch, null);
   return result;
 }
 
@@ -85,19 +88,43 @@ async function dropPartitionsBefore(pool: pg.Pool, table: RunTable, cutoff: Date
   return dropped;
 }
 
-/** Deletes rows before `cutoff` (of one tenant, or all), `batch` rows per statement, until none are left. */
-async function deleteInBatches(pool: pg.Pool, table: string, cutoff: Date, batch: number, tenantId: string | null): Promise<number> {
-  const sql = `
-    DELETE FROM "${table}" r USING (
-      SELECT id, "startedAt" FROM "${table}"
-      WHERE "startedAt" < $1 AND ($2::text IS NULL OR "organizationId" = $2)
-      LIMIT $3
-    ) d
-    WHERE r.id = d.id AND r."startedAt" = d."startedAt"`;
+/**
+ * Deletes rows before `cutoff` from the given partitions, of the tenants with `retentionDays` (or of
+ * every tenant when null), one partition at a time and `batch` rows per statement, until none are left. Working on each partition
+ * directly keeps every statement a plain index probe plus a TID scan: a delete through the parent
+ * would join back across all partitions.
+ */
+async function deleteInBatches(pool: pg.Pool, partitions: string[], cutoff: Date, batch: number, retentionDays: number | null): Promise<number> {
   let total = 0;
-  for (;;) {
-    const { rowCount } = await pool.query(sql, [cutoff, tenantId, batch]);
-    total += rowCount ?? 0;
-    if ((rowCount ?? 0) < batch) return total;
+  for (const partition of partitions) {
+    const name = `"${partition.replace(/"/g, '""')}"`;
+    // Per tenant through a lateral probe, so the plan stays an index range scan per tenant: a plain
+    // IN (...) filter may be planned as a scan of every old row, costly when nothing is left to delete.
+    const picked =
+      retentionDays === null
+        ? `SELECT ctid FROM ${name} WHERE "startedAt" < $1 LIMIT $2`
+        : `SELECT x.ctid FROM "Organization" o
+           CROSS JOIN LATERAL (SELECT ctid FROM ${name} WHERE "organizationId" = o.id AND "startedAt" < $1 LIMIT $2) x
+           WHERE o."dataRetentionDays" = $3 LIMIT $2`;
+    const params = retentionDays === null ? [cutoff, batch] : [cutoff, batch, retentionDays];
+    for (;;) {
+      const { rowCount } = await pool.query(`DELETE FROM ${name} WHERE ctid = ANY(ARRAY(${picked}))`, params);
+      total += rowCount ?? 0;
+      if ((rowCount ?? 0) < batch) break;
+    }
   }
+  return total;
+}
+
+/** The partitions of a run table (the DEFAULT one included) that may hold rows before `cutoff`. */
+async function partitionsStartingBefore(pool: pg.Pool, table: string, cutoff: Date): Promise<string[]> {
+  const { rows } = await pool.query<{ name: string }>(
+    `SELECT c.relname AS name
+     FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+     WHERE i.inhparent = to_regclass(format('%I', $1::text))
+       AND (c.relname !~ ('^' || $1 || '_p[0-9]{8}$') OR to_date(right(c.relname, 8), 'YYYYMMDD')::timestamptz < $2)
+     ORDER BY c.relname`,
+    [table, cutoff],
+  );
+  return rows.map((row) => row.name);
 }
