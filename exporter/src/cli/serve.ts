@@ -10,6 +10,7 @@ import { startExporter } from '../exporter/runtime';
 import { logger } from '../log';
 import { MaintenanceLoop } from '../maintenance/runner';
 import { startRunTelemetry } from '../telemetry/start';
+import { startMonitors } from '../monitors/start';
 import { resolveDatabase } from './database';
 
 /** Starts everything and stops it all again on SIGINT/SIGTERM, leaving no process behind. */
@@ -59,6 +60,8 @@ export async function serve(settings: Settings): Promise<void> {
     if (telemetry) stops.push(() => telemetry.stop());
     const exporter = await startExporter({ settings, databaseUrl: url });
     stops.push(() => exporter.stop());
+    // After the first snapshot, so the checks never judge the empty one.
+    stops.push(startMonitors(settings, url, () => exporter.collector.snapshot));
     printBanner(exporter.url, embedded?.dataDir ?? null, settings.demo, demoTokensFile);
   } catch (err) {
     for (const stop of stops.reverse()) await stop().catch(() => undefined);

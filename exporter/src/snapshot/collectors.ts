@@ -1,5 +1,6 @@
 import { connectorsCollector } from '../connectors/collect';
 import { ingestionCollector } from '../ingestion/collect';
+import { platformFindingsCollector } from '../monitors/collect';
 import { rulesCollector } from '../rules/collect';
 import { siemCollector } from '../siem/collect';
 import { statusCollector } from '../status/collect';
@@ -14,4 +15,5 @@ export const ALL_COLLECTORS: Collector[] = [
   ingestionCollector,
   rulesCollector,
   statusCollector,
+  platformFindingsCollector,
 ] as Collector[];

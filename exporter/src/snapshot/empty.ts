@@ -16,5 +16,6 @@ export function emptySnapshot(freshness: FreshnessPolicy, now = Date.now()): Sna
     rules: [],
     freshness,
     statusHistory: emptyStatusHistory(),
+    platformFindings: [],
   };
 }

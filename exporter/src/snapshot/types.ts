@@ -1,4 +1,5 @@
 import type { FreshnessPolicy } from '../connectors/freshness';
+import type { PlatformFinding } from '../monitors/collect';
 import type { StatusHistory } from '../status/history-types';
 
 /**
@@ -21,6 +22,8 @@ export interface Snapshot {
   freshness: FreshnessPolicy;
   /** Daily and recent run counts by provider and for rules: the status page's uptime bars and failure ratios. */
   statusHistory: StatusHistory;
+  /** Open self-monitoring findings (aperio.platform.* categories), oldest first. */
+  platformFindings: PlatformFinding[];
 }
 
 export interface CollectionStatus {
@@ -32,7 +35,7 @@ export interface CollectionStatus {
   error: string | null;
 }
 
-export type CollectorName = 'tenants' | 'connectors' | 'siem' | 'ingestion' | 'rules' | 'status';
+export type CollectorName = 'tenants' | 'connectors' | 'siem' | 'ingestion' | 'rules' | 'status' | 'findings';
 
 export interface Tenant {
   id: string;

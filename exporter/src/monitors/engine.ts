@@ -1,0 +1,167 @@
+import type pg from 'pg';
+import { logger } from '../log';
+import type { Snapshot } from '../snapshot/types';
+import { checkKey, type MonitorsConfig } from './config';
+import { evaluateChecks, recordCounters } from './evaluate';
+import { loadOpenFindings, openFinding, resolveFinding, updateFinding } from './findings';
+import { CounterHistory } from './history';
+import { LeaderLock } from './leader';
+import { newStats, publishStats, type MonitorStats } from './stats';
+import { dedupKey, type CheckName, type Observation } from './types';
+
+export interface MonitorEngineOptions {
+  /** A pool on the primary (never the read replica): the leader lock and the writes use it. */
+  pool: pg.Pool;
+  getSnapshot: () => Snapshot;
+  config: MonitorsConfig;
+  intervalSeconds: number;
+  clock?: () => number;
+  lockKey?: string;
+}
+
+/** What the engine believes about one (check, subject). */
+interface SubjectState {
+  check: CheckName;
+  /** When the condition was first seen in the current run of failures; null while clear. */
+  failingSince: number | null;
+  /** When the condition was first seen clear while a finding is open; null while failing. */
+  clearSince: number | null;
+}
+
+export interface CycleReport {
+  leader: boolean;
+  observed: number;
+  suppressed: number;
+  opened: string[];
+  updated: string[];
+  resolved: string[];
+}
+
+/**
+ * Evaluates the checks after each snapshot and turns conditions into findings: opened once the
+ * condition held for `for`, updated while it persists, resolved once it stayed clear for `recovery`.
+ * Every replica evaluates (so the `for` timers are warm on failover) but only the lock holder writes;
+ * the open findings are re-read from the database each cycle, so a new leader continues them.
+ */
+export class MonitorEngine {
+  readonly stats: MonitorStats = newStats();
+  private readonly history = new CounterHistory();
+  private readonly states = new Map<string, SubjectState>();
+  private readonly lock: LeaderLock;
+  private readonly clock: () => number;
+  private lastRecordedAt = -1;
+  private suppressing = false;
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<unknown> | null = null;
+
+  constructor(private readonly options: MonitorEngineOptions) {
+    this.clock = options.clock ?? Date.now;
+    this.lock = new LeaderLock(options.pool, options.lockKey);
+  }
+
+  start(): void {
+    if (this.timer) return;
+    publishStats(this.stats);
+    const tick = () => {
+      this.running = this.cycle()
+        .catch((err) => logger.warn({ err: (err as Error).message }, 'monitors: evaluation failed; retrying next cycle'))
+        .finally(() => {
+          this.running = null;
+          if (this.timer) this.timer = setTimeout(tick, this.options.intervalSeconds * 1000);
+        });
+    };
+    this.timer = setTimeout(tick, 0);
+  }
+
+  /** Stops evaluating and gives up the leader lock, so another replica takes over on its next cycle. */
+  async stop(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.running;
+    await this.lock.release();
+    this.stats.leader = false;
+  }
+
+  async cycle(): Promise<CycleReport> {
+    const started = performance.now();
+    const now = this.clock();
+    const snapshot = this.options.getSnapshot();
+    const { observations, suppressed } = evaluateChecks(snapshot, this.options.config, now, this.history);
+    if (snapshot.takenAt > this.lastRecordedAt) {
+      recordCounters(snapshot, this.options.config, this.history);
+      this.lastRecordedAt = snapshot.takenAt;
+    }
+    this.noteSuppression(suppressed.map((s) => s.check), suppressed[0]?.reason);
+    const report: CycleReport = { leader: false, observed: observations.length, suppressed: suppressed.length, opened: [], updated: [], resolved: [] };
+
+    const client = await this.lock.acquire();
+    this.stats.leader = client !== null;
+    report.leader = client !== null;
+    const frozen = new Set(suppressed.map((s) => dedupKey(s.check, s.subject)));
+    try {
+      const open = client ? await loadOpenFindings(client) : new Map<string, { id: string }>();
+      const seen = new Map(observations.map((o) => [dedupKey(o.check, o.subject), o]));
+      const keys = new Set([...seen.keys(), ...this.states.keys(), ...open.keys()]);
+      for (const key of keys) {
+        if (frozen.has(key)) continue;
+        await this.step(key, seen.get(key), open.get(key)?.id ?? null, now, client, report);
+      }
+    } catch (err) {
+      // A write that fails means the database or the lock may be gone: stop writing until re-elected.
+      this.lock.drop(`write failed: ${(err as Error).message}`);
+      this.stats.leader = false;
+      this.stats.evaluationFailures++;
+      throw err;
+    } finally {
+      this.stats.evaluations++;
+      this.stats.lastEvaluationAt = now;
+      this.stats.lastDurationSeconds = (performance.now() - started) / 1000;
+    }
+    return report;
+  }
+
+  private async step(key: string, o: Observation | undefined, openId: string | null, now: number, client: pg.PoolClient | null, report: CycleReport): Promise<void> {
+    const check = (o?.check ?? key.slice(0, key.indexOf(':'))) as CheckName;
+    const config = this.options.config[checkKey(check)];
+    const state = this.states.get(key) ?? { check, failingSince: null, clearSince: null };
+    this.states.set(key, state);
+    if (o) {
+      state.clearSince = null;
+      state.failingSince ??= now;
+      if (!client) return;
+      if (openId && (await updateFinding(client, openId, o, now))) {
+        report.updated.push(key);
+      } else if (now - state.failingSince >= config.forSeconds * 1000) {
+        const { created } = await openFinding(client, o, now);
+        if (created) {
+          this.stats.opened++;
+          report.opened.push(key);
+          logger.info({ check, dedupKey: key, tenantId: o.tenantId }, `monitors: finding opened: ${o.title}`);
+        } else report.updated.push(key);
+      }
+      return;
+    }
+    state.failingSince = null;
+    if (!openId) {
+      // Nothing open (or not leading): keep the recovery timer only while a finding may exist.
+      if (client || state.clearSince === null) this.states.delete(key);
+      return;
+    }
+    state.clearSince ??= now;
+    if (!client || now - state.clearSince < config.recoverySeconds * 1000) return;
+    if (await resolveFinding(client, openId, now)) {
+      this.stats.resolved++;
+      report.resolved.push(key);
+      logger.info({ check, dedupKey: key }, 'monitors: finding resolved');
+    }
+    this.states.delete(key);
+  }
+
+  /** Suppression is logged when it starts and ends (per cycle it is in aperio_monitor_suppressed). */
+  private noteSuppression(checks: CheckName[], reason: string | undefined): void {
+    for (const name of Object.keys(this.stats.suppressed) as CheckName[]) this.stats.suppressed[name] = checks.filter((c) => c === name).length;
+    if (checks.length && !this.suppressing) logger.warn({ suppressed: checks.length, reason }, 'monitors: schedule_missed suppressed while ingestion is backlogged');
+    if (!checks.length && this.suppressing) logger.info('monitors: ingestion no longer backlogged; schedule_missed evaluated again');
+    this.suppressing = checks.length > 0;
+  }
+}

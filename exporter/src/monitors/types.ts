@@ -1,0 +1,68 @@
+import type { Snapshot } from '../snapshot/types';
+import type { MonitorsConfig } from './config';
+import type { CounterHistory } from './history';
+
+/** The checks, by the Finding category they write. */
+export const CHECKS = [
+  'aperio.platform.connector_stale',
+  'aperio.platform.connector_failing',
+  'aperio.platform.siem_dead_letter',
+  'aperio.platform.ingestion_backlog',
+  'aperio.platform.rule_failing',
+  'aperio.platform.rule_slow',
+  'aperio.platform.schedule_missed',
+  'aperio.platform.exporter_stale_data',
+] as const;
+export type CheckName = (typeof CHECKS)[number];
+
+/** Aperio's Finding severities, lowest first. */
+export const SEVERITIES = ['INFO', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+/** One failing subject seen by one check in one evaluation. */
+export interface Observation {
+  check: CheckName;
+  /** Stable id of what failed (a connector, destination, queue, rule); with the check it is the dedupKey. */
+  subject: string;
+  /** The tenant it concerns; null for the platform itself. */
+  tenantId: string | null;
+  severity: Severity;
+  title: string;
+  description: string;
+  /** When the condition began according to the data (a missed slot); the finding is dated there. */
+  since?: number;
+}
+
+/**
+ * A subject whose condition cannot be judged this cycle (a schedule check while ingestion is
+ * backlogged): its pending and open state is frozen rather than raised or cleared.
+ */
+export interface Suppression {
+  check: CheckName;
+  subject: string;
+  reason: string;
+}
+
+export interface CheckResult {
+  observations: Observation[];
+  suppressed: Suppression[];
+}
+
+export interface CheckContext {
+  snapshot: Snapshot;
+  config: MonitorsConfig;
+  now: number;
+  /** Cumulative counters seen in previous evaluations, for deltas over a window. */
+  history: CounterHistory;
+}
+
+export type Check = (ctx: CheckContext) => CheckResult;
+
+export const dedupKey = (check: CheckName, subject: string): string => `${check}:${subject}`;
+export const iso = (ms: number): string => new Date(ms).toISOString();
+export const ageText = (ms: number): string => {
+  const s = Math.round(ms / 1000);
+  if (s < 120) return `${s} s`;
+  if (s < 7200) return `${Math.round(s / 60)} min`;
+  return `${(s / 3600).toFixed(1)} h`;
+};
