@@ -53,6 +53,7 @@ export class MonitorEngine {
   private suppressing = false;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<unknown> | null = null;
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: MonitorEngineOptions) {
     this.clock = options.clock ?? Date.now;
@@ -80,9 +81,17 @@ export class MonitorEngine {
     await this.running;
     await this.lock.release();
     this.stats.leader = false;
+    publishStats(null);
   }
 
-  async cycle(): Promise<CycleReport> {
+  /** One evaluation; calls made while one runs wait for it (the timer and a caller never interleave). */
+  cycle(): Promise<CycleReport> {
+    const run = this.queue.then(() => this.evaluate());
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async evaluate(): Promise<CycleReport> {
     const started = performance.now();
     const now = this.clock();
     const snapshot = this.options.getSnapshot();

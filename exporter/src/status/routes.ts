@@ -7,6 +7,8 @@ import { componentBadge, indicatorBadge } from './badge';
 import { renderAtomFeed } from './feed';
 import { renderStatusHtml } from './html';
 import { STATUS_CSS } from './html-style';
+import { activeStats } from '../monitors/stats';
+import { FindingIncidentTracker } from './findings';
 import { IncidentTracker } from './incidents';
 import { loadMaintenance } from './maintenance';
 import { buildStatusModel } from './model';
@@ -51,6 +53,7 @@ export const mountStatus: Mount = (app, { getSnapshot, settings, clock }) => {
   setActiveStatusConfig(config);
   const page: PageInfo = { id: settings.STATUS_PAGE_NAME, name: settings.STATUS_PAGE_NAME, url: settings.STATUS_PAGE_URL ?? '/status', createdAt: clock() };
   const tracker = new IncidentTracker();
+  const findingTracker = new FindingIncidentTracker();
   let current: Rendered | null = null;
 
   const rendered = (): Rendered => {
@@ -58,7 +61,10 @@ export const mountStatus: Mount = (app, { getSnapshot, settings, clock }) => {
     if (current?.snapshot !== snapshot) {
       const model = buildStatusModel(snapshot, config);
       tracker.update(model);
-      current = new Rendered(snapshot, buildStatusView(snapshot, config, page, { unresolved: tracker.unresolved(), all: tracker.all() }, model));
+      findingTracker.update(snapshot);
+      // Where self-monitoring runs, its open platform findings are the incidents; elsewhere, degraded components.
+      const source = activeStats() ? findingTracker : tracker;
+      current = new Rendered(snapshot, buildStatusView(snapshot, config, page, { unresolved: source.unresolved(), all: source.all() }, model));
     }
     return current;
   };

@@ -1,5 +1,6 @@
 import { createPool } from '../../src/db/pool';
 import { MonitorEngine } from '../../src/monitors/engine';
+import { LEADER_LOCK_KEY } from '../../src/monitors/leader';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { insertConnector, insertTenant } from '../helpers/fixtures';
 import { testCollector } from '../helpers/snapshot';
@@ -92,7 +93,14 @@ it('a leader whose connection is killed stops writing, and the other replica tak
   const a = replica();
   const b = replica();
   expect((await a.cycle()).leader).toBe(true);
-  await db.pool.query(`SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND objsubid = 1 AND granted`);
+  // Only this database's leader session: the test server is shared with other test files.
+  const killed = await db.pool.query(
+    `SELECT pg_terminate_backend(l.pid) FROM pg_locks l JOIN pg_database d ON d.oid = l.database
+     WHERE d.datname = current_database() AND l.locktype = 'advisory' AND l.objsubid = 1 AND l.granted
+       AND ((l.classid::bigint << 32) | l.objid::bigint) = $1::bigint`,
+    [LEADER_LOCK_KEY],
+  );
+  expect(killed.rowCount).toBe(1);
   clock.advance(15_000);
   const cycles: boolean[] = [];
   for (let i = 0; i < 2; i++) {
