@@ -1,0 +1,45 @@
+import fs from 'node:fs';
+import path from 'node:path';
+
+// Checks what Grafana loads: the built dist/, not the sources. `npm test` builds before running jest.
+const DIST = path.resolve(__dirname, '../../dist');
+const read = (file: string) => fs.readFileSync(path.join(DIST, file), 'utf8');
+
+describe('dist/ package', () => {
+  const raw = fs.existsSync(path.join(DIST, 'plugin.json')) ? read('plugin.json') : null;
+
+  it('has been built', () => {
+    expect(raw).not.toBeNull();
+  });
+
+  const plugin = raw ? JSON.parse(raw) : {};
+
+  it('is a valid app plugin.json without placeholders', () => {
+    expect(plugin.id).toBe('aperio-observability-app');
+    expect(plugin.id).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*-app$/);
+    expect(plugin.type).toBe('app');
+    expect(plugin.info.version).toMatch(/^\d+\.\d+\.\d+/);
+    expect(raw).not.toMatch(/%[A-Z_]+%/);
+    expect(fs.existsSync(path.join(DIST, 'module.js'))).toBe(true);
+  });
+
+  it('declares proxy routes with their Grafana roles and the token only as a header', () => {
+    const roles = Object.fromEntries(plugin.routes.map((r: { path: string; reqRole: string }) => [r.path, r.reqRole]));
+    expect(roles).toEqual({ whoami: 'Viewer', health: 'Admin', 'rule-runs': 'Editor', 'connector-syncs': 'Editor', status: 'Viewer' });
+    for (const route of plugin.routes) {
+      expect(route.url).toMatch(/^\{\{ \.JsonData\.url \}\}\//);
+    }
+    const withToken = plugin.routes.filter((r: { headers?: unknown[] }) => r.headers);
+    expect(withToken.map((r: { path: string }) => r.path)).toEqual(['whoami', 'health', 'rule-runs', 'connector-syncs']);
+  });
+
+  it('ships every included dashboard as parseable JSON', () => {
+    const dashboards = plugin.includes.filter((i: { type: string }) => i.type === 'dashboard');
+    expect(dashboards.length).toBeGreaterThanOrEqual(7);
+    for (const d of dashboards) {
+      const dashboard = JSON.parse(read(d.path));
+      expect(dashboard.uid).toMatch(/^aperio-/);
+      expect(typeof dashboard.revision).toBe('number');
+    }
+  });
+});

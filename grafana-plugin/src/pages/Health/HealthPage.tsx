@@ -1,0 +1,62 @@
+import React from 'react';
+import { useSearchParams } from 'react-router-dom';
+import { PluginPage } from '@grafana/runtime';
+import { Stack, Text } from '@grafana/ui';
+import { PanelState } from '../../components/common/PanelState';
+import { testIds } from '../../components/testIds';
+import { useConnectorsHealth, useIngestionHealth, useSiemHealth } from '../../data/useHealth';
+import { ConnectorsPanel } from './ConnectorsPanel';
+import { filterConnectors, sortConnectors, uniqueSorted } from './health.utils';
+import { healthViewFromSearch, updateSearch } from './health.url';
+import { HealthFilters } from './HealthFilters';
+import { IngestionPanel } from './IngestionPanel';
+import { SiemPanel } from './SiemPanel';
+import { SnapshotAge } from './SnapshotAge';
+
+export const HealthPage = () => {
+  const [search, setSearch] = useSearchParams();
+  const { filters, sort, refreshMs } = healthViewFromSearch(search);
+  const connectors = useConnectorsHealth(refreshMs);
+  const siem = useSiemHealth(refreshMs);
+  const ingestion = useIngestionHealth(refreshMs);
+
+  const all = connectors.data?.data ?? [];
+  const tenants = uniqueSorted([...all.map((c) => c.tenant), ...(siem.data?.data ?? []).map((d) => d.tenant)]);
+  const providers = uniqueSorted(all.map((c) => c.provider));
+
+  return (
+    <PluginPage>
+      <div data-testid={testIds.health.container}>
+        <Stack direction="column" gap={3}>
+          <HealthFilters
+            filters={filters}
+            sort={sort}
+            refreshMs={refreshMs}
+            tenants={tenants}
+            providers={providers}
+            onChange={(changes) => setSearch(updateSearch(search, changes), { replace: true })}
+          />
+          <section>
+            <Text element="h3">Connectors</Text>
+            <SnapshotAge meta={connectors.data} />
+            <PanelState state={connectors} what="connector health">
+              {(answer) => <ConnectorsPanel rows={sortConnectors(filterConnectors(answer.data, filters), sort)} total={answer.data.length} />}
+            </PanelState>
+          </section>
+          <section>
+            <Text element="h3">SIEM destinations</Text>
+            <PanelState state={siem} what="SIEM destinations">
+              {(answer) => <SiemPanel rows={answer.data.filter((d) => !filters.tenant || d.tenant === filters.tenant)} />}
+            </PanelState>
+          </section>
+          <section>
+            <Text element="h3">Ingestion queue</Text>
+            <PanelState state={ingestion} what="the ingestion queue">
+              {(answer) => <IngestionPanel answer={answer} tenant={filters.tenant} />}
+            </PanelState>
+          </section>
+        </Stack>
+      </div>
+    </PluginPage>
+  );
+};

@@ -1,0 +1,94 @@
+import React, { useState } from 'react';
+import { dateMath, type SelectableValue, type TimeRange } from '@grafana/data';
+import { Button, InlineField, Input, MultiSelect, Stack, TimeRangeInput } from '@grafana/ui';
+import type { RunStatus, RunTrigger } from '../../api/types';
+import { testIds } from '../../components/testIds';
+import { RUN_STATUSES, RUN_TRIGGERS, type AuditFilters } from './audit.url';
+
+const toOptions = <T extends string>(values: T[]): Array<SelectableValue<T>> => values.map((v) => ({ label: v, value: v }));
+
+function toTimeRange(from: string, to: string): TimeRange {
+  const start = dateMath.parse(from, false);
+  const end = dateMath.parse(to, true);
+  return { from: start!, to: end!, raw: { from, to } };
+}
+
+const rawText = (value: TimeRange['raw']['from']) => (typeof value === 'string' ? value : value.toISOString());
+
+type Props = { filters: AuditFilters; onApply: (filters: AuditFilters) => void };
+
+/**
+ * Edits a draft; only Apply (or Enter) changes the URL, so typing does not fire a request per key.
+ * The parent keys it by the URL's filters, so back/forward resets the draft.
+ */
+export const AuditFilterBar = ({ filters, onApply }: Props) => {
+  const [draft, setDraft] = useState(filters);
+  const set = (changes: Partial<AuditFilters>) => setDraft({ ...draft, ...changes });
+  const submit = (event: React.FormEvent) => {
+    event.preventDefault();
+    onApply(draft);
+  };
+
+  return (
+    <form onSubmit={submit}>
+      <Stack wrap="wrap" gap={1} alignItems="flex-start">
+        <InlineField label="Time range">
+          <TimeRangeInput
+            value={toTimeRange(draft.from, draft.to)}
+            onChange={(range) => set({ from: rawText(range.raw.from), to: rawText(range.raw.to) })}
+          />
+        </InlineField>
+        <InlineField label="Rule">
+          <Input
+            width={24}
+            data-testid={testIds.audit.rule}
+            placeholder="rule key or id"
+            value={draft.rule}
+            onChange={(e) => set({ rule: e.currentTarget.value })}
+          />
+        </InlineField>
+        <InlineField label="Status">
+          <MultiSelect<RunStatus>
+            width={30}
+            inputId="audit-status"
+            options={toOptions(RUN_STATUSES)}
+            value={draft.status}
+            onChange={(v) => set({ status: v.map((o) => o.value!).filter(Boolean) })}
+          />
+        </InlineField>
+        <InlineField label="Trigger">
+          <MultiSelect<RunTrigger>
+            width={30}
+            inputId="audit-trigger"
+            options={toOptions(RUN_TRIGGERS)}
+            value={draft.trigger}
+            onChange={(v) => set({ trigger: v.map((o) => o.value!).filter(Boolean) })}
+          />
+        </InlineField>
+        <InlineField label="Min duration (ms)">
+          <Input
+            width={12}
+            type="number"
+            min={0}
+            data-testid={testIds.audit.minDuration}
+            value={draft.minDurationMs}
+            onChange={(e) => set({ minDurationMs: e.currentTarget.value })}
+          />
+        </InlineField>
+        <InlineField label="Min findings">
+          <Input
+            width={10}
+            type="number"
+            min={0}
+            data-testid={testIds.audit.minFindings}
+            value={draft.minFindings}
+            onChange={(e) => set({ minFindings: e.currentTarget.value })}
+          />
+        </InlineField>
+        <Button type="submit" icon="filter" data-testid={testIds.audit.apply}>
+          Apply
+        </Button>
+      </Stack>
+    </form>
+  );
+};

@@ -1,0 +1,33 @@
+import React from 'react';
+import { defer } from 'rxjs';
+import type { BackendSrvRequest } from '@grafana/runtime';
+
+export const GRAFANA_ORIGIN = 'http://grafana.test';
+
+/** getBackendSrv().fetch as Grafana implements it: an Observable that errors with {status, data} on non-2xx. */
+function fetchThroughServer(options: BackendSrvRequest) {
+  return defer(async () => {
+    const response = await fetch(new URL(options.url, `${GRAFANA_ORIGIN}/`), {
+      method: options.method ?? 'GET',
+      headers: { 'content-type': 'application/json' },
+      body: options.data === undefined ? undefined : JSON.stringify(options.data),
+    });
+    const text = await response.text();
+    let data: unknown = text;
+    try {
+      data = text ? JSON.parse(text) : undefined;
+    } catch {
+      // Non-JSON bodies stay text, as Grafana hands them over.
+    }
+    if (!response.ok) {
+      throw { status: response.status, statusText: response.statusText, data, config: options };
+    }
+    return { status: response.status, statusText: response.statusText, ok: true, data, headers: response.headers, url: options.url, type: 'basic', redirected: false, config: options };
+  });
+}
+
+export const runtimeMock = {
+  getBackendSrv: () => ({ fetch: fetchThroughServer }),
+  getDataSourceSrv: () => ({ getList: () => [] }),
+  PluginPage: ({ children }: { children: React.ReactNode }) => <div>{children}</div>,
+};
