@@ -5,7 +5,7 @@ export const exporterHealth: DashboardSpec = {
   uid: 'aperio-exporter',
   title: 'Aperio exporter self-health',
   description: 'Age of the served data, database reachability, per-collector success and duration, series budget and the process.',
-  revision: 1,
+  revision: 2,
   tags: ['exporter'],
   variables: 'datasource',
   rows: [
@@ -20,6 +20,24 @@ export const exporterHealth: DashboardSpec = {
         timeseries('Collector data age', 'Time since each collector last succeeded.', [{ expr: 'max by (collector) (time() - aperio_exporter_collector_last_success_timestamp_seconds)', legend: '{{collector}}' }], 's', steps(60, 300)),
         timeseries('Collector success', '1 if the last collection succeeded, 0 if it failed.', [{ expr: 'min by (collector) (aperio_exporter_collect_success)', legend: '{{collector}}' }], 'short', healthy(1), { min: 0, max: 1 }),
         timeseries('Series', 'Series in the last exposition, by the detail it was rendered at.', [{ expr: 'sum by (detail) (aperio_exporter_series)', legend: '{{detail}}' }], 'short'),
+      ],
+    },
+    {
+      title: 'Self-monitoring',
+      panels: [
+        stat('Platform findings open', 'Open aperio.platform.* findings raised by the self-monitoring checks.', 'sum(aperio_platform_findings_open) or vector(0)', 'short', redFrom(1)),
+        stat('Evaluator leaders', 'Replicas holding the self-monitoring lock: exactly 1 is healthy.', 'sum(aperio_monitor_leader)', 'short', [
+          { value: null, color: 'red' },
+          { value: 1, color: 'green' },
+          { value: 2, color: 'red' },
+        ]),
+        stat('Last evaluation age', 'Time since the self-monitoring checks last ran.', 'min(time() - aperio_monitor_last_evaluation_timestamp_seconds)', 's', steps(120, 600)),
+        timeseries('Open findings by check', 'Open platform findings per check and severity.', [{ expr: 'sum by (check, severity) (aperio_platform_findings_open)', legend: '{{check}} {{severity}}' }], 'short'),
+        timeseries('Evaluations and failures', 'Self-monitoring evaluation cycles per second, and the failed ones.', [
+          { expr: 'sum(rate(aperio_monitor_evaluations_total[$__rate_interval]))', legend: 'evaluations' },
+          { expr: 'sum(rate(aperio_monitor_evaluation_failures_total[$__rate_interval]))', legend: 'failures' },
+        ], 'ops'),
+        timeseries('Suppressed checks', 'Checks held back, e.g. missed schedules while the ingestion queue is backlogged.', [{ expr: 'max by (check) (aperio_monitor_suppressed)', legend: '{{check}}' }], 'short'),
       ],
     },
     {

@@ -7,6 +7,7 @@ import YAML from 'yaml';
 import { loadSettings } from '../../src/config/settings';
 import { seedDemo } from '../../src/demo/seed';
 import { startExporter, type Exporter } from '../../src/exporter/runtime';
+import { startMonitors } from '../../src/monitors/start';
 import { dashboardQueries, resolveVariables, ruleQueries } from '../dashboards/queries';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { insertDeliveries, insertJobs } from '../helpers/fixtures';
@@ -36,6 +37,7 @@ interface QueryResult {
 describeWithTool('prometheus', 'a real Prometheus scraping the exporter', (prometheusBin) => {
   let db: TestDatabase;
   let exporter: Exporter;
+  let stopMonitors: (() => Promise<void>) | undefined;
   let prometheus: ChildProcess;
   let dir: string;
   let api: string;
@@ -72,6 +74,8 @@ describeWithTool('prometheus', 'a real Prometheus scraping the exporter', (prome
     await insertDeliveries(db.pool, 'dest_umbrella_webhook', 'DEAD_LETTER', 4, new Date(now - 90 * 60_000));
     const settings = loadSettings({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: db.url, COLLECT_INTERVAL_SECONDS: '1', METRICS_TOKEN: TOKEN, LOG_LEVEL: 'silent' });
     exporter = await startExporter({ settings, databaseUrl: db.url });
+    // As `serve` does: the self-monitoring engine next to the exporter, so its metrics are scraped too.
+    stopMonitors = startMonitors(settings, db.url, () => exporter.collector.snapshot);
 
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aperio-prometheus-'));
     fs.writeFileSync(path.join(dir, 'token'), TOKEN);
@@ -100,6 +104,7 @@ describeWithTool('prometheus', 'a real Prometheus scraping the exporter', (prome
       await Promise.race([exited, sleep(5000)]);
       if (prometheus.exitCode === null) prometheus.kill('SIGKILL');
     }
+    await stopMonitors?.();
     await exporter?.stop();
     await db?.drop();
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
