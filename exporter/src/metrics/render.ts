@@ -123,4 +123,3 @@ async function samplesWithinBudget(
   return { detail: levels[chosen], samples: kept[chosen]!, series: counts[chosen] };
 }
 
-const count = (groups: Sample[][]) => groups.reduce((sum, group) => sum + group.length, 0);
