@@ -11,6 +11,7 @@ import { createProcessRegistries } from '../metrics/process-registry';
 import { renderMetrics, type RenderedMetrics } from '../metrics/render';
 import { SnapshotCollector } from '../snapshot/collector';
 import { emptySnapshot } from '../snapshot/empty';
+import { statusConfigFromSettings } from '../status/config';
 
 export interface Exporter {
   url: string;
@@ -38,7 +39,7 @@ export async function startExporter({ settings, databaseUrl, clock = Date.now, m
     pool,
     intervalSeconds: settings.COLLECT_INTERVAL_SECONDS,
     statementTimeoutMs: settings.STATEMENT_TIMEOUT_MS,
-    initial: emptySnapshot(freshness),
+    initial: emptySnapshot(freshness, statusConfigFromSettings(settings)),
     clock,
     onSnapshot: async (snapshot) => {
       try {

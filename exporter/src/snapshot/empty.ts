@@ -1,9 +1,10 @@
 import type { FreshnessPolicy } from '../connectors/freshness';
 import { emptyStatusHistory } from '../status/history-types';
+import { DEFAULT_STATUS_CONFIG, type StatusConfig } from '../status/active';
 import type { Snapshot } from './types';
 
 /** The snapshot before the first collection: no data, nothing reachable yet. */
-export function emptySnapshot(freshness: FreshnessPolicy, now = Date.now()): Snapshot {
+export function emptySnapshot(freshness: FreshnessPolicy, statusConfig: StatusConfig = DEFAULT_STATUS_CONFIG, now = Date.now()): Snapshot {
   return {
     takenAt: now,
     dataAsOf: 0,
@@ -15,6 +16,7 @@ export function emptySnapshot(freshness: FreshnessPolicy, now = Date.now()): Sna
     ingestion: [],
     rules: [],
     freshness,
+    statusConfig,
     statusHistory: emptyStatusHistory(),
     platformFindings: [],
   };

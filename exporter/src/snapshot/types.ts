@@ -1,4 +1,5 @@
 import type { FreshnessPolicy } from '../connectors/freshness';
+import type { StatusConfig } from '../status/active';
 import type { PlatformFinding } from '../monitors/collect';
 import type { StatusHistory } from '../status/history-types';
 
@@ -20,6 +21,8 @@ export interface Snapshot {
   ingestion: IngestionQueueState[];
   rules: RuleState[];
   freshness: FreshnessPolicy;
+  /** Status-page thresholds and maintenance windows: configuration the views judge the data by. */
+  statusConfig: StatusConfig;
   /** Daily and recent run counts by provider and for rules: the status page's uptime bars and failure ratios. */
   statusHistory: StatusHistory;
   /** Open self-monitoring findings (aperio.platform.* categories), oldest first. */

@@ -3,29 +3,21 @@ import type { MaintenanceWindow } from './maintenance';
 import { buildStatusModel, type StatusModel } from './model';
 import { DEFAULT_THRESHOLDS, type StatusThresholds } from './thresholds';
 
+/** The status page's configuration; it travels in the snapshot, so every view judges by the same rules. */
 export interface StatusConfig {
   thresholds: StatusThresholds;
   maintenance: MaintenanceWindow[];
 }
 
-// The metric families are static data (metrics/catalogue.ts) and see only the snapshot, so the status
-// mount records the configuration it was given here; /metrics and /status.json then show one truth.
-let active: StatusConfig = { thresholds: DEFAULT_THRESHOLDS, maintenance: [] };
+export const DEFAULT_STATUS_CONFIG: StatusConfig = { thresholds: DEFAULT_THRESHOLDS, maintenance: [] };
 
-export function setActiveStatusConfig(config: StatusConfig): void {
-  active = config;
-  models = new WeakMap();
-}
+const models = new WeakMap<Snapshot, StatusModel>();
 
-export const activeStatusConfig = (): StatusConfig => active;
-
-let models = new WeakMap<Snapshot, StatusModel>();
-
-/** The model of a snapshot under the active configuration, computed once per snapshot for /metrics. */
-export function activeModel(snapshot: Snapshot): StatusModel {
+/** The status model of a snapshot, computed once per snapshot and shared by /metrics and the status routes. */
+export function statusModelOf(snapshot: Snapshot): StatusModel {
   let model = models.get(snapshot);
   if (!model) {
-    model = buildStatusModel(snapshot, active);
+    model = buildStatusModel(snapshot, snapshot.statusConfig);
     models.set(snapshot, model);
   }
   return model;

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Request, Response } from 'express';
 import type { Mount } from '../http/mounts';
 import type { Snapshot } from '../snapshot/types';
-import { setActiveStatusConfig, type StatusConfig } from './active';
+import { statusModelOf } from './active';
 import { componentBadge, indicatorBadge } from './badge';
 import { renderAtomFeed } from './feed';
 import { renderStatusHtml } from './html';
@@ -10,10 +10,7 @@ import { STATUS_CSS } from './html-style';
 import { activeStats } from '../monitors/stats';
 import { FindingIncidentTracker } from './findings';
 import { IncidentTracker } from './incidents';
-import { loadMaintenance } from './maintenance';
-import { buildStatusModel } from './model';
 import { componentsJson, pageJson, statusJson, summaryJson, unresolvedJson } from './statuspage';
-import { thresholdsFromSettings } from './thresholds';
 import { buildStatusView, type PageInfo, type StatusView } from './view';
 
 /**
@@ -49,8 +46,6 @@ const json = (shape: (view: StatusView) => unknown) => (view: StatusView) => JSO
 const FOLD_INTERVAL_MS = 5_000;
 
 export const mountStatus: Mount = (app, { getSnapshot, settings, clock }) => {
-  const config: StatusConfig = { thresholds: thresholdsFromSettings(settings), maintenance: loadMaintenance(settings.STATUS_MAINTENANCE_FILE) };
-  setActiveStatusConfig(config);
   const page: PageInfo = { id: settings.STATUS_PAGE_NAME, name: settings.STATUS_PAGE_NAME, url: settings.STATUS_PAGE_URL ?? '/status', createdAt: clock() };
   const tracker = new IncidentTracker();
   const findingTracker = new FindingIncidentTracker();
@@ -59,12 +54,12 @@ export const mountStatus: Mount = (app, { getSnapshot, settings, clock }) => {
   const rendered = (): Rendered => {
     const snapshot = getSnapshot();
     if (current?.snapshot !== snapshot) {
-      const model = buildStatusModel(snapshot, config);
+      const model = statusModelOf(snapshot);
       tracker.update(model);
       findingTracker.update(snapshot);
       // Where self-monitoring runs, its open platform findings are the incidents; elsewhere, degraded components.
       const source = activeStats() ? findingTracker : tracker;
-      current = new Rendered(snapshot, buildStatusView(snapshot, config, page, { unresolved: source.unresolved(), all: source.all() }, model));
+      current = new Rendered(snapshot, buildStatusView(snapshot, snapshot.statusConfig, page, { unresolved: source.unresolved(), all: source.all() }, model));
     }
     return current;
   };
