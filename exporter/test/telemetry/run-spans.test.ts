@@ -30,6 +30,12 @@ function spansOf(receiver: OtlpReceiver, table: 'RuleRun' | 'ConnectorSyncRun', 
   return receiver.spans.filter((span) => span.spanId === spanId);
 }
 
+// The OTLP HTTP exporter loads node:http with a dynamic import(), which jest's VM contexts allow only with
+// --experimental-vm-modules (set by `npm test`). Without it every export would fail after its timeout.
+if (!`${process.env.NODE_OPTIONS ?? ''} ${process.execArgv.join(' ')}`.includes('--experimental-vm-modules')) {
+  throw new Error('run the telemetry tests through `npm test` (it sets NODE_OPTIONS=--experimental-vm-modules)');
+}
+
 describe('no OTLP endpoint', () => {
   it('creates no exporter, provider or tailer', () => {
     expect(createRunTracing({})).toBeNull();
