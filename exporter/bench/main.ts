@@ -25,7 +25,7 @@ async function main(): Promise<void> {
     const version = (await pool.query<{ v: string }>(`SELECT current_setting('server_version') AS v`)).rows[0].v;
     const now = Date.now();
     note(`seeding the ${scale.name} dataset into ${db.description}`);
-    let started = performance.now();
+    const started = performance.now();
     await seed(pool, scale, now);
     const seedMs = performance.now() - started;
 
