@@ -2,14 +2,16 @@ import { histogramSamples, stateSet, type Labels, type MetricFamily, type Sample
 import { SYNC_DURATION_BOUNDS_MS } from '../runs/buckets';
 import type { ConnectorState, Snapshot } from '../snapshot/types';
 import { FRESHNESS_STATES, freshnessState, thresholdsFor } from './freshness';
+import { groupBy } from '../util/group-by';
 
 const OBJECT = ['connector', 'name', 'status'] as const;
 const labelsOf = (c: ConnectorState): Labels => ({ tenant: c.tenant, connector: c.id, provider: c.provider });
-const perConnector = (snapshot: Snapshot, value: (c: ConnectorState) => number | null): Sample[] =>
-  snapshot.connectors.flatMap((c) => {
+function* perConnector(snapshot: Snapshot, value: (c: ConnectorState) => number | null): Generator<Sample> {
+  for (const c of snapshot.connectors) {
     const v = value(c);
-    return v === null ? [] : [{ labels: labelsOf(c), value: v }];
-  });
+    if (v !== null) yield { labels: labelsOf(c), value: v };
+  }
+}
 
 export const connectorFamilies: MetricFamily[] = [
   {
@@ -18,7 +20,9 @@ export const connectorFamilies: MetricFamily[] = [
     help: 'Static properties of an integration connection; value is always 1.',
     objectLabels: OBJECT,
     merge: 'drop',
-    samples: (s) => s.connectors.map((c) => ({ labels: { ...labelsOf(c), name: c.name, status: c.status }, value: 1 })),
+    samples: function* (s) {
+      for (const c of s.connectors) yield { labels: { ...labelsOf(c), name: c.name, status: c.status }, value: 1 };
+    },
   },
   {
     name: 'aperio_connector_last_sync_timestamp_seconds',
@@ -42,10 +46,11 @@ export const connectorFamilies: MetricFamily[] = [
     help: 'Freshness of the connector data as a state set (fresh, stale, critical, never synced); thresholds in aperio_connector_freshness_threshold_seconds.',
     objectLabels: OBJECT,
     merge: 'sum',
-    samples: (s) =>
-      s.connectors.flatMap((c) =>
-        stateSet(labelsOf(c), 'state', FRESHNESS_STATES, freshnessState(c.lastSyncAt, s.takenAt, thresholdsFor(s.freshness, c.provider))),
-      ),
+    samples: function* (s) {
+      for (const c of s.connectors) {
+        yield* stateSet(labelsOf(c), 'state', FRESHNESS_STATES, freshnessState(c.lastSyncAt, s.takenAt, thresholdsFor(s.freshness, c.provider)));
+      }
+    },
   },
   {
     name: 'aperio_connector_freshness_threshold_seconds',
@@ -101,9 +106,9 @@ export const connectorFamilies: MetricFamily[] = [
     help: 'Duration of connector syncs, by provider.',
     merge: 'sum',
     samples: (s) => {
-      const byProvider = new Map<string, ConnectorState[]>();
-      for (const c of s.connectors) byProvider.set(c.provider, [...(byProvider.get(c.provider) ?? []), c]);
-      return [...byProvider.entries()].sort().flatMap(([provider, list]) => {
+      const byProvider = groupBy(s.connectors, (c) => c.provider);
+      return [...byProvider.keys()].sort().flatMap((provider) => {
+        const list = byProvider.get(provider)!;
         const buckets = SYNC_DURATION_BOUNDS_MS.map((_, i) => list.reduce((sum, c) => sum + (c.totals.durationBuckets[i] ?? 0), 0));
         const count = list.reduce((sum, c) => sum + c.totals.runs, 0);
         const sumMs = list.reduce((sum, c) => sum + c.totals.durationMsSum, 0);

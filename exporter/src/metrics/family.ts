@@ -28,7 +28,8 @@ export interface MetricFamily {
    * `drop` for families that only make sense per object (info, per-object thresholds).
    */
   merge: 'sum' | 'max' | 'min' | 'drop';
-  samples(snapshot: Snapshot): Sample[];
+  /** An iterable, so that large families can be generators that the renderer consumes in time slices. */
+  samples(snapshot: Snapshot): Iterable<Sample>;
 }
 
 export const TENANT_LABEL = 'tenant';

@@ -59,7 +59,7 @@ export async function renderMetrics(snapshot: Snapshot, options: RenderOptions):
   const limited = detail !== options.detail;
   const self = exporterFamilies({ series, detail, limited });
   const all = [...families, ...self];
-  const samples = [...reduced, ...self.map((family) => family.samples(snapshot))];
+  const samples = [...reduced, ...self.map((family) => [...family.samples(snapshot)])];
 
   // Sample lines are the same in both formats: encode them once, in slices, and share the buffers.
   const lines: Buffer[][] = [];
@@ -91,6 +91,17 @@ export async function renderMetrics(snapshot: Snapshot, options: RenderOptions):
   return { formats, series, detail, limited, renderedAt: Date.now() };
 }
 
+/** A family's samples, drawn from its iterable with pauses: a generator family never blocks for long. */
+async function collectSamples(family: MetricFamily, snapshot: Snapshot, pause: () => Promise<void>): Promise<Sample[]> {
+  const out: Sample[] = [];
+  for (const sample of family.samples(snapshot)) {
+    out.push(sample);
+    if (out.length % 512 === 0) await pause();
+  }
+  await pause();
+  return out;
+}
+
 /**
  * Every family's samples at the finest detail within the series budget. Each family's full-detail
  * samples are reduced to every coarser level as soon as they are made, then let go: a level is only kept
@@ -108,8 +119,7 @@ async function samplesWithinBudget(
   const counts = levels.map(() => 0);
   const kept: (Sample[][] | null)[] = levels.map(() => []);
   for (const family of families) {
-    let current = family.samples(snapshot);
-    await pause();
+    let current = await collectSamples(family, snapshot, pause);
     for (let l = 0; l < levels.length; l++) {
       current = await reduceSamplesSliced(family, current, levels[l], SLICE_SAMPLES, pause);
       counts[l] += current.length;

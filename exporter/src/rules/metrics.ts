@@ -2,14 +2,16 @@ import { histogramSamples, type Labels, type MetricFamily, type Sample } from '.
 import { RULE_DURATION_BOUNDS_MS } from '../runs/buckets';
 import type { RuleState, Snapshot } from '../snapshot/types';
 import { connectorOverdue, ruleOverdue } from './schedule';
+import { groupBy } from '../util/group-by';
 
 const OBJECT = ['rule'] as const;
 const labelsOf = (r: RuleState): Labels => ({ tenant: r.tenant, rule: r.ruleKey });
-const perRule = (snapshot: Snapshot, value: (r: RuleState) => number | null): Sample[] =>
-  snapshot.rules.flatMap((r) => {
+function* perRule(snapshot: Snapshot, value: (r: RuleState) => number | null): Generator<Sample> {
+  for (const r of snapshot.rules) {
     const v = value(r);
-    return v === null ? [] : [{ labels: labelsOf(r), value: v }];
-  });
+    if (v !== null) yield { labels: labelsOf(r), value: v };
+  }
+}
 
 export const ruleFamilies: MetricFamily[] = [
   {
@@ -59,9 +61,9 @@ export const ruleFamilies: MetricFamily[] = [
     objectLabels: OBJECT,
     merge: 'sum',
     samples: (s) => {
-      const byRule = new Map<string, RuleState[]>();
-      for (const r of s.rules) byRule.set(r.ruleKey, [...(byRule.get(r.ruleKey) ?? []), r]);
-      return [...byRule.entries()].sort().flatMap(([rule, list]) => {
+      const byRule = groupBy(s.rules, (r) => r.ruleKey);
+      return [...byRule.keys()].sort().flatMap((rule) => {
+        const list = byRule.get(rule)!;
         const buckets = RULE_DURATION_BOUNDS_MS.map((_, i) => list.reduce((sum, r) => sum + (r.totals.durationBuckets[i] ?? 0), 0));
         const count = list.reduce((sum, r) => sum + r.totals.runs, 0);
         const sumMs = list.reduce((sum, r) => sum + r.totals.durationMsSum, 0);

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import type { PlatformFinding } from '../monitors/collect';
 import type { CheckName, Severity } from '../monitors/types';
 import type { Snapshot } from '../snapshot/types';
 import type { Incident } from './incidents';
 import type { ComponentStatus } from './levels';
+import { groupBy } from '../util/group-by';
 
 /**
  * Incidents from the open platform findings (self-monitoring), when the monitors run in this process:
@@ -32,8 +32,7 @@ export class FindingIncidentTracker {
 
   update(snapshot: Snapshot): void {
     const at = snapshot.takenAt;
-    const byCheck = new Map<CheckName, PlatformFinding[]>();
-    for (const f of snapshot.platformFindings) byCheck.set(f.check, [...(byCheck.get(f.check) ?? []), f]);
+    const byCheck = groupBy(snapshot.platformFindings, (f) => f.check);
     for (const [check, list] of byCheck) {
       const status = list.map((f) => IMPACT[f.severity]).reduce((a, b) => (RANK[b] > RANK[a] ? b : a));
       const startedAt = Math.min(...list.map((f) => f.createdAt));

@@ -6,6 +6,7 @@ import type { HistorySource } from './history-types';
 import { fromObjectLevels, INDICATOR_OF, indicatorDescription, worst, type ComponentStatus, type Indicator, type ObjectLevel } from './levels';
 import { isActive } from './maintenance';
 import type { StatusThresholds } from './thresholds';
+import { groupBy } from '../util/group-by';
 
 /**
  * The status page as a pure function of the snapshot: platform-wide components, never a tenant or a
@@ -97,11 +98,7 @@ function connectorLevel(c: ConnectorState, snapshot: Snapshot, t: StatusThreshol
 }
 
 function connectorComponents(snapshot: Snapshot, t: StatusThresholds): StatusComponent[] {
-  const byProvider = new Map<string, ConnectorState[]>();
-  for (const c of snapshot.connectors) {
-    if (INACTIVE_CONNECTOR.has(c.status)) continue;
-    byProvider.set(c.provider, [...(byProvider.get(c.provider) ?? []), c]);
-  }
+  const byProvider = groupBy(snapshot.connectors.filter((c) => !INACTIVE_CONNECTOR.has(c.status)), (c) => c.provider);
   return [...byProvider.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([provider, list]) => {
@@ -128,8 +125,7 @@ function destinationLevel(d: SiemDestinationState, now: number, t: StatusThresho
 }
 
 function siemComponents(snapshot: Snapshot, t: StatusThresholds): StatusComponent[] {
-  const byKind = new Map<string, SiemDestinationState[]>();
-  for (const d of snapshot.siemDestinations) if (d.enabled) byKind.set(d.kind, [...(byKind.get(d.kind) ?? []), d]);
+  const byKind = groupBy(snapshot.siemDestinations.filter((d) => d.enabled), (d) => d.kind);
   return [...byKind.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([kind, list]) => {
