@@ -1,7 +1,5 @@
-import fs from 'node:fs';
-import YAML from 'yaml';
 import { z } from 'zod';
-import { UserError } from '../config/user-error';
+import { loadYamlConfig } from '../config/yaml-file';
 
 /**
  * Freshness thresholds in dbt's shape: `warn_after` / `error_after` as {count, period}, a default and
@@ -31,19 +29,12 @@ const toSeconds = (value: z.infer<typeof duration> | undefined, fallback: number
 export function freshnessPolicy(warnSeconds: number, errorSeconds: number, configPath?: string): FreshnessPolicy {
   const base: FreshnessThresholds = { warnAfterSeconds: warnSeconds, errorAfterSeconds: errorSeconds };
   if (!configPath) return { default: base, providers: {} };
-  let parsed: z.infer<typeof fileSchema>;
-  try {
-    parsed = fileSchema.parse(YAML.parse(fs.readFileSync(configPath, 'utf8')) ?? {});
-  } catch (err) {
-    const detail =
-      err instanceof z.ZodError
-        ? err.issues.map((issue) => `${issue.path.join('.') || '(top level)'}: ${issue.message}`).join('; ')
-        : (err as Error).message;
-    throw new UserError(
-      `FRESHNESS_CONFIG ${configPath} is not valid: ${detail}`,
-      'expected {default: {warn_after: {count, period}, error_after: ...}, providers: {<provider>: ...}} with period minute|hour|day',
-    );
-  }
+  const parsed = loadYamlConfig(
+    configPath,
+    fileSchema,
+    'FRESHNESS_CONFIG',
+    'expected {default: {warn_after: {count, period}, error_after: ...}, providers: {<provider>: ...}} with period minute|hour|day',
+  );
   const fallback: FreshnessThresholds = {
     warnAfterSeconds: toSeconds(parsed.default?.warn_after, base.warnAfterSeconds),
     errorAfterSeconds: toSeconds(parsed.default?.error_after, base.errorAfterSeconds),

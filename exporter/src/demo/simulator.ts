@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import { logger } from '../log';
+import { PeriodicTask } from '../util/periodic-task';
 import { DEMO_FAILURES } from './catalog';
 
 /**
@@ -9,31 +9,23 @@ import { DEMO_FAILURES } from './catalog';
  * DEMO_FAILURES. Everything goes through plain SQL on the contract tables, as the real workers do.
  */
 export class DemoSimulator {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
+
+  private readonly task: PeriodicTask;
 
   constructor(
     private readonly pool: pg.Pool,
-    private readonly tickSeconds: number,
+    tickSeconds: number,
     private readonly clock: () => number = Date.now,
-  ) {}
-
-  start(): void {
-    const loop = () => {
-      this.running = this.tick()
-        .catch((err) => logger.warn({ err: (err as Error).message }, 'demo simulator tick failed; retrying next tick'))
-        .finally(() => {
-          this.running = null;
-          if (this.timer) this.timer = setTimeout(loop, this.tickSeconds * 1000);
-        });
-    };
-    this.timer = setTimeout(loop, 0);
+  ) {
+    this.task = new PeriodicTask('demo simulator tick', tickSeconds * 1000, () => this.tick());
   }
 
-  async stop(): Promise<void> {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    await this.running;
+  start(): void {
+    this.task.start();
+  }
+
+  stop(): Promise<void> {
+    return this.task.stop();
   }
 
   async tick(): Promise<void> {

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { logger } from '../log';
+import { PeriodicTask } from '../util/periodic-task';
 import { rollUp, type RollupResult } from '../runs/rollup';
 import { applyRetention, RUN_TABLES, type RetentionResult } from './retention';
 
@@ -40,31 +40,9 @@ export async function runMaintenance(pool: pg.Pool, now = Date.now()): Promise<M
   return { partitionsCreated, rollups, retention, durationMs: performance.now() - started };
 }
 
-export class MaintenanceLoop {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
-
-  constructor(
-    private readonly pool: pg.Pool,
-    private readonly intervalSeconds = 60,
-  ) {}
-
-  start(): void {
-    const loop = () => {
-      this.running = runMaintenance(this.pool)
-        .then(() => undefined)
-        .catch((err) => logger.warn({ err: (err as Error).message }, 'maintenance failed; retrying next cycle'))
-        .finally(() => {
-          this.running = null;
-          if (this.timer) this.timer = setTimeout(loop, this.intervalSeconds * 1000);
-        });
-    };
-    this.timer = setTimeout(loop, 0);
-  }
-
-  async stop(): Promise<void> {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    await this.running;
+/** Maintenance every minute: partitions ahead, rollups, retention (safe on every replica at once). */
+export class MaintenanceLoop extends PeriodicTask {
+  constructor(pool: pg.Pool, intervalSeconds = 60) {
+    super('maintenance', intervalSeconds * 1000, () => runMaintenance(pool));
   }
 }

@@ -1,7 +1,5 @@
-import fs from 'node:fs';
-import YAML from 'yaml';
 import { z } from 'zod';
-import { UserError } from '../config/user-error';
+import { loadYamlConfig, parseYamlConfig } from '../config/yaml-file';
 import { SEVERITIES, type CheckName, type Severity } from './types';
 
 /**
@@ -87,30 +85,16 @@ const fileSchema = z
   .strict();
 type FileConfig = z.infer<typeof fileSchema>;
 
+const MONITORS_EXPECTED = 'see docs/monitors.md for the checks and their fields';
+
 /** The built-in defaults, or the defaults overridden by the YAML file at `path`. */
 export function loadMonitorsConfig(path?: string): MonitorsConfig {
   if (!path) return DEFAULT_MONITORS_CONFIG;
-  let text: string;
-  try {
-    text = fs.readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new UserError(`MONITORS_CONFIG ${path} cannot be read: ${(err as Error).message}`, 'point MONITORS_CONFIG at a readable YAML file, or unset it for the defaults');
-  }
-  return parseMonitorsConfig(text, path);
+  return merge(loadYamlConfig(path, fileSchema, 'MONITORS_CONFIG', MONITORS_EXPECTED).checks ?? {});
 }
 
 export function parseMonitorsConfig(text: string, source = '(inline)'): MonitorsConfig {
-  let parsed: FileConfig;
-  try {
-    parsed = fileSchema.parse(YAML.parse(text) ?? {});
-  } catch (err) {
-    const detail =
-      err instanceof z.ZodError
-        ? err.issues.map((issue) => `${issue.path.join('.') || '(top level)'}: ${issue.message}`).join('; ')
-        : (err as Error).message;
-    throw new UserError(`MONITORS_CONFIG ${source} is not valid: ${detail}`, 'see docs/monitors.md for the checks and their fields');
-  }
-  return merge(parsed.checks ?? {});
+  return merge(parseYamlConfig(text, fileSchema, 'MONITORS_CONFIG', source, MONITORS_EXPECTED).checks ?? {});
 }
 
 function merge(file: NonNullable<FileConfig['checks']>): MonitorsConfig {

@@ -1,7 +1,5 @@
-import fs from 'node:fs';
-import YAML from 'yaml';
 import { z } from 'zod';
-import { UserError } from '../config/user-error';
+import { loadYamlConfig } from '../config/yaml-file';
 
 /**
  * Declared maintenance windows (STATUS_MAINTENANCE_FILE). Read once at startup: requests and
@@ -37,26 +35,20 @@ const fileSchema = z.object({ maintenances: z.array(windowSchema).default([]) })
 
 export function loadMaintenance(path: string | undefined): MaintenanceWindow[] {
   if (!path) return [];
-  try {
-    const parsed = fileSchema.parse(YAML.parse(fs.readFileSync(path, 'utf8')) ?? {});
-    return parsed.maintenances.map((w) => ({
-      id: w.id,
-      name: w.name,
-      body: w.body,
-      startsAt: w.starts_at,
-      endsAt: w.ends_at,
-      components: w.components,
-    }));
-  } catch (err) {
-    const detail =
-      err instanceof z.ZodError
-        ? err.issues.map((issue) => `${issue.path.join('.') || '(top level)'}: ${issue.message}`).join('; ')
-        : (err as Error).message;
-    throw new UserError(
-      `STATUS_MAINTENANCE_FILE ${path} is not valid: ${detail}`,
-      'expected {maintenances: [{id, name, body, starts_at, ends_at, components: [<component id>]}]}; see docs/status.md',
-    );
-  }
+  const parsed = loadYamlConfig(
+    path,
+    fileSchema,
+    'STATUS_MAINTENANCE_FILE',
+    'expected {maintenances: [{id, name, body, starts_at, ends_at, components: [<component id>]}]}; see docs/status.md',
+  );
+  return parsed.maintenances.map((w) => ({
+    id: w.id,
+    name: w.name,
+    body: w.body,
+    startsAt: w.starts_at,
+    endsAt: w.ends_at,
+    components: w.components,
+  }));
 }
 
 export const isActive = (w: MaintenanceWindow, now: number): boolean => w.startsAt <= now && now < w.endsAt;
