@@ -2,12 +2,14 @@ import os from 'node:os';
 import { applyCoreFixture, migrate } from '../src/db/migrate';
 import { createPool } from '../src/db/pool';
 import { parseArgs, type Scale } from './args';
+import { AUDIT_REQUESTS, EXPORT_MAX_MS, EXPORT_MAX_ROWS, MAX_DEPTH_PAGES, measureAudit, PAGE_LIMIT, type AuditResult } from './audit';
 import { timeCollectors, timeFullCollection, type CollectorTiming } from './collection';
 import { benchDatabase } from './database';
 import { measureMaintenance, type MaintenanceFigures } from './maintenance';
 import { note } from './progress';
 import { scrapeDuringCollection, SCRAPERS, type ScrapeResult } from './scrape';
 import { seed } from './seed';
+import { measureStatus, STATUS_CLIENTS, type StatusResult } from './status';
 import { count, mb, ms, table, verdict } from './table';
 
 // Above the exporter's default of 10 s: before the first rollup the rule counters read the whole raw history.
@@ -38,9 +40,14 @@ async function main(): Promise<void> {
     const fullCollectionMs = await timeFullCollection(pool, now, STATEMENT_TIMEOUT_MS);
     note(`scraping /metrics with ${SCRAPERS} clients during ${scale.scrapeCollections} collections`);
     const scrape = await scrapeDuringCollection(db.url, scale.scrapeCollections, STATEMENT_TIMEOUT_MS);
+    note('audit API: rule-run pages and exports');
+    const audit = await measureAudit(pool, db.url, now, STATEMENT_TIMEOUT_MS);
+    note(`/status.json with ${STATUS_CLIENTS} clients, counting database transactions`);
+    const status = await measureStatus(pool, db.url, STATEMENT_TIMEOUT_MS);
     // The raw figures first, so a long run is never lost to a formatting problem.
-    note(JSON.stringify({ before, after, fullCollectionMs, maintenance, scrape }));
+    note(JSON.stringify({ before, after, fullCollectionMs, maintenance, scrape, audit, status }));
     process.stdout.write(report(scale, version, seedMs, before, after, fullCollectionMs, maintenance, scrape));
+    process.stdout.write(auditReport(audit) + statusReport(status));
   } finally {
     await pool.end();
     await db.stop();
@@ -107,6 +114,68 @@ function report(
     '',
   ];
   return lines.join('\n');
+}
+
+function auditReport(a: AuditResult): string {
+  const lists = a.lists.map((l) => {
+    const ratio = l.deepP50Ms / l.firstP50Ms;
+    const worstP95 = Math.max(l.firstP95Ms, l.deepP95Ms);
+    return [
+      l.role,
+      `${ms(l.firstP50Ms)} / ${ms(l.firstP95Ms)}`,
+      `${count(l.depthRows)} rows`,
+      `${ms(l.deepP50Ms)} / ${ms(l.deepP95Ms)}`,
+      `${ratio.toFixed(2)}x`,
+      `${verdict(worstP95 < 25)} / ${verdict(ratio < 1.5)}`,
+    ];
+  });
+  const exports = a.exports.map((e) => {
+    const seconds = e.ms / 1000;
+    const growth = e.rssPeakMb - e.rssBeforeMb;
+    const secondHalf = e.rssPeakMb - e.rssHalfMb;
+    return [
+      e.label,
+      e.format,
+      `${count(e.rows)}${e.cut ? ' (bound)' : ''}`,
+      `${(e.bytes / 2 ** 20).toFixed(1)} MB in ${seconds.toFixed(2)} s`,
+      count(Math.round(e.rows / seconds)),
+      (e.bytes / 2 ** 20 / seconds).toFixed(1),
+      `${e.rssBeforeMb.toFixed(0)} -> ${e.rssPeakMb.toFixed(0)} MB (+${growth.toFixed(0)})`,
+      `+${secondHalf.toFixed(0)} MB`,
+      verdict(secondHalf < 16),
+    ];
+  });
+  return [
+    '',
+    `Audit API (\`GET /api/v1/rule-runs\`, limit ${PAGE_LIMIT}), tenant ${a.tenant} (${count(a.tenantRows)} of ${count(a.allRows)} RuleRun rows, the most of any tenant); ` +
+      `${AUDIT_REQUESTS} sequential requests per position, ms; deep = after following \`links.next\` up to ${MAX_DEPTH_PAGES} pages:`,
+    '',
+    table(['token', 'page 1 p50 / p95', 'depth', 'deep p50 / p95', 'deep / page 1 (p50)', 'p95 < 25 ms / ratio < 1.5'], lists),
+    '',
+    `Export (\`GET /api/v1/rule-runs/export\`, whole history; bound ${count(EXPORT_MAX_ROWS)} rows or ${EXPORT_MAX_MS / 1000} s), RSS of the exporter's process ` +
+      '(flat memory: once the first batches have warmed the heap up, the second half of the rows adds nothing):',
+    '',
+    table(['scope', 'format', 'rows', 'size', 'rows/s', 'MB/s', 'RSS before -> peak', 'growth in the 2nd half of the rows', '< 16 MB'], exports),
+    '',
+  ].join('\n');
+}
+
+function statusReport(s: StatusResult): string {
+  return [
+    '',
+    `Status (\`/status.json\`, ${STATUS_CLIENTS} clients in a separate process for ${s.seconds} s, collector timer stopped):`,
+    '',
+    table(
+      ['figure', 'value', 'target', ''],
+      [
+        ['requests/s', count(Math.round(s.requests / s.seconds)), '', ''],
+        ['p50 / p99', `${ms(s.p50Ms)} / ${ms(s.p99Ms)} ms (${count(s.requests)} requests)`, '', ''],
+        ['queries from the exporter\'s pool during the load', count(s.poolQueries), '0', verdict(s.poolQueries === 0)],
+        ['database transactions during the load (pg_stat_database)', `${count(s.transactions)} (idle control period: ${count(s.idleTransactions)})`, '0', verdict(s.transactions === 0)],
+      ],
+    ),
+    '',
+  ].join('\n');
 }
 
 main().catch((err) => {

@@ -2,10 +2,11 @@ import http from 'node:http';
 import { gunzipSync } from 'node:zlib';
 
 /**
- * The scrapers, in their own process as Prometheus would be: `count` clients scrape /metrics (gzip, as
- * Prometheus asks) back to back until the parent says stop, then report every latency in milliseconds.
+ * The scrapers, in their own process as Prometheus would be: `count` clients fetch `path` (default
+ * /metrics; gzip accepted, as Prometheus asks) back to back until the parent says stop, then report
+ * every latency in milliseconds. With `start` = `on-go` the clients wait for the parent's 'go' first.
  */
-const [url, countArg] = process.argv.slice(2);
+const [url, countArg, path = '/metrics', start = 'now'] = process.argv.slice(2);
 const count = Number(countArg);
 const agent = new http.Agent({ keepAlive: true, maxSockets: count });
 const latencies: number[] = [];
@@ -14,13 +15,13 @@ let failure: string | null = null;
 
 function scrape(): Promise<void> {
   return new Promise((resolve, reject) => {
-    const req = http.get(`${url}/metrics`, { agent, headers: { 'accept-encoding': 'gzip' } }, (res) => {
+    const req = http.get(`${url}${path}`, { agent, headers: { 'accept-encoding': 'gzip' } }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () => {
-        if (res.statusCode !== 200) return reject(new Error(`/metrics answered ${res.statusCode}`));
+        if (res.statusCode !== 200) return reject(new Error(`${path} answered ${res.statusCode}`));
         // Check the body is whole once in a while, without making every scrape pay for gunzip.
-        if (Math.random() < 0.01) gunzipSync(Buffer.concat(chunks));
+        if (res.headers['content-encoding'] === 'gzip' && Math.random() < 0.01) gunzipSync(Buffer.concat(chunks));
         resolve();
       });
       res.on('error', reject);
@@ -42,12 +43,17 @@ async function client(): Promise<void> {
   }
 }
 
-const clients = scrape().then(() => {
+let go: () => void = () => undefined;
+const started = start === 'on-go' ? new Promise<void>((resolve) => (go = resolve)) : Promise.resolve();
+const clients = scrape().then(async () => {
   process.send?.({ ready: true });
+  await started;
   return Promise.all(Array.from({ length: count }, client));
 });
-process.on('message', async () => {
+process.on('message', async (message) => {
+  if (message === 'go') return go();
   running = false;
+  go();
   await clients;
   process.send?.({ latencies, failure }, () => process.exit(0));
 });
