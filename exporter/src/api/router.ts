@@ -3,8 +3,10 @@ import pg from 'pg';
 import { bearerAuth } from '../auth/middleware';
 import { principalOf } from '../auth/principal';
 import { mountAuditRoutes } from '../audit/routes';
+import { mountScheduleRoutes } from '../audit/schedules';
 import { createPool } from '../db/pool';
 import type { Mount } from '../http/mounts';
+import { DEFAULT_MONITORS_CONFIG, loadMonitorsConfig } from '../monitors/config';
 import { apiErrorHandler } from './errors';
 import { mountHealthRoutes } from './health';
 import { parseQuery } from './params';
@@ -47,6 +49,18 @@ export const mountApi: Mount = (app, { getSnapshot, pool, settings, clock }) => 
   });
   mountHealthRoutes(router, getSnapshot, clock);
   mountAuditRoutes(router, pool, clock);
+  mountScheduleRoutes(router, pool, clock, scheduleSettings(settings.MONITORS_CONFIG));
   router.use(apiErrorHandler);
   app.use('/api', router);
 };
+
+/** Slots are judged as the schedule_missed monitor judges them (time zone of cron schedules, grace). */
+function scheduleSettings(path: string | undefined): { timezone: string; graceSeconds: number | null } {
+  let config = DEFAULT_MONITORS_CONFIG;
+  try {
+    config = loadMonitorsConfig(path);
+  } catch {
+    // The monitors report a bad MONITORS_CONFIG themselves; the API keeps answering with the defaults.
+  }
+  return { timezone: config.schedule_missed.timezone, graceSeconds: config.schedule_missed.graceSeconds };
+}

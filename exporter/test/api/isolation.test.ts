@@ -70,13 +70,18 @@ describe('a tenant token never sees another tenant\'s rows', () => {
       const tenant = random.pick(TENANTS);
       const bearer = random.pick(tokens[tenant]);
       const resource = random.pick(['rule-runs', 'connector-syncs']);
-      const kind = random.pick(['list', 'list', 'export', 'detail', 'health']);
+      const kind = random.pick(['list', 'list', 'export', 'detail', 'health', 'schedules']);
       const params = new URLSearchParams();
       const maybe = (p: number, key: string, value: () => string) => random.next() < p && params.set(key, value());
       let path: string;
       if (kind === 'detail') {
         const ids = resource === 'rule-runs' ? ruleRunIds : syncIds;
         path = `/api/v1/${resource}/${random.pick(ids[random.pick(TENANTS)])}`;
+      } else if (kind === 'schedules') {
+        path = '/api/v1/schedules';
+        maybe(0.4, 'tenant', () => random.pick(TENANTS));
+        maybe(0.3, 'rule', () => random.pick(ruleNames));
+        maybe(0.2, 'connector', () => `c_${random.pick(TENANTS)}`);
       } else if (kind === 'health') {
         path = `/api/v1/health/${random.pick(['connectors', 'siem', 'ingestion'])}`;
         maybe(0.5, 'tenant', () => random.pick(TENANTS));
