@@ -1,8 +1,17 @@
 import type { NextFunction, Request, Response } from 'express';
 
+/** The JSON body of every 4xx and 5xx answer: `{error: {code, message, field}}`, field null unless one parameter is at fault. */
+export interface ErrorBody {
+  error: { code: string; message: string; field: string | null };
+}
+
+export const errorBody = (code: string, message: string, field?: string | null): ErrorBody => ({
+  error: { code, message, field: field ?? null },
+});
+
 /**
- * An expected API failure with the JSON body clients rely on: `{error, message, field?}`, the same
- * shape as the exporter's 404 and 500 answers, with the offending parameter named for 400s.
+ * An expected API failure with the JSON body clients rely on (errorBody), the same shape as the
+ * exporter's 404 and 500 answers, with the offending parameter named for 400s.
  */
 export class ApiError extends Error {
   constructor(
@@ -22,7 +31,7 @@ export const forbidden = (message: string, field?: string) => new ApiError(403, 
 
 export function sendApiError(res: Response, err: ApiError): void {
   if (err.status === 401) res.set('WWW-Authenticate', `Bearer realm="aperio-api"${err.code === 'invalid_token' ? ', error="invalid_token"' : ''}`);
-  res.status(err.status).json({ error: err.code, message: err.message, ...(err.field ? { field: err.field } : {}) });
+  res.status(err.status).json(errorBody(err.code, err.message, err.field));
 }
 
 /** Answers ApiErrors; anything else goes on to the app's 500 handler, which logs it. */

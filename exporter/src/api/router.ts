@@ -7,7 +7,7 @@ import { mountScheduleRoutes } from '../audit/schedules';
 import { createPool } from '../db/pool';
 import type { Mount } from '../http/mounts';
 import { DEFAULT_MONITORS_CONFIG, loadMonitorsConfig } from '../monitors/config';
-import { apiErrorHandler } from './errors';
+import { ApiError, apiErrorHandler, sendApiError } from './errors';
 import { mountHealthRoutes } from './health';
 import { parseQuery } from './params';
 
@@ -36,7 +36,7 @@ export const mountApi: Mount = (app, { getSnapshot, pool, settings, clock }) => 
   // The API only has GET routes; a body is refused outright rather than read.
   router.use((req, res, next) => {
     if (Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding']) {
-      res.status(413).json({ error: 'body_not_allowed', message: 'the API takes no request body' });
+      sendApiError(res, new ApiError(413, 'body_not_allowed', 'the API takes no request body'));
       return;
     }
     next();

@@ -1,4 +1,5 @@
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import { errorBody } from '../api/errors';
 import { logger } from '../log';
 import type { RenderedMetrics } from '../metrics/render';
 import type { Snapshot } from '../snapshot/types';
@@ -24,12 +25,12 @@ export function createApp(deps: AppDeps): Express {
   app.get('/readyz', readyzHandler(deps.getSnapshot, deps.intervalSeconds, deps.clock));
   deps.mount?.(app);
   app.use((req: Request, res: Response) => {
-    res.status(404).json({ error: 'not_found', message: `no route for ${req.method} ${req.path}` });
+    res.status(404).json(errorBody('not_found', `no route for ${req.method} ${req.path}`));
   });
   // Unexpected errors: logged with their stack, answered without it.
   app.use((err: Error, req: Request, res: Response, _next: NextFunction) => {
     logger.error({ err, path: req.path }, 'request failed');
-    if (!res.headersSent) res.status(500).json({ error: 'internal', message: 'internal error; see the exporter log' });
+    if (!res.headersSent) res.status(500).json(errorBody('internal', 'internal error; see the exporter log'));
   });
   return app;
 }

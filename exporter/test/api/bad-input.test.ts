@@ -60,14 +60,23 @@ describe('API answers bad input with a 4xx naming the field', () => {
   it.each(cases)('%s', async (_name, path, status, field) => {
     const answer = await get(exporter.url, path, admin);
     expect(answer.status).toBe(status);
-    expect(answer.body).toMatchObject({ field });
-    expect(typeof answer.body.error).toBe('string');
-    expect(answer.body.message).toContain(field === 'id' ? 'id' : '');
+    expect(answer.body).toEqual({ error: { code: expect.any(String), message: expect.any(String), field } });
+    expect(answer.body.error.message).toContain(field === 'id' ? 'id' : '');
+  });
+
+  it('answers unknown routes, bodies and missing tokens with the same error shape', async () => {
+    const unknownRoute = await get(exporter.url, '/api/v1/nothing-here', admin);
+    expect(unknownRoute).toMatchObject({ status: 404, body: { error: { code: 'not_found', field: null } } });
+    const noToken = await get(exporter.url, '/api/v1/rule-runs');
+    expect(noToken).toMatchObject({ status: 401, body: { error: { code: 'unauthorized', field: null } } });
+    const withBody = await fetch(`${exporter.url}/api/v1/whoami`, { method: 'POST', headers: { authorization: `Bearer ${admin}` }, body: '{}' });
+    expect(withBody.status).toBe(413);
+    expect(await withBody.json()).toEqual({ error: { code: 'body_not_allowed', message: expect.any(String), field: null } });
   });
 
   it('refuses an unknown tenant slug from an OPERATOR', async () => {
     const answer = await get(exporter.url, '/api/v1/rule-runs?tenant=nobody', operator);
-    expect(answer).toMatchObject({ status: 400, body: { field: 'tenant', error: 'unknown_tenant' } });
+    expect(answer).toMatchObject({ status: 400, body: { error: { field: 'tenant', code: 'unknown_tenant' } } });
   });
 
   it('refuses a cursor used with other filters, or by another tenant', async () => {
@@ -76,11 +85,11 @@ describe('API answers bad input with a 4xx naming the field', () => {
     expect((await get(exporter.url, `/api/v1/rule-runs?limit=2&cursor=${cursor}`, admin)).status).toBe(200);
     expect((await get(exporter.url, `/api/v1/rule-runs?limit=2&cursor=${cursor}`, analyst)).status).toBe(200);
     const otherFilters = await get(exporter.url, `/api/v1/rule-runs?status=FAILED&cursor=${cursor}`, admin);
-    expect(otherFilters).toMatchObject({ status: 400, body: { field: 'cursor', error: 'cursor_mismatch' } });
+    expect(otherFilters).toMatchObject({ status: 400, body: { error: { field: 'cursor', code: 'cursor_mismatch' } } });
     const otherTenant = await get(exporter.url, `/api/v1/rule-runs?limit=2&cursor=${cursor}`, otherAdmin);
-    expect(otherTenant).toMatchObject({ status: 400, body: { field: 'cursor', error: 'cursor_mismatch' } });
+    expect(otherTenant).toMatchObject({ status: 400, body: { error: { field: 'cursor', code: 'cursor_mismatch' } } });
     const otherResource = await get(exporter.url, `/api/v1/connector-syncs?limit=2&cursor=${cursor}`, admin);
-    expect(otherResource).toMatchObject({ status: 400, body: { field: 'cursor' } });
+    expect(otherResource).toMatchObject({ status: 400, body: { error: { field: 'cursor' } } });
   });
 
   it('answers 404 for an unknown run and for another tenant\'s run alike', async () => {
@@ -92,7 +101,8 @@ describe('API answers bad input with a 4xx naming the field', () => {
     const missing = await get(exporter.url, '/api/v1/rule-runs/999999999', admin);
     expect(hidden.status).toBe(404);
     expect(missing.status).toBe(404);
-    expect(hidden.body.error).toBe(missing.body.error);
+    expect(hidden.body.error.code).toBe('not_found');
+    expect(hidden.body.error.code).toBe(missing.body.error.code);
     expect((await get(exporter.url, `/api/v1/rule-runs/${foreign.id}`, operator)).status).toBe(200);
   });
 });

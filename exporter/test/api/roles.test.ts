@@ -41,7 +41,7 @@ describe('API roles and tokens', () => {
       const answer = await get(exporter.url, '/api/v1/rule-runs', bearer);
       expect(answer.status).toBe(401);
       expect(answer.headers.get('www-authenticate')).toMatch(/^Bearer /);
-      expect(answer.body.error).toBeDefined();
+      expect(answer.body.error).toEqual({ code: expect.any(String), message: expect.any(String), field: null });
     }
     const { token: doomed, record } = await createToken(db.pool, { role: 'ADMIN', tenant: 'acme' });
     expect((await get(exporter.url, '/api/v1/whoami', doomed)).status).toBe(200);

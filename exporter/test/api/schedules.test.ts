@@ -155,11 +155,11 @@ describe('GET /api/v1/schedules', () => {
   ])('answers %s with a 400 naming the field', async (_name, query, status, field) => {
     const answer = await get(exporter.url, `/api/v1/schedules${query}`, admin);
     expect(answer.status).toBe(status);
-    expect(answer.body).toMatchObject({ field });
+    expect(answer.body).toMatchObject({ error: { field } });
   });
 
   it('refuses an unknown tenant from an OPERATOR and a request without a token', async () => {
-    expect((await get(exporter.url, '/api/v1/schedules?tenant=nobody', operator)).body).toMatchObject({ field: 'tenant' });
+    expect((await get(exporter.url, '/api/v1/schedules?tenant=nobody', operator)).body).toMatchObject({ error: { field: 'tenant', code: 'unknown_tenant' } });
     expect((await get(exporter.url, '/api/v1/schedules')).status).toBe(401);
   });
 });

@@ -25,8 +25,10 @@ export class ApiError extends Error {
   }
 }
 
-const isExporterBody = (data: unknown): data is ApiErrorBody =>
-  typeof data === 'object' && data !== null && typeof (data as ApiErrorBody).error === 'string';
+const isExporterBody = (data: unknown): data is ApiErrorBody => {
+  const error = typeof data === 'object' && data !== null ? (data as { error?: unknown }).error : undefined;
+  return typeof error === 'object' && error !== null && typeof (error as { code?: unknown }).code === 'string';
+};
 
 const grafanaMessage = (data: unknown): string | undefined =>
   typeof data === 'object' && data !== null && typeof (data as { message?: unknown }).message === 'string'
@@ -38,27 +40,27 @@ const grafanaMessage = (data: unknown): string | undefined =>
  * with its JSON error body; telling them apart is what makes "why does this fail" answerable.
  */
 export function toApiError(status: number, data: unknown, statusText?: string): ApiError {
-  const body = isExporterBody(data) ? data : undefined;
+  const body = isExporterBody(data) ? data.error : undefined;
   const message = body?.message ?? grafanaMessage(data) ?? statusText ?? `HTTP ${status}`;
   if (status === 0 || status === 502 || status === 503 || status === 504) {
     return new ApiError('unreachable', status, message);
   }
   if (status === 401) {
-    return new ApiError('unauthorized', status, message, body?.error);
+    return new ApiError('unauthorized', status, message, body?.code);
   }
   if (status === 403) {
-    return new ApiError(body ? 'forbidden' : 'grafana_forbidden', status, message, body?.error, body?.field);
+    return new ApiError(body ? 'forbidden' : 'grafana_forbidden', status, message, body?.code, body?.field ?? undefined);
   }
   if (status === 404) {
-    return new ApiError('not_found', status, message, body?.error);
+    return new ApiError('not_found', status, message, body?.code);
   }
   if (status === 429) {
-    return new ApiError('rate_limited', status, message, body?.error);
+    return new ApiError('rate_limited', status, message, body?.code);
   }
   if (status >= 400 && status < 500) {
-    return new ApiError('bad_request', status, message, body?.error, body?.field);
+    return new ApiError('bad_request', status, message, body?.code, body?.field ?? undefined);
   }
-  return new ApiError('server', status, message, body?.error);
+  return new ApiError('server', status, message, body?.code);
 }
 
 /** One sentence a user can act on, per kind of failure. */

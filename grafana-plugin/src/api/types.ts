@@ -139,5 +139,5 @@ export type StatusSummary = {
   scheduled_maintenances: IncidentJson[];
 };
 
-/** The exporter's error body: {error, message, field?}. */
-export type ApiErrorBody = { error: string; message: string; field?: string };
+/** The exporter's error body: {error: {code, message, field}}; field is null unless one parameter is at fault. */
+export type ApiErrorBody = { error: { code: string; message: string; field: string | null } };

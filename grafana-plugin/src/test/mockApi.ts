@@ -53,7 +53,7 @@ const ROUTE_ROLE: Array<[string, GrafanaRole]> = [
 ];
 
 const error = (status: number, code: string, message: string, field?: string) =>
-  HttpResponse.json({ error: code, message, ...(field ? { field } : {}) }, { status });
+  HttpResponse.json({ error: { code, message, field: field ?? null } }, { status });
 
 const encodeCursor = (offset: number, filters: string) => Buffer.from(JSON.stringify({ o: offset, f: filters })).toString('base64url');
 const decodeCursor = (cursor: string) => JSON.parse(Buffer.from(cursor, 'base64url').toString()) as { o: number; f: string };
