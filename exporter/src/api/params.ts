@@ -62,4 +62,9 @@ export const enumList = <T extends string>(values: readonly T[]) =>
     })
     .transform((parts) => [...new Set(parts)].sort() as T[]);
 
-export const shortText = z.string().min(1, { message: 'must not be empty' }).max(200, { message: 'must be at most 200 characters' });
+// No control characters: a NUL byte in particular is refused by PostgreSQL, which would make it a 500.
+export const shortText = z
+  .string()
+  .min(1, { message: 'must not be empty' })
+  .max(200, { message: 'must be at most 200 characters' })
+  .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), { message: 'must not contain control characters' });

@@ -9,6 +9,7 @@ import type { Mount } from '../http/mounts';
 import { DEFAULT_MONITORS_CONFIG, loadMonitorsConfig } from '../monitors/config';
 import { ApiError, apiErrorHandler, sendApiError } from './errors';
 import { mountHealthRoutes } from './health';
+import { mountOpenApi } from './openapi';
 import { parseQuery } from './params';
 
 /** Headers for JSON that holds tenant data: never cached, never framed, never sniffed into something else. */
@@ -41,6 +42,7 @@ export const mountApi: Mount = (app, { getSnapshot, pool, settings, clock }) => 
     }
     next();
   });
+  mountOpenApi(router);
   router.use(bearerAuth(primary, clock));
   router.get('/v1/whoami', (req, res) => {
     parseQuery(req.query, {});

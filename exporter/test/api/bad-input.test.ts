@@ -46,6 +46,8 @@ describe('API answers bad input with a 4xx naming the field', () => {
     ['garbage cursor', '/api/v1/rule-runs?cursor=%%%', 400, 'cursor'],
     ['base64 that is not a cursor', `/api/v1/rule-runs?cursor=${Buffer.from('{"v":2}').toString('base64url')}`, 400, 'cursor'],
     ['empty rule', '/api/v1/rule-runs?rule=', 400, 'rule'],
+    ['NUL byte in a filter', '/api/v1/rule-runs/export?rule=a%00b', 400, 'rule'],
+    ['NUL byte in a tenant', '/api/v1/connector-syncs?tenant=%00', 400, 'tenant'],
     ['bad export format', '/api/v1/rule-runs/export?format=xlsx', 400, 'format'],
     ['cursor on export', '/api/v1/rule-runs/export?cursor=abc', 400, 'cursor'],
     ['malformed run id', '/api/v1/rule-runs/abc', 400, 'id'],
