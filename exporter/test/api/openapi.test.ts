@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 import type { Express } from 'express';
 import { OPENAPI_DOCUMENT } from '../../src/api/openapi';
 import { loadSettings } from '../../src/config/settings';
@@ -8,12 +7,9 @@ import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { insertConnector, insertDestination, insertJobs, insertRule, insertTenant } from '../helpers/fixtures';
 import { get, insertRuleRuns, insertSyncRuns, token, type Answer } from './helpers';
 
-// JSON Schema 2020-12 (OpenAPI 3.1's dialect) needs Ajv 8; the workspace's own ajv is 6, so Ajv 8 is
-// taken from where ajv-formats (which depends on it) resolves it.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const Ajv2020 = createRequire(require.resolve('ajv-formats'))('ajv/dist/2020').default;
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const addFormats = require('ajv-formats');
+// OpenAPI 3.1 schemas are JSON Schema 2020-12.
+import Ajv2020 from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
 
 type Doc = typeof OPENAPI_DOCUMENT;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

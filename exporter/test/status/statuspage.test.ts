@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
 import type { Exporter } from '../../src/exporter/runtime';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { startTestExporter } from '../helpers/exporter';
@@ -56,7 +57,7 @@ describe('status page JSON, badges and feed from a seeded outage', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/application\/json/);
     const summary = (await res.json()) as Json;
-    const ajv = new Ajv({ allErrors: true });
+    const ajv = addFormats(new Ajv({ allErrors: true }));
     expect(ajv.validate(summarySchema, summary) ? [] : ajv.errors).toEqual([]);
 
     const components = summary.components as Json[];
@@ -100,7 +101,7 @@ describe('status page JSON, badges and feed from a seeded outage', () => {
 
   it('turns degraded components into unresolved incidents and maintenance windows into under_maintenance', async () => {
     const unresolved = await getJson('/api/v2/incidents/unresolved.json');
-    const ajv = new Ajv();
+    const ajv = addFormats(new Ajv());
     expect(ajv.validate(pageSchema, unresolved.page)).toBe(true);
     for (const incident of unresolved.incidents) expect(ajv.validate(incidentSchema, incident) ? null : ajv.errors).toBeNull();
     const names = (unresolved.incidents as Json[]).map((i) => i.name);
