@@ -1,8 +1,7 @@
 import http from 'node:http';
 import type pg from 'pg';
 import { createToken } from '../src/auth/tokens';
-import { loadSettings } from '../src/config/settings';
-import { startExporter } from '../src/exporter/runtime';
+import { startBenchExporter } from './exporter';
 
 /** Sequential requests timed per position (page 1, deep cursor). */
 export const AUDIT_REQUESTS = 50;
@@ -170,15 +169,7 @@ export async function measureAudit(benchPool: pg.Pool, databaseUrl: string, now:
   const operator = await createToken(benchPool, { role: 'OPERATOR', name: 'bench operator' });
   const admin = await createToken(benchPool, { role: 'ADMIN', tenant, name: 'bench admin' });
 
-  const settings = loadSettings({
-    DATABASE_URL: databaseUrl,
-    PORT: '0',
-    HOST: '127.0.0.1',
-    COLLECT_INTERVAL_SECONDS: '3600',
-    STATEMENT_TIMEOUT_MS: String(statementTimeoutMs),
-    LOG_LEVEL: 'warn',
-  });
-  const exporter = await startExporter({ settings, databaseUrl });
+  const exporter = await startBenchExporter(databaseUrl, statementTimeoutMs);
   exporter.collector.stop();
   try {
     // Wider than every tenant's retention and the whole seeded history.

@@ -1,8 +1,7 @@
 import { fork } from 'node:child_process';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { loadSettings } from '../src/config/settings';
-import { startExporter } from '../src/exporter/runtime';
+import { startBenchExporter } from './exporter';
 
 export const SCRAPERS = 8;
 
@@ -33,15 +32,7 @@ const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.lengt
  * bench's own connection pool).
  */
 export async function scrapeDuringCollection(databaseUrl: string, collections: number, statementTimeoutMs: number): Promise<ScrapeResult> {
-  const settings = loadSettings({
-    DATABASE_URL: databaseUrl,
-    PORT: '0',
-    HOST: '127.0.0.1',
-    COLLECT_INTERVAL_SECONDS: '3600',
-    STATEMENT_TIMEOUT_MS: String(statementTimeoutMs),
-    LOG_LEVEL: 'warn',
-  });
-  const exporter = await startExporter({ settings, databaseUrl });
+  const exporter = await startBenchExporter(databaseUrl, statementTimeoutMs);
   let rssMax = 0;
   let heapMax = 0;
   const sampleMemory = () => {

@@ -1,8 +1,7 @@
 import { fork } from 'node:child_process';
 import path from 'node:path';
 import type pg from 'pg';
-import { loadSettings } from '../src/config/settings';
-import { startExporter } from '../src/exporter/runtime';
+import { startBenchExporter } from './exporter';
 
 export const STATUS_CLIENTS = 8;
 const LOAD_MS = 5_000;
@@ -39,15 +38,7 @@ async function transactions(pool: pg.Pool): Promise<number> {
  * fetch /status.json back to back for LOAD_MS. Nothing else of the bench runs meanwhile.
  */
 export async function measureStatus(benchPool: pg.Pool, databaseUrl: string, statementTimeoutMs: number): Promise<StatusResult> {
-  const settings = loadSettings({
-    DATABASE_URL: databaseUrl,
-    PORT: '0',
-    HOST: '127.0.0.1',
-    COLLECT_INTERVAL_SECONDS: '3600',
-    STATEMENT_TIMEOUT_MS: String(statementTimeoutMs),
-    LOG_LEVEL: 'warn',
-  });
-  const exporter = await startExporter({ settings, databaseUrl });
+  const exporter = await startBenchExporter(databaseUrl, statementTimeoutMs);
   exporter.collector.stop();
   await exporter.collector.drain();
   let poolQueries = 0;

@@ -1,0 +1,15 @@
+import { loadSettings } from '../src/config/settings';
+import { startExporter, type Exporter } from '../src/exporter/runtime';
+
+/** A real exporter on a free loopback port, collecting only when the bench asks (its timer is an hour). */
+export function startBenchExporter(databaseUrl: string, statementTimeoutMs: number): Promise<Exporter> {
+  const settings = loadSettings({
+    DATABASE_URL: databaseUrl,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    COLLECT_INTERVAL_SECONDS: '3600',
+    STATEMENT_TIMEOUT_MS: String(statementTimeoutMs),
+    LOG_LEVEL: 'warn',
+  });
+  return startExporter({ settings, databaseUrl });
+}
