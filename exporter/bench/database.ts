@@ -1,9 +1,9 @@
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { startEmbeddedPostgres } from '../src/db/embedded';
+import { freePort } from '../src/util/net';
 
 export interface BenchDatabase {
   url: string;
@@ -11,16 +11,6 @@ export interface BenchDatabase {
   description: string;
   stop(): Promise<void>;
 }
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
 
 /** BENCH_DATABASE_URL (an empty scratch database), or a throw-away embedded server in a temp directory. */
 export async function benchDatabase(): Promise<BenchDatabase> {

@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
@@ -12,19 +11,10 @@ import { dashboardQueries, resolveVariables, ruleQueries } from '../dashboards/q
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { insertDeliveries, insertJobs } from '../helpers/fixtures';
 import { describeWithTool, RULES_FILE } from './tools';
+import { freePort } from '../../src/util/net';
 
 const TOKEN = 'integration-test-metrics-token';
 const DEADLINE_MS = 40_000;
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

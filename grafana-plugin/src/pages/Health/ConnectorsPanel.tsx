@@ -1,9 +1,9 @@
 import React from 'react';
-import { LinkButton } from '@grafana/ui';
 import type { ConnectorHealth } from '../../api/types';
 import { Empty } from '../../components/common/States';
 import { testIds } from '../../components/testIds';
-import { DASHBOARDS, dashboardUrl } from '../../constants';
+import { DASHBOARDS } from '../../constants';
+import { HistoryLink } from './HistoryLink';
 import { ExpandableError } from './ExpandableError';
 import { FreshnessLight } from './FreshnessLight';
 import { ProviderIcon } from './ProviderIcon';
@@ -52,9 +52,7 @@ export const ConnectorsPanel = ({ rows, total }: { rows: ConnectorHealth[]; tota
               <ExpandableError error={c.lastError} at={c.lastErrorAt} />
             </td>
             <td>
-              <LinkButton size="sm" variant="secondary" fill="text" icon="chart-line" href={dashboardUrl(DASHBOARDS.connectors, c.tenant)}>
-                History
-              </LinkButton>
+              <HistoryLink dashboard={DASHBOARDS.connectors} tenant={c.tenant} />
             </td>
           </tr>
         ))}

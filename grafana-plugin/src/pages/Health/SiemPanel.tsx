@@ -1,9 +1,9 @@
 import React from 'react';
-import { LinkButton } from '@grafana/ui';
 import type { SiemHealth } from '../../api/types';
 import { Empty } from '../../components/common/States';
 import { testIds } from '../../components/testIds';
-import { DASHBOARDS, dashboardUrl } from '../../constants';
+import { DASHBOARDS } from '../../constants';
+import { HistoryLink } from './HistoryLink';
 import { formatPercent } from '../../utils/format';
 import { ExpandableError } from './ExpandableError';
 import { Timestamp } from './Timestamp';
@@ -47,9 +47,7 @@ export const SiemPanel = ({ rows }: { rows: SiemHealth[] }) => {
               <ExpandableError error={d.lastError} at={d.lastErrorAt} />
             </td>
             <td>
-              <LinkButton size="sm" variant="secondary" fill="text" icon="chart-line" href={dashboardUrl(DASHBOARDS.siem, d.tenant)}>
-                History
-              </LinkButton>
+              <HistoryLink dashboard={DASHBOARDS.siem} tenant={d.tenant} />
             </td>
           </tr>
         ))}
