@@ -1,10 +1,8 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
-import pg from 'pg';
 import { bearerAuth } from '../auth/middleware';
 import { principalOf } from '../auth/principal';
 import { mountAuditRoutes } from '../audit/routes';
 import { mountScheduleRoutes } from '../audit/schedules';
-import { createPool } from '../db/pool';
 import type { Mount } from '../http/mounts';
 import { DEFAULT_MONITORS_CONFIG, loadMonitorsConfig } from '../monitors/config';
 import { ApiError, apiErrorHandler, sendApiError } from './errors';
@@ -25,13 +23,8 @@ function securityHeaders(_req: Request, res: Response, next: NextFunction): void
   next();
 }
 
-/**
- * /api: bearer tokens, the health panels (from the snapshot) and the audit history (from the database).
- * Token checks and lastUsedAt go to the primary: a replica could still accept a token revoked a moment
- * ago, and it cannot take writes.
- */
-export const mountApi: Mount = (app, { getSnapshot, pool, settings, clock }) => {
-  const primary: pg.Pool = settings.DATABASE_READ_URL && settings.DATABASE_URL ? createPool(settings.DATABASE_URL, { max: 2, applicationName: 'aperio-exporter-auth' }) : pool;
+/** /api: bearer tokens, the health panels (from the snapshot) and the audit history (from the database). */
+export const mountApi: Mount = (app, { getSnapshot, pool, settings, clock, resolvePrincipal }) => {
   const router = express.Router();
   router.use(securityHeaders);
   // The API only has GET routes; a body is refused outright rather than read.
@@ -43,7 +36,7 @@ export const mountApi: Mount = (app, { getSnapshot, pool, settings, clock }) => 
     next();
   });
   mountOpenApi(router);
-  router.use(bearerAuth(primary, clock));
+  router.use(bearerAuth(resolvePrincipal));
   router.get('/v1/whoami', (req, res) => {
     parseQuery(req.query, {});
     const p = principalOf(res);

@@ -7,6 +7,13 @@ import { UserError } from './user-error';
  * table is generated from `SETTINGS_DOC` and a test keeps the two in step.
  */
 const seconds = (def: number, min = 1) => z.coerce.number().int().min(min).default(def);
+// Strict on purpose: a typo (`STATUS_PUBLIC=flase`) stops startup rather than being guessed at, so a
+// page meant to be private never turns public by accident.
+const flag = (def: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0'])
+    .default(def ? 'true' : 'false')
+    .transform((value) => value === 'true' || value === '1');
 
 const schema = z.object({
   DATABASE_URL: z.string().url().optional(),
@@ -27,6 +34,7 @@ const schema = z.object({
   STATUS_PAGE_NAME: z.string().min(1).default('Aperio'),
   STATUS_PAGE_URL: z.string().url().optional(),
   STATUS_FRAME_ANCESTORS: z.string().min(1).default('*'),
+  STATUS_PUBLIC: flag(true),
   STATUS_MAINTENANCE_FILE: z.string().optional(),
   STATUS_CONSECUTIVE_FAILURES: z.coerce.number().int().min(1).default(3),
   STATUS_FAILURE_RATIO_MINOR: z.coerce.number().gt(0).max(1).default(0.1),
@@ -65,6 +73,7 @@ export const SETTINGS_DOC: Record<keyof z.infer<typeof schema>, string> = {
   STATUS_PAGE_NAME: 'Name shown on /status and in `page.name` of /status.json.',
   STATUS_PAGE_URL: 'Public URL of the status page, for `page.url`, the Atom feed and incident shortlinks (default: relative `/status`).',
   STATUS_FRAME_ANCESTORS: 'CSP `frame-ancestors` of /status and its badges: who may embed the page in an iframe (`*` anyone, `\'none\'` nobody, or origins).',
+  STATUS_PUBLIC: '`true` (or 1): /status, its JSON, feed and badges answer without a token; `false` (or 0): every status route needs an API token (docs/status.md).',
   STATUS_MAINTENANCE_FILE: 'Path to a YAML file of maintenance windows (docs/status.md); components in an active window show `under_maintenance`.',
   STATUS_CONSECUTIVE_FAILURES: 'Failed syncs in a row after which a connector counts as down on the status page.',
   STATUS_FAILURE_RATIO_MINOR: 'Failure ratio of the last hour (syncs per provider, rule runs) from which a component is degraded_performance.',

@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createPrincipalResolver } from '../auth/resolver';
 import type { Settings } from '../config/settings';
 import { UserError } from '../config/user-error';
 import { freshnessPolicy } from '../connectors/freshness';
@@ -32,6 +33,10 @@ export interface ExporterOptions {
 /** Wires one exporter: pool → collector → snapshot → renderers → HTTP. */
 export async function startExporter({ settings, databaseUrl, clock = Date.now, mounts = MOUNTS }: ExporterOptions): Promise<Exporter> {
   const pool = createPool(settings.DATABASE_READ_URL ?? databaseUrl, { max: 6 });
+  // Token checks and lastUsedAt go to the primary: a replica could still accept a token revoked a moment
+  // ago, and it cannot take writes.
+  const authPool = settings.DATABASE_READ_URL && settings.DATABASE_URL ? createPool(settings.DATABASE_URL, { max: 2, applicationName: 'aperio-exporter-auth' }) : pool;
+  const resolvePrincipal = createPrincipalResolver(authPool, clock);
   const freshness = freshnessPolicy(settings.FRESHNESS_WARN_SECONDS, settings.FRESHNESS_ERROR_SECONDS, settings.FRESHNESS_CONFIG);
   const processRegistries = createProcessRegistries();
   let rendered: RenderedMetrics | null = null;
@@ -60,7 +65,7 @@ export async function startExporter({ settings, databaseUrl, clock = Date.now, m
     metricsToken: settings.METRICS_TOKEN,
     intervalSeconds: settings.COLLECT_INTERVAL_SECONDS,
     clock,
-    mount: (a) => mounts.forEach((mount) => mount(a, { getSnapshot, pool, settings, clock })),
+    mount: (a) => mounts.forEach((mount) => mount(a, { getSnapshot, pool, settings, clock, resolvePrincipal })),
   });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(settings.PORT, settings.HOST, () => resolve(s));
@@ -85,6 +90,7 @@ export async function startExporter({ settings, databaseUrl, clock = Date.now, m
         server.closeAllConnections();
       });
       await pool.end();
+      if (authPool !== pool) await authPool.end();
     },
   };
 }

@@ -1,16 +1,21 @@
 import type { Express } from 'express';
 import { mountApi } from '../api/router';
+import type { PrincipalResolver } from '../auth/resolver';
 import type { Settings } from '../config/settings';
 import type { Pool } from '../db/pool';
 import type { Snapshot } from '../snapshot/types';
 import { mountStatus } from '../status/routes';
 
-/** What a domain's routes may use: the current snapshot (views), the pool (history queries) and settings. */
+/**
+ * What a domain's routes may use: the current snapshot (views), the pool (history queries), settings,
+ * and the one bearer-token resolver every domain shares (one failure limit per address).
+ */
 export interface MountDeps {
   getSnapshot: () => Snapshot;
   pool: Pool;
   settings: Settings;
   clock: () => number;
+  resolvePrincipal: PrincipalResolver;
 }
 
 export type Mount = (app: Express, deps: MountDeps) => void;

@@ -22,8 +22,8 @@ export function renderAtomFeed(view: StatusView): string {
     .join('\n');
   return `<?xml version="1.0" encoding="utf-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom">
-<id>urn:aperio:status:${escapeHtml(view.page.id)}</id>
-<title>${escapeHtml(view.page.name)} status: incidents</title>
+<id>urn:aperio:status:${escapeHtml(view.page.id)}${view.tenant ? `:tenant:${escapeHtml(view.tenant.slug)}` : ''}</id>
+<title>${escapeHtml(view.page.name)} status${view.tenant ? ` (${escapeHtml(view.tenant.name)})` : ''}: incidents</title>
 <link rel="alternate" type="text/html" href="${escapeHtml(base)}"/>
 <link rel="self" type="application/atom+xml" href="${escapeHtml(`${base.replace(/\/$/, '')}/feed.atom`)}"/>
 <updated>${iso(updated)}</updated>

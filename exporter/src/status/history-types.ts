@@ -1,13 +1,14 @@
 /**
- * What the status page needs from run history, read by the status collector (status/collect.ts).
- * Days are UTC calendar days `YYYY-MM-DD`. Aggregated by provider (connectors) or for all rules: the
- * status page never shows tenants or individual connectors, so the snapshot does not carry them here.
+ * What the status page needs from run history (status/history-query.ts). Days are UTC calendar days
+ * `YYYY-MM-DD`. The snapshot carries the platform-wide counts, by provider (connectors) or for all
+ * rules: the public page never shows tenants or individual connections. A tenant's token view reads
+ * its own counts by connection on request (status/tenant-history.ts); they never enter the snapshot.
  */
 export type HistorySource = 'connector' | 'rule';
 
 export interface DailyRunCount {
   source: HistorySource;
-  /** The connector provider; `*` for rules (one component for all detection rules). */
+  /** The connector provider (platform) or connection id (tenant); `*` for rules (one component for all detection rules). */
   key: string;
   day: string;
   runs: number;

@@ -7,6 +7,7 @@ export const STATUS_CSS = `
 body{margin:0;background:var(--bg);color:var(--fg);font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}
 .wrap{max-width:880px;margin:0 auto;padding:24px 16px 48px}
 header h1{font-size:1.5rem;margin:0 0 12px}
+.audience{margin:-6px 0 12px;color:var(--muted)}
 a{color:inherit}
 .skip{position:absolute;left:-999px}.skip:focus{left:8px;top:8px;background:var(--card);padding:4px 8px}
 .indicator{border-radius:8px;padding:14px 18px;color:#fff;font-weight:600;font-size:1.1rem;margin:0}

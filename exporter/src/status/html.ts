@@ -5,7 +5,7 @@ import type { UptimeDay } from './uptime';
 import { STATUS_CSS } from './html-style';
 import { iso, type StatusView } from './view';
 
-/** The public status page: server-rendered, no scripts, one inline stylesheet; <details> folds groups. */
+/** The status page: server-rendered, no scripts, one inline stylesheet; <details> folds groups. */
 export const escapeHtml = (value: string): string =>
   value.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!);
 
@@ -57,8 +57,16 @@ function maintenanceHtml(view: StatusView): string {
   return `<section aria-labelledby="maintenance-h"><h2 id="maintenance-h">Scheduled maintenance</h2>${items}</section>`;
 }
 
+/** A tenant token's view says whose it is, so a page passed around is not mistaken for the platform's. */
+function audienceHtml(view: StatusView): string {
+  if (!view.tenant) return '';
+  const { name, slug } = view.tenant;
+  return `<p class="audience" data-tenant="${escapeHtml(slug)}">View of tenant <strong>${escapeHtml(name)}</strong> (${escapeHtml(slug)}): its own connections, destinations, rules and queue, shown only with its API tokens.</p>\n`;
+}
+
 export function renderStatusHtml(view: StatusView): string {
   const { model, page } = view;
+  const title = view.tenant ? `${page.name} status: ${view.tenant.name}` : `${page.name} status`;
   const indicatorClass = model.indicator === 'none' && model.description.includes('Maintenance') ? 'maint' : model.indicator;
   const resolved = view.history.filter((i) => i.resolvedAt !== null);
   const open = view.incidents.length
@@ -66,12 +74,12 @@ export function renderStatusHtml(view: StatusView): string {
     : '<p class="empty card">No open incidents.</p>';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<meta name="color-scheme" content="light dark"><title>${escapeHtml(page.name)} status</title>
+<meta name="color-scheme" content="light dark"><title>${escapeHtml(title)}</title>
 <link rel="alternate" type="application/atom+xml" title="${escapeHtml(page.name)} incidents" href="/status/feed.atom">
 <style>${STATUS_CSS}</style></head>
 <body><a class="skip" href="#main">Skip to content</a><div class="wrap">
 <header><h1>${escapeHtml(page.name)} status</h1>
-<p class="indicator ind-${indicatorClass}" role="status" data-indicator="${model.indicator}">${escapeHtml(model.description)}</p></header>
+${audienceHtml(view)}<p class="indicator ind-${indicatorClass}" role="status" data-indicator="${model.indicator}">${escapeHtml(model.description)}</p></header>
 <main id="main">
 <section aria-labelledby="incidents-h"><h2 id="incidents-h">Open incidents</h2>${open}</section>
 ${maintenanceHtml(view)}

@@ -2,7 +2,7 @@ import type { Incident } from './incidents';
 import { incidentImpact, incidentName } from './incidents';
 import { STATUS_LABEL } from './levels';
 import type { MaintenanceWindow } from './maintenance';
-import type { StatusComponent, StatusGroup } from './model';
+import { covers, type StatusComponent, type StatusGroup } from './model';
 import { iso, type StatusView } from './view';
 
 /**
@@ -61,9 +61,9 @@ export function componentsJson(view: StatusView) {
 }
 
 const componentRefs = (view: StatusView, ids: readonly string[]) => {
-  const all = componentsJson(view);
   // A group id stands for its components: affected lists name leaf components only.
-  return all.filter((c) => !c.group && (ids.includes(c.id) || (c.group_id !== null && ids.includes(c.group_id))));
+  const covered = new Set(view.model.groups.flatMap((g) => g.components).filter((c) => covers(ids, c)).map((c) => c.id));
+  return componentsJson(view).filter((c) => !c.group && covered.has(c.id));
 };
 
 function shortlink(view: StatusView, anchor: string): string {
@@ -143,5 +143,7 @@ export function summaryJson(view: StatusView) {
     scheduled_maintenances: view.maintenances.map(({ window, active }) => maintenanceJson(view, window, active)),
     aperio_thresholds: view.config.thresholds,
     aperio_uptime_window_days: 90,
+    // Only in a tenant token's view: whose components these are.
+    ...(view.tenant ? { aperio_tenant: view.tenant } : {}),
   };
 }

@@ -1,5 +1,4 @@
-import type { Snapshot } from '../snapshot/types';
-import { HISTORY_DAYS } from './history-types';
+import { HISTORY_DAYS, type StatusHistory } from './history-types';
 import type { ComponentStatus } from './levels';
 import type { StatusComponent } from './model';
 
@@ -22,11 +21,12 @@ export function dayStatus(uptime: number): ComponentStatus {
   return 'major_outage';
 }
 
-export function uptimeDays(snapshot: Snapshot, c: StatusComponent): UptimeDay[] {
-  const today = Math.floor(snapshot.takenAt / DAY_MS) * DAY_MS;
+/** The 90 days up to `at` of a component, from the history its view was judged with (null: not readable). */
+export function uptimeDays(at: number, history: StatusHistory | null, c: StatusComponent): UptimeDay[] {
+  const today = Math.floor(at / DAY_MS) * DAY_MS;
   const counts = new Map<string, { runs: number; failures: number }>();
-  if (c.history) {
-    for (const d of snapshot.statusHistory.days) {
+  if (c.history && history) {
+    for (const d of history.days) {
       if (d.source === c.history.source && d.key === c.history.key) counts.set(d.day, d);
     }
   }

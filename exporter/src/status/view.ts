@@ -1,9 +1,10 @@
 import type { Snapshot } from '../snapshot/types';
-import type { StatusConfig } from './active';
+import type { StatusHistory } from './history-types';
 import type { Incident } from './incidents';
 import { isActive, isListed, type MaintenanceWindow } from './maintenance';
-import { buildStatusModel, type StatusModel } from './model';
+import { covers, type StatusModel } from './model';
 import { overallUptime, uptimeDays, type UptimeDay } from './uptime';
+import type { StatusConfig } from './active';
 
 /** Everything the renderers need for one snapshot, computed once and shared by HTML, JSON, feed and badges. */
 export interface PageInfo {
@@ -15,8 +16,15 @@ export interface PageInfo {
   createdAt: number;
 }
 
+/** Whose view a tenant token sees; null on the public (and operator) view. */
+export interface TenantLabel {
+  slug: string;
+  name: string;
+}
+
 export interface StatusView {
   page: PageInfo;
+  tenant: TenantLabel | null;
   model: StatusModel;
   uptime: Map<string, { days: UptimeDay[]; overall: number | null }>;
   incidents: Incident[];
@@ -26,17 +34,30 @@ export interface StatusView {
   config: StatusConfig;
 }
 
-export function buildStatusView(snapshot: Snapshot, config: StatusConfig, page: PageInfo, incidents: { unresolved: Incident[]; all: Incident[] }, model = buildStatusModel(snapshot, config)): StatusView {
+export interface ViewParts {
+  page: PageInfo;
+  model: StatusModel;
+  incidents: { unresolved: Incident[]; all: Incident[] };
+  /** The run history the model was judged with: the snapshot's for the public view, the tenant's own for a tenant's. */
+  history: StatusHistory | null;
+  tenant?: TenantLabel | null;
+}
+
+export function buildStatusView(snapshot: Snapshot, { page, model, incidents, history, tenant = null }: ViewParts): StatusView {
+  const config = snapshot.statusConfig;
   const uptime = new Map<string, { days: UptimeDay[]; overall: number | null }>();
-  for (const c of model.groups.flatMap((g) => g.components)) {
-    const days = uptimeDays(snapshot, c);
+  const components = model.groups.flatMap((g) => g.components);
+  for (const c of components) {
+    const days = uptimeDays(model.at, history, c);
     uptime.set(c.id, { days, overall: overallUptime(days) });
   }
+  // A tenant is told of the windows that touch its own components; the public page lists them all.
+  const relevant = (w: MaintenanceWindow) => tenant === null || components.some((c) => covers(w.components, c));
   const maintenances = config.maintenance
-    .filter((w) => isListed(w, model.at))
+    .filter((w) => isListed(w, model.at) && relevant(w))
     .sort((a, b) => a.startsAt - b.startsAt)
     .map((window) => ({ window, active: isActive(window, model.at) }));
-  return { page, model, uptime, incidents: incidents.unresolved, history: incidents.all, maintenances, config };
+  return { page, tenant, model, uptime, incidents: incidents.unresolved, history: incidents.all, maintenances, config };
 }
 
 export const iso = (ms: number): string => new Date(ms).toISOString();

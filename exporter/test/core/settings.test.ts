@@ -19,6 +19,7 @@ describe('settings', () => {
     ['METRICS_DETAIL', 'everything', /METRICS_DETAIL="everything".*object.*tenant.*platform/],
     ['DATABASE_URL', 'not a url', /DATABASE_URL="not a url"/],
     ['METRICS_TOKEN', 'short', /METRICS_TOKEN="short".*16/],
+    ['STATUS_PUBLIC', 'yes', /STATUS_PUBLIC="yes".*"true".*"false"/],
   ])('rejects %s=%s naming the variable and what was expected', (key, value, message) => {
     let error: unknown;
     try {
@@ -28,6 +29,12 @@ describe('settings', () => {
     }
     expect(error).toBeInstanceOf(UserError);
     expect((error as Error).message).toMatch(message);
+  });
+
+  it('reads STATUS_PUBLIC strictly: true/1 and false/0, public by default', () => {
+    expect(loadSettings({}).STATUS_PUBLIC).toBe(true);
+    expect(['true', '1', 'false', '0'].map((value) => loadSettings({ STATUS_PUBLIC: value }).STATUS_PUBLIC)).toEqual([true, true, false, false]);
+    for (const value of ['TRUE', 'no', 'off', ' 0']) expect(() => loadSettings({ STATUS_PUBLIC: value })).toThrow(/STATUS_PUBLIC=/);
   });
 
   it('reports every bad variable at once', () => {

@@ -29,8 +29,11 @@ describe('dist/ package', () => {
     for (const route of plugin.routes) {
       expect(route.url).toMatch(/^\{\{ \.JsonData\.url \}\}\//);
     }
-    const withToken = plugin.routes.filter((r: { headers?: unknown[] }) => r.headers);
-    expect(withToken.map((r: { path: string }) => r.path)).toEqual(['whoami', 'health', 'rule-runs', 'connector-syncs']);
+    // Every route sends the token: the status route too, so a tenant token shows that tenant's status view.
+    const withToken = plugin.routes.filter((r: { headers?: Array<{ name: string; content: string }> }) =>
+      r.headers?.some((h) => h.name === 'Authorization' && h.content === 'Bearer {{ .SecureJsonData.token }}')
+    );
+    expect(withToken.map((r: { path: string }) => r.path)).toEqual(['whoami', 'health', 'rule-runs', 'connector-syncs', 'status']);
   });
 
   it('ships every included dashboard as parseable JSON', () => {

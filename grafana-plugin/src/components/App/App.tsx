@@ -18,7 +18,10 @@ const NotConfigured = () => (
   </PluginPage>
 );
 
-/** Each page is gated on the settings it needs: status only needs the URL (public route), the rest a token too. */
+/**
+ * Each page is gated on the settings it needs: status only needs the URL (without a token the exporter
+ * shows its public view, with one the token's view), the rest a token too.
+ */
 const gate = (ready: boolean, page: React.ReactNode) => (
   <PageErrorBoundary>
     <Suspense fallback={<Loading what="the page" />}>{ready ? page : <NotConfigured />}</Suspense>
