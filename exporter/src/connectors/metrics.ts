@@ -1,17 +1,11 @@
-import { histogramSamples, stateSet, type Labels, type MetricFamily, type Sample } from '../metrics/family';
+import { eachItem, perItem, stateSet, summedHistograms, type Labels, type MetricFamily, type Sample } from '../metrics/family';
 import { SYNC_DURATION_BOUNDS_MS } from '../runs/buckets';
 import type { ConnectorState, Snapshot } from '../snapshot/types';
 import { FRESHNESS_STATES, freshnessState, thresholdsFor } from './freshness';
-import { groupBy } from '../util/group-by';
 
 const OBJECT = ['connector', 'name', 'status'] as const;
 const labelsOf = (c: ConnectorState): Labels => ({ tenant: c.tenant, connector: c.id, provider: c.provider });
-function* perConnector(snapshot: Snapshot, value: (c: ConnectorState) => number | null): Generator<Sample> {
-  for (const c of snapshot.connectors) {
-    const v = value(c);
-    if (v !== null) yield { labels: labelsOf(c), value: v };
-  }
-}
+const perConnector = (snapshot: Snapshot, value: (c: ConnectorState) => number | null) => perItem(snapshot.connectors, labelsOf, value);
 
 export const connectorFamilies: MetricFamily[] = [
   {
@@ -20,9 +14,7 @@ export const connectorFamilies: MetricFamily[] = [
     help: 'Static properties of an integration connection; value is always 1.',
     objectLabels: OBJECT,
     merge: 'drop',
-    samples: function* (s) {
-      for (const c of s.connectors) yield { labels: { ...labelsOf(c), name: c.name, status: c.status }, value: 1 };
-    },
+    samples: (s) => perItem(s.connectors, (c) => ({ ...labelsOf(c), name: c.name, status: c.status }), () => 1),
   },
   {
     name: 'aperio_connector_last_sync_timestamp_seconds',
@@ -46,11 +38,8 @@ export const connectorFamilies: MetricFamily[] = [
     help: 'Freshness of the connector data as a state set (fresh, stale, critical, never synced); thresholds in aperio_connector_freshness_threshold_seconds.',
     objectLabels: OBJECT,
     merge: 'sum',
-    samples: function* (s) {
-      for (const c of s.connectors) {
-        yield* stateSet(labelsOf(c), 'state', FRESHNESS_STATES, freshnessState(c.lastSyncAt, s.takenAt, thresholdsFor(s.freshness, c.provider)));
-      }
-    },
+    samples: (s) =>
+      eachItem(s.connectors, (c) => stateSet(labelsOf(c), 'state', FRESHNESS_STATES, freshnessState(c.lastSyncAt, s.takenAt, thresholdsFor(s.freshness, c.provider)))),
   },
   {
     name: 'aperio_connector_freshness_threshold_seconds',
@@ -105,15 +94,6 @@ export const connectorFamilies: MetricFamily[] = [
     type: 'histogram',
     help: 'Duration of connector syncs, by provider.',
     merge: 'sum',
-    samples: (s) => {
-      const byProvider = groupBy(s.connectors, (c) => c.provider);
-      return [...byProvider.keys()].sort().flatMap((provider) => {
-        const list = byProvider.get(provider)!;
-        const buckets = SYNC_DURATION_BOUNDS_MS.map((_, i) => list.reduce((sum, c) => sum + (c.totals.durationBuckets[i] ?? 0), 0));
-        const count = list.reduce((sum, c) => sum + c.totals.runs, 0);
-        const sumMs = list.reduce((sum, c) => sum + c.totals.durationMsSum, 0);
-        return histogramSamples({ provider }, SYNC_DURATION_BOUNDS_MS, buckets, count, sumMs);
-      });
-    },
+    samples: (s) => summedHistograms(s.connectors, 'provider', (c) => c.provider, (c) => c.totals, SYNC_DURATION_BOUNDS_MS),
   },
 ];

@@ -1,12 +1,8 @@
-import type { Labels, MetricFamily, Sample } from '../metrics/family';
+import { eachItem, perItem, type Labels, type MetricFamily } from '../metrics/family';
 import type { IngestionQueueState, Snapshot } from '../snapshot/types';
 
 const labelsOf = (q: IngestionQueueState): Labels => ({ tenant: q.tenant, kind: q.kind });
-const perQueue = (snapshot: Snapshot, value: (q: IngestionQueueState) => number | null): Sample[] =>
-  snapshot.ingestion.flatMap((q) => {
-    const v = value(q);
-    return v === null ? [] : [{ labels: labelsOf(q), value: v }];
-  });
+const perQueue = (snapshot: Snapshot, value: (q: IngestionQueueState) => number | null) => perItem(snapshot.ingestion, labelsOf, value);
 
 export const ingestionFamilies: MetricFamily[] = [
   {
@@ -15,7 +11,7 @@ export const ingestionFamilies: MetricFamily[] = [
     help: 'Ingestion jobs currently queued or running.',
     merge: 'sum',
     samples: (s) =>
-      s.ingestion.flatMap((q) => [
+      eachItem(s.ingestion, (q) => [
         { labels: { ...labelsOf(q), status: 'queued' }, value: q.queued },
         { labels: { ...labelsOf(q), status: 'running' }, value: q.running },
       ]),

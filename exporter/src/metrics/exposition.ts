@@ -11,7 +11,10 @@ export const CONTENT_TYPES: Record<Format, string> = {
   openmetrics: 'application/openmetrics-text; version=1.0.0; charset=utf-8',
 };
 
-const escapeLabelValue = (value: string) => value.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
+// Most values need no escaping: test once rather than run three replacements on every label.
+const NEEDS_ESCAPE = /[\\\n"]/;
+const escapeLabelValue = (value: string) =>
+  NEEDS_ESCAPE.test(value) ? value.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"') : value;
 const escapeHelp = (value: string) => value.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
 
 export function formatValue(value: number): string {
@@ -21,10 +24,14 @@ export function formatValue(value: number): string {
   return String(value);
 }
 
-function formatLabels(labels: Record<string, string>): string {
-  const keys = Object.keys(labels);
-  if (keys.length === 0) return '';
-  return `{${keys.map((key) => `${key}="${escapeLabelValue(labels[key])}"`).join(',')}}`;
+/** `{a="x",b="y"}` in the labels' own order, leaving out `skip`; empty when no label is left. */
+export function formatLabels(labels: Record<string, string>, skip: readonly string[] = []): string {
+  let out = '';
+  for (const key in labels) {
+    if (skip.length !== 0 && skip.includes(key)) continue;
+    out += `${out ? ',' : '{'}${key}="${escapeLabelValue(labels[key])}"`;
+  }
+  return out ? `${out}}` : '';
 }
 
 /** The metric name a sample is written under, and the name in the family's HELP/TYPE lines. */
@@ -49,20 +56,13 @@ function names(family: MetricFamily, format: Format): { declared: string; sample
   }
 }
 
-export function renderFamily(family: MetricFamily, samples: Sample[], format: Format, out: string[]): void {
-  if (samples.length === 0) return;
-  out.push(renderHeader(family, format));
-  renderSamples(family, samples, out);
-}
-
 /** The HELP and TYPE lines: the only part of a family that differs between the two formats. */
 export function renderHeader(family: MetricFamily, format: Format): string {
   const { declared, type } = names(family, format);
   return `# HELP ${declared} ${escapeHelp(family.help)}\n# TYPE ${declared} ${type}\n`;
 }
 
-/** Sample lines, the same in both formats (the sample name never depends on the format). */
-export function renderSamples(family: MetricFamily, samples: readonly Sample[], out: string[]): void {
-  const { sample } = names(family, 'prometheus');
-  for (const s of samples) out.push(`${sample(s)}${formatLabels(s.labels)} ${formatValue(s.value)}\n`);
+/** The name each sample line of the family starts with: the same in both formats (only HELP/TYPE lines differ). */
+export function sampleNamer(family: MetricFamily): (sample: Sample) => string {
+  return names(family, 'prometheus').sample;
 }

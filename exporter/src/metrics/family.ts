@@ -1,4 +1,4 @@
-import type { Snapshot } from '../snapshot/types';
+import type { RunTotals, Snapshot } from '../snapshot/types';
 
 /**
  * Metric families as data (the kube-state-metrics way): a name, help, type, and a function from the
@@ -57,3 +57,43 @@ function formatLe(seconds: number): string {
 }
 
 export const seconds = (ms: number | null): number | null => (ms === null ? null : ms / 1000);
+
+/** One sample per item that has a value (null: none), drawn lazily so the renderer can pause between items. */
+export function* perItem<T>(items: readonly T[], labels: (item: T) => Labels, value: (item: T) => number | null): Generator<Sample> {
+  for (const item of items) {
+    const v = value(item);
+    if (v !== null) yield { labels: labels(item), value: v };
+  }
+}
+
+/** Several samples per item (a state set, a split by status), drawn lazily. */
+export function* eachItem<T>(items: readonly T[], samples: (item: T) => Iterable<Sample>): Generator<Sample> {
+  for (const item of items) yield* samples(item);
+}
+
+/**
+ * Histograms of run durations summed over the items sharing a key (a provider, a rule), in key order.
+ * One pass over the items: tens of thousands of them add up in a few milliseconds.
+ */
+export function* summedHistograms<T>(
+  items: readonly T[],
+  label: string,
+  key: (item: T) => string,
+  totals: (item: T) => RunTotals,
+  boundsMs: readonly number[],
+): Generator<Sample> {
+  const sums = new Map<string, { buckets: number[]; count: number; sumMs: number }>();
+  for (const item of items) {
+    const k = key(item);
+    let sum = sums.get(k);
+    if (!sum) sums.set(k, (sum = { buckets: new Array<number>(boundsMs.length).fill(0), count: 0, sumMs: 0 }));
+    const t = totals(item);
+    for (let i = 0; i < boundsMs.length; i++) sum.buckets[i] += t.durationBuckets[i] ?? 0;
+    sum.count += t.runs;
+    sum.sumMs += t.durationMsSum;
+  }
+  for (const k of [...sums.keys()].sort()) {
+    const sum = sums.get(k)!;
+    yield* histogramSamples({ [label]: k }, boundsMs, sum.buckets, sum.count, sum.sumMs);
+  }
+}

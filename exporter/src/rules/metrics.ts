@@ -1,17 +1,11 @@
-import { histogramSamples, type Labels, type MetricFamily, type Sample } from '../metrics/family';
+import { eachItem, perItem, summedHistograms, type Labels, type MetricFamily } from '../metrics/family';
 import { RULE_DURATION_BOUNDS_MS } from '../runs/buckets';
 import type { RuleState, Snapshot } from '../snapshot/types';
 import { connectorOverdue, ruleOverdue } from './schedule';
-import { groupBy } from '../util/group-by';
 
 const OBJECT = ['rule'] as const;
 const labelsOf = (r: RuleState): Labels => ({ tenant: r.tenant, rule: r.ruleKey });
-function* perRule(snapshot: Snapshot, value: (r: RuleState) => number | null): Generator<Sample> {
-  for (const r of snapshot.rules) {
-    const v = value(r);
-    if (v !== null) yield { labels: labelsOf(r), value: v };
-  }
-}
+const perRule = (snapshot: Snapshot, value: (r: RuleState) => number | null) => perItem(snapshot.rules, labelsOf, value);
 
 export const ruleFamilies: MetricFamily[] = [
   {
@@ -60,16 +54,7 @@ export const ruleFamilies: MetricFamily[] = [
     help: 'Duration of detection rule evaluations, by rule across tenants.',
     objectLabels: OBJECT,
     merge: 'sum',
-    samples: (s) => {
-      const byRule = groupBy(s.rules, (r) => r.ruleKey);
-      return [...byRule.keys()].sort().flatMap((rule) => {
-        const list = byRule.get(rule)!;
-        const buckets = RULE_DURATION_BOUNDS_MS.map((_, i) => list.reduce((sum, r) => sum + (r.totals.durationBuckets[i] ?? 0), 0));
-        const count = list.reduce((sum, r) => sum + r.totals.runs, 0);
-        const sumMs = list.reduce((sum, r) => sum + r.totals.durationMsSum, 0);
-        return histogramSamples({ rule }, RULE_DURATION_BOUNDS_MS, buckets, count, sumMs);
-      });
-    },
+    samples: (s) => summedHistograms(s.rules, 'rule', (r) => r.ruleKey, (r) => r.totals, RULE_DURATION_BOUNDS_MS),
   },
   {
     name: 'aperio_scheduled_run_missed',
@@ -77,16 +62,18 @@ export const ruleFamilies: MetricFamily[] = [
     help: 'Scheduled rules and connector syncs whose last run is older than their interval plus grace.',
     merge: 'sum',
     samples: (s) => {
-      const counts = new Map<string, { tenant: string; kind: string; value: number }>();
-      const bump = (tenant: string, kind: string, missed: boolean) => {
-        const key = `${tenant}\u0000${kind}`;
-        const entry = counts.get(key) ?? { tenant, kind, value: 0 };
-        entry.value += missed ? 1 : 0;
-        counts.set(key, entry);
+      // Keyed by the snapshot's own tenant strings (hashed once), not by a string built per item.
+      const counts = new Map<string, { rule: number | null; connector: number | null }>();
+      const bump = (tenant: string, kind: 'rule' | 'connector', missed: boolean) => {
+        let entry = counts.get(tenant);
+        if (!entry) counts.set(tenant, (entry = { rule: null, connector: null }));
+        entry[kind] = (entry[kind] ?? 0) + (missed ? 1 : 0);
       };
       for (const r of s.rules) if (r.scheduleIntervalSeconds) bump(r.tenant, 'rule', ruleOverdue(r, s.takenAt));
       for (const c of s.connectors) bump(c.tenant, 'connector', connectorOverdue(c, s.takenAt));
-      return [...counts.values()].map(({ tenant, kind, value }) => ({ labels: { tenant, kind }, value }));
+      return eachItem([...counts], ([tenant, entry]) =>
+        (['rule', 'connector'] as const).flatMap((kind) => (entry[kind] === null ? [] : [{ labels: { tenant, kind }, value: entry[kind] }])),
+      );
     },
   },
 ];

@@ -1,13 +1,9 @@
-import type { Labels, MetricFamily, Sample } from '../metrics/family';
+import { eachItem, perItem, type Labels, type MetricFamily } from '../metrics/family';
 import type { SiemDestinationState, Snapshot } from '../snapshot/types';
 
 const OBJECT = ['destination', 'name'] as const;
 const labelsOf = (d: SiemDestinationState): Labels => ({ tenant: d.tenant, destination: d.id, kind: d.kind });
-const perDestination = (snapshot: Snapshot, value: (d: SiemDestinationState) => number | null): Sample[] =>
-  snapshot.siemDestinations.flatMap((d) => {
-    const v = value(d);
-    return v === null ? [] : [{ labels: labelsOf(d), value: v }];
-  });
+const perDestination = (snapshot: Snapshot, value: (d: SiemDestinationState) => number | null) => perItem(snapshot.siemDestinations, labelsOf, value);
 
 export const siemFamilies: MetricFamily[] = [
   {
@@ -16,8 +12,7 @@ export const siemFamilies: MetricFamily[] = [
     help: 'Static properties of a SIEM destination; value is always 1.',
     objectLabels: OBJECT,
     merge: 'drop',
-    samples: (s) =>
-      s.siemDestinations.map((d) => ({ labels: { ...labelsOf(d), name: d.name, enabled: String(d.enabled) }, value: 1 })),
+    samples: (s) => perItem(s.siemDestinations, (d) => ({ ...labelsOf(d), name: d.name, enabled: String(d.enabled) }), () => 1),
   },
   {
     name: 'aperio_siem_deliveries',
@@ -42,7 +37,7 @@ export const siemFamilies: MetricFamily[] = [
     objectLabels: OBJECT,
     merge: 'sum',
     samples: (s) =>
-      s.siemDestinations.flatMap((d) => [
+      eachItem(s.siemDestinations, (d) => [
         { labels: { ...labelsOf(d), status: 'pending' }, value: d.pending },
         { labels: { ...labelsOf(d), status: 'retrying' }, value: d.retrying },
       ]),

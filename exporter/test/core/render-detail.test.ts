@@ -1,0 +1,63 @@
+import { syntheticSnapshot } from '../../bench/synthetic-snapshot';
+import { renderMetrics } from '../../src/metrics/render';
+import { parseExposition, series as key } from '../helpers/exposition';
+
+// A snapshot of 30 tenants and 600 connectors built in memory: the renderer is a pure function of it.
+const snapshot = syntheticSnapshot({ tenants: 30, connectors: 600, destinations: 90 }, Date.UTC(2026, 10, 26, 12));
+
+const render = async (detail: 'object' | 'tenant' | 'platform', seriesLimit: number) => {
+  const rendered = await renderMetrics(snapshot, { detail, seriesLimit });
+  return { rendered, series: parseExposition(rendered.formats.prometheus.body.toString()) };
+};
+const total = (series: Map<string, number>, name: string) =>
+  [...series].filter(([k]) => k.startsWith(`${name}{`)).reduce((sum, [, value]) => sum + value, 0);
+const domainLines = (series: Map<string, number>) => [...series.keys()].filter((key) => !key.startsWith('aperio_exporter_')).length;
+
+describe('rendering at a detail level within the series budget', () => {
+  it('renders every object when the budget allows, and counts exactly the lines it wrote', async () => {
+    const { rendered, series } = await render('object', 1_000_000);
+    expect(rendered.detail).toBe('object');
+    expect(rendered.limited).toBe(false);
+    expect(rendered.series).toBe(domainLines(series));
+    expect([...series.keys()].filter((key) => key.startsWith('aperio_connector_info{'))).toHaveLength(600);
+  });
+
+  it('falls back to tenant detail with the same totals, and without per-object families', async () => {
+    const object = await render('object', 1_000_000);
+    const tenant = await render('object', object.rendered.series - 1);
+    expect(tenant.rendered.detail).toBe('tenant');
+    expect(tenant.rendered.limited).toBe(true);
+    expect(tenant.rendered.series).toBe(domainLines(tenant.series));
+    expect(tenant.rendered.series).toBeLessThan(object.rendered.series);
+    expect([...tenant.series.keys()].some((key) => key.includes('connector="') || key.includes('destination="'))).toBe(false);
+    expect([...tenant.series.keys()].some((key) => key.startsWith('aperio_connector_info'))).toBe(false);
+    for (const name of ['aperio_connector_syncs_total', 'aperio_rule_runs_total', 'aperio_siem_deliveries_total', 'aperio_connector_freshness', 'aperio_ingestion_jobs']) {
+      expect(total(tenant.series, name)).toBe(total(object.series, name));
+      expect(total(tenant.series, name)).toBeGreaterThan(0);
+    }
+    // max/min merges keep the extreme of the merged objects
+    const newest = Math.max(...snapshot.connectors.filter((c) => c.tenant === 'tenant-00003' && c.provider === 'okta').map((c) => c.lastSyncAt! / 1000));
+    const oldest = Math.min(...snapshot.connectors.filter((c) => c.tenant === 'tenant-00003' && c.provider === 'okta').map((c) => c.lastSyncAt! / 1000));
+    expect(tenant.series.get('aperio_connector_last_sync_timestamp_seconds{provider="okta",tenant="tenant-00003"}')).toBe(oldest);
+    expect(newest).toBeGreaterThan(oldest);
+  });
+
+  it('always keeps the coarsest detail, even over the budget', async () => {
+    const { rendered, series } = await render('object', 1);
+    expect(rendered.detail).toBe('platform');
+    expect(rendered.limited).toBe(true);
+    expect(rendered.series).toBe(domainLines(series));
+    expect([...series.keys()].some((key) => key.includes('tenant="'))).toBe(false);
+    expect(series.get(key('aperio_exporter_series_limited'))).toBe(1);
+  });
+
+  it('renders the same bytes for the same snapshot, in both formats', async () => {
+    const a = await renderMetrics(snapshot, { detail: 'tenant', seriesLimit: 1_000_000 });
+    const b = await renderMetrics(snapshot, { detail: 'tenant', seriesLimit: 1_000_000 });
+    expect(a.formats.prometheus.body.equals(b.formats.prometheus.body)).toBe(true);
+    const open = a.formats.openmetrics.body.toString();
+    expect(open.endsWith('# EOF\n')).toBe(true);
+    expect(open).toContain('# TYPE aperio_connector_syncs counter');
+    expect(a.formats.prometheus.body.toString()).toContain('# TYPE aperio_connector_syncs_total counter');
+  });
+});
