@@ -64,9 +64,10 @@ async function record(pool: pg.Pool, collector: Collector, now: number): Promise
     const recording = new Proxy(client, {
       get(target, prop, receiver) {
         if (prop !== 'query') return Reflect.get(target, prop, receiver);
-        return (text: string, values?: unknown[]) => {
-          recorded.push({ text, values });
-          return target.query(text, values);
+        // Plain queries and cursors (queryInBatches) alike: the raw run sends the same text in one query.
+        return (query: string | { text: string; values?: unknown[] }, values?: unknown[]) => {
+          recorded.push(typeof query === 'string' ? { text: query, values } : { text: query.text, values: query.values });
+          return target.query(query as string, values);
         };
       },
     });

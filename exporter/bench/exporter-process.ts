@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { startBenchExporter } from './exporter';
 
@@ -45,11 +47,13 @@ async function main(): Promise<void> {
     const sampler = setInterval(sampleMemory, 50);
     const loop = monitorEventLoopDelay({ resolution: 5 });
     loop.enable();
+    const stalls = process.env.BENCH_CPU_PROFILE_DIR ? watchStalls() : null;
     const started = performance.now();
     for (let i = 0; i < times; i++) await exporter.collector.refresh();
     const collectionMs = (performance.now() - started) / times;
     loop.disable();
     clearInterval(sampler);
+    stalls?.stop();
     sampleMemory();
     const rendered = exporter.rendered();
     if (!rendered) throw new Error('no /metrics rendering');
@@ -66,6 +70,27 @@ async function main(): Promise<void> {
       openMetricsBytes: rendered.formats.openmetrics.body.length,
     };
   }
+}
+
+/**
+ * With BENCH_CPU_PROFILE_DIR set: the times of stalls over 40 ms on the CPU profile's clock (both are
+ * CLOCK_MONOTONIC microseconds), written next to the profile, so that the profile shows what ran in them.
+ */
+function watchStalls(): { stop(): void } {
+  const found: { endUs: number; ms: number }[] = [];
+  let last = process.hrtime.bigint();
+  const timer = setInterval(() => {
+    const now = process.hrtime.bigint();
+    const ms = Number(now - last) / 1e6 - 5;
+    if (ms > 40) found.push({ endUs: Number(now / 1000n), ms });
+    last = now;
+  }, 5);
+  return {
+    stop() {
+      clearInterval(timer);
+      writeFileSync(path.join(process.env.BENCH_CPU_PROFILE_DIR!, `stalls-${process.pid}.json`), JSON.stringify(found));
+    },
+  };
 }
 
 main().catch((err: Error) => {

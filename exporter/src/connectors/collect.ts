@@ -2,7 +2,7 @@ import { RECENT_WINDOW_MS } from '../runs/window';
 import { addBuckets, cumulativeBucketsSql, SYNC_DURATION_BOUNDS_MS } from '../runs/buckets';
 import { rolledUntil } from '../runs/rollup-state';
 import { FAILURE_STATUS_SQL } from '../runs/statuses';
-import { mapInSlices, ts, type Collector } from '../snapshot/collector-types';
+import { queryInBatches, ts, type Collector } from '../snapshot/collector-types';
 import type { ConnectorState, RecentRun } from '../snapshot/types';
 
 interface Row {
@@ -70,8 +70,7 @@ export const connectorsCollector: Collector<'connectors'> = {
   field: 'connectors',
   async collect(client, now) {
     const watermark = await rolledUntil(client, 'ConnectorSyncRun');
-    const { rows } = await client.query<Row>(SQL, [watermark, new Date(now - RECENT_WINDOW_MS)]);
-    return mapInSlices(rows, toConnectorState);
+    return queryInBatches(client, SQL, [watermark, new Date(now - RECENT_WINDOW_MS)], toConnectorState);
   },
 };
 

@@ -1,7 +1,7 @@
 import { addBuckets, cumulativeBucketsSql, RULE_DURATION_BOUNDS_MS } from '../runs/buckets';
 import { rolledUntil } from '../runs/rollup-state';
 import { FAILURE_STATUS_SQL } from '../runs/statuses';
-import { mapInSlices, ts, type Collector } from '../snapshot/collector-types';
+import { queryInBatches, ts, type Collector } from '../snapshot/collector-types';
 import type { RuleState } from '../snapshot/types';
 
 interface Row {
@@ -71,8 +71,7 @@ export const rulesCollector: Collector<'rules'> = {
   field: 'rules',
   async collect(client) {
     const watermark = await rolledUntil(client, 'RuleRun');
-    const { rows } = await client.query<Row>(SQL, [watermark]);
-    return mapInSlices(rows, toRuleState);
+    return queryInBatches(client, SQL, [watermark], toRuleState);
   },
 };
 
