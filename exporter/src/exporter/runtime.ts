@@ -51,6 +51,7 @@ export async function startExporter({ settings, databaseUrl, clock = Date.now, m
         rendered = await renderMetrics(snapshot, {
           detail: settings.METRICS_DETAIL,
           seriesLimit: settings.METRICS_SERIES_LIMIT,
+          startAt: rendered?.nextStartAt,
           processRegistries,
         });
       } catch (err) {

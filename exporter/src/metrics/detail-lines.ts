@@ -7,11 +7,18 @@ export interface FamilyLines {
   chunks: Buffer[];
 }
 
-/** A detail level being rendered: its series so far and its lines, or null once it went over the budget. */
-export interface LevelOutput {
+/**
+ * A detail level in a rendering pass: the one written out (`lines`), or a finer one only counted, so
+ * the next rendering knows whether it fits the budget again. `over` once its series passed the budget.
+ */
+export interface LevelPass {
   detail: Detail;
+  mode: 'lines' | 'count';
+  /** The series budget; Infinity for the coarsest level, which is written out whatever its size. */
+  budget: number;
   series: number;
-  families: FamilyLines[] | null;
+  over: boolean;
+  families: FamilyLines[];
 }
 
 const CHUNK_LINES = 2_000;
@@ -31,36 +38,41 @@ function combine(merge: MetricFamily['merge'], a: number, b: number): number {
 }
 
 /**
- * Where one set of dropped labels writes its lines. Levels that drop the same labels (a family without
- * object labels reads the same at object and tenant detail) share one sink and its bytes.
+ * One family at one level. Without dropped labels every sample is a line (or, counting, a series);
+ * with them, samples merge by their remaining labels, keyed by the rendered line up to the value, so no
+ * Sample object outlives the moment it is drawn.
  */
 class Sink {
-  readonly levels: LevelOutput[] = [];
   private lines: string[] = [];
   readonly chunks: Buffer[] = [];
-  /** Merging sinks key by the rendered line up to the value, so no Sample object outlives its line. */
-  private readonly merged: Map<string, number> | null;
+  private readonly merged: Map<string, number> | null = null;
+  private readonly keys: Set<string> | null = null;
   private direct = 0;
 
-  constructor(private readonly family: MetricFamily, readonly dropped: string[]) {
-    this.merged = dropped.length ? new Map() : null;
+  constructor(private readonly family: MetricFamily, private readonly dropped: string[], readonly level: LevelPass) {
+    if (dropped.length && level.mode === 'lines') this.merged = new Map();
+    if (dropped.length && level.mode === 'count') this.keys = new Set();
   }
 
   get series(): number {
-    return this.merged ? this.merged.size : this.direct;
+    return this.merged?.size ?? this.keys?.size ?? this.direct;
   }
 
   add(prefix: string, sample: Sample): void {
-    if (!this.merged) {
-      this.push(`${prefix}${formatLabels(sample.labels)} ${formatValue(sample.value)}\n`);
+    if (!this.dropped.length) {
       this.direct += 1;
+      if (this.level.mode === 'lines') this.push(`${prefix}${formatLabels(sample.labels)} ${formatValue(sample.value)}\n`);
       return;
     }
     // Per-object families (info, per-object thresholds) have no meaning once their object is gone.
     if (this.family.merge === 'drop' && this.dropped.some((label) => label in sample.labels)) return;
     const key = prefix + formatLabels(sample.labels, this.dropped);
-    const previous = this.merged.get(key);
-    this.merged.set(key, previous === undefined ? sample.value : combine(this.family.merge, previous, sample.value));
+    if (this.keys) {
+      this.keys.add(key);
+      return;
+    }
+    const previous = this.merged!.get(key);
+    this.merged!.set(key, previous === undefined ? sample.value : combine(this.family.merge, previous, sample.value));
   }
 
   async finish(pause: () => Promise<void>): Promise<void> {
@@ -85,57 +97,32 @@ class Sink {
 }
 
 /**
- * Draws the family's samples once (generators are consumed in time slices) and writes its lines at every
- * level still within the budget: a level that drops no label takes the lines as they come, a coarser one
- * merges samples by their remaining labels. A level whose series pass `limit` is let go at once (its
- * memory with it), except the coarsest, which is always kept. Nothing holds a family's full-detail samples.
+ * Draws the family's samples once (generators are consumed in time slices) into every level of the pass
+ * that is not yet over its budget. A level is marked `over` as soon as it passes the budget and is dropped
+ * from the pass, its memory with it: a pass over a snapshot far larger than the budget stops early.
  */
-export async function renderFamilyAtLevels(
-  family: MetricFamily,
-  samples: Iterable<Sample>,
-  levels: LevelOutput[],
-  limit: number,
-  pause: () => Promise<void>,
-): Promise<void> {
-  const coarsest = levels[levels.length - 1];
-  const sinks = new Map<string, Sink>();
-  for (const level of levels) {
-    if (level.families === null) continue;
-    const dropped = droppedLabels(family, level.detail);
-    const id = dropped.join(',');
-    let sink = sinks.get(id);
-    if (!sink) sinks.set(id, (sink = new Sink(family, dropped)));
-    sink.levels.push(level);
-  }
-  const overBudget = () => {
-    for (const [id, sink] of sinks) {
-      for (const level of [...sink.levels]) {
-        if (level !== coarsest && level.series + sink.series > limit) {
-          level.families = null;
-          sink.levels.splice(sink.levels.indexOf(level), 1);
-        }
-      }
-      if (sink.levels.length === 0) sinks.delete(id);
-    }
+export async function renderFamily(family: MetricFamily, samples: Iterable<Sample>, levels: LevelPass[], pause: () => Promise<void>): Promise<void> {
+  let sinks = levels.filter((level) => !level.over).map((level) => new Sink(family, droppedLabels(family, level.detail), level));
+  const checkBudget = () => {
+    for (const sink of sinks) if (sink.level.series + sink.series > sink.level.budget) sink.level.over = true;
+    sinks = sinks.filter((sink) => !sink.level.over);
   };
-
   const name = sampleNamer(family);
   let n = 0;
   for (const sample of samples) {
+    if (sinks.length === 0) break;
     const prefix = name(sample);
-    for (const sink of sinks.values()) sink.add(prefix, sample);
+    for (const sink of sinks) sink.add(prefix, sample);
     if (++n % PAUSE_EVERY_SAMPLES === 0) {
-      overBudget();
+      checkBudget();
       await pause();
     }
   }
-  overBudget();
-  for (const sink of sinks.values()) {
+  checkBudget();
+  for (const sink of sinks) {
     await sink.finish(pause);
-    for (const level of sink.levels) {
-      level.series += sink.series;
-      if (sink.chunks.length) level.families!.push({ family, chunks: sink.chunks });
-    }
+    sink.level.series += sink.series;
+    if (sink.chunks.length) sink.level.families.push({ family, chunks: sink.chunks });
   }
   await pause();
 }

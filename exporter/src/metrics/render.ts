@@ -4,7 +4,7 @@ import type client from 'prom-client';
 import { exporterFamilies } from '../exporter/metrics';
 import type { Snapshot } from '../snapshot/types';
 import { DOMAIN_FAMILIES } from './catalogue';
-import { renderFamilyAtLevels, type LevelOutput } from './detail-lines';
+import { renderFamily, type LevelPass } from './detail-lines';
 import { renderHeader, type Format } from './exposition';
 import { DETAILS, type Detail, type MetricFamily } from './family';
 
@@ -20,12 +20,16 @@ export interface RenderedMetrics {
   series: number;
   detail: Detail;
   limited: boolean;
+  /** The finest detail that fit the budget in this rendering: where the next one starts. */
+  nextStartAt: Detail;
   renderedAt: number;
 }
 
 export interface RenderOptions {
   detail: Detail;
   seriesLimit: number;
+  /** The previous rendering's `nextStartAt`; the requested detail when absent. */
+  startAt?: Detail;
   processRegistries?: Record<Format, client.Registry>;
   families?: MetricFamily[];
 }
@@ -48,23 +52,47 @@ function slicer(): () => Promise<void> {
 /**
  * Renders the snapshot once into both exposition formats, plain and gzipped, so that a scrape only
  * writes cached bytes. Work is time-sliced (see SLICE_MS), so scrapes are answered while a large
- * snapshot renders. Every detail from the requested one down is rendered in the same pass over the
- * samples; above the series budget the detail steps down (object → tenant → platform) and
- * aperio_exporter_series_limited says so.
+ * snapshot renders.
+ *
+ * The detail is the finest from the requested one down (object → tenant → platform) whose series fit
+ * the budget; aperio_exporter_series_limited says when it is not the requested one. Only one level is
+ * written per pass: the one the previous rendering found to fit (`startAt`), with the finer ones only
+ * counted so that a dataset that shrank gets its finer detail back at the next rendering. A level that
+ * goes over the budget ends its pass early and the next coarser one is rendered instead.
  */
 export async function renderMetrics(snapshot: Snapshot, options: RenderOptions): Promise<RenderedMetrics> {
   const families = options.families ?? DOMAIN_FAMILIES;
   const pause = slicer();
-  const levels: LevelOutput[] = DETAILS.slice(DETAILS.indexOf(options.detail)).map((detail) => ({ detail, series: 0, families: [] }));
-  for (const family of families) await renderFamilyAtLevels(family, family.samples(snapshot), levels, options.seriesLimit, pause);
-  const chosen = levels.find((level) => level.families !== null)!;
-  const limited = chosen.detail !== options.detail;
-
-  const self: LevelOutput = { detail: 'object', series: 0, families: [] };
-  for (const family of exporterFamilies({ series: chosen.series, detail: chosen.detail, limited })) {
-    await renderFamilyAtLevels(family, family.samples(snapshot), [self], Infinity, pause);
+  const order = DETAILS.slice(DETAILS.indexOf(options.detail));
+  let primary = Math.max(0, order.indexOf(options.startAt ?? options.detail));
+  let levels: LevelPass[];
+  for (;;) {
+    const coarsest = primary === order.length - 1;
+    levels = order.slice(0, primary + 1).map((detail, i) => ({
+      detail,
+      mode: i === primary ? 'lines' : 'count',
+      budget: i === primary && coarsest ? Infinity : options.seriesLimit,
+      series: 0,
+      over: false,
+      families: [],
+    }));
+    const written = levels[primary];
+    for (const family of families) {
+      await renderFamily(family, family.samples(snapshot), levels, pause);
+      if (written.over) break;
+    }
+    if (!written.over) break;
+    primary += 1;
   }
-  const blocks = [...chosen.families!, ...self.families!];
+  const chosen = levels[primary];
+  const limited = chosen.detail !== options.detail;
+  const fits = levels.find((level) => !level.over)!;
+
+  const self: LevelPass = { detail: 'object', mode: 'lines', budget: Infinity, series: 0, over: false, families: [] };
+  for (const family of exporterFamilies({ series: chosen.series, detail: chosen.detail, limited })) {
+    await renderFamily(family, family.samples(snapshot), [self], pause);
+  }
+  const blocks = [...chosen.families, ...self.families];
 
   const formats = {} as Record<Format, RenderedBody>;
   for (const format of ['prometheus', 'openmetrics'] as const) {
@@ -77,5 +105,5 @@ export async function renderMetrics(snapshot: Snapshot, options: RenderOptions):
     formats[format] = { body, gzip: await gzip(body) };
     await pause();
   }
-  return { formats, series: chosen.series, detail: chosen.detail, limited, renderedAt: Date.now() };
+  return { formats, series: chosen.series, detail: chosen.detail, limited, nextStartAt: fits.detail, renderedAt: Date.now() };
 }

@@ -51,6 +51,26 @@ describe('rendering at a detail level within the series budget', () => {
     expect(series.get(key('aperio_exporter_series_limited'))).toBe(1);
   });
 
+  it('starts where the previous rendering settled, and finds the finer detail again when it fits', async () => {
+    const object = await render('object', 1_000_000);
+    expect(object.rendered.nextStartAt).toBe('object');
+    const limit = object.rendered.series - 1;
+    const first = await renderMetrics(snapshot, { detail: 'object', seriesLimit: limit });
+    expect(first.nextStartAt).toBe('tenant');
+    const next = await renderMetrics(snapshot, { detail: 'object', seriesLimit: limit, startAt: first.nextStartAt });
+    expect(next.detail).toBe('tenant');
+    expect(next.formats.prometheus.body.equals(first.formats.prometheus.body)).toBe(true);
+    // the budget was raised (or the dataset shrank): one more rendering at tenant detail says object fits
+    const roomy = await renderMetrics(snapshot, { detail: 'object', seriesLimit: 1_000_000, startAt: 'tenant' });
+    expect(roomy.detail).toBe('tenant');
+    expect(roomy.nextStartAt).toBe('object');
+    const back = await renderMetrics(snapshot, { detail: 'object', seriesLimit: 1_000_000, startAt: roomy.nextStartAt });
+    expect(back.detail).toBe('object');
+    expect(back.formats.prometheus.body.equals(object.rendered.formats.prometheus.body)).toBe(true);
+    // never finer than requested, whatever the hint
+    expect((await renderMetrics(snapshot, { detail: 'platform', seriesLimit: 1_000_000, startAt: 'object' })).detail).toBe('platform');
+  });
+
   it('renders the same bytes for the same snapshot, in both formats', async () => {
     const a = await renderMetrics(snapshot, { detail: 'tenant', seriesLimit: 1_000_000 });
     const b = await renderMetrics(snapshot, { detail: 'tenant', seriesLimit: 1_000_000 });
