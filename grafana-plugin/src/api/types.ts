@@ -137,6 +137,8 @@ export type StatusSummary = {
   components: StatusComponentJson[];
   incidents: IncidentJson[];
   scheduled_maintenances: IncidentJson[];
+  /** Present when the plugin's token is a tenant token: the page then shows that tenant's own components. */
+  aperio_tenant?: { slug: string; name: string };
 };
 
 /** The exporter's error body: {error: {code, message, field}}; field is null unless one parameter is at fault. */

@@ -20,6 +20,17 @@ describe('Status page', () => {
     expect(screen.getByRole('link', { name: /status dashboard/i })).toHaveAttribute('href', '/d/aperio-status');
   });
 
+  it("says whose view it shows: the platform's, or the tenant's when the token is a tenant token", async () => {
+    renderAt(<StatusPage />, '/status');
+    expect(await screen.findByTestId(testIds.status.indicator, {}, WAIT)).toHaveTextContent('Platform-wide components');
+  });
+
+  it("shows a tenant token's own view as that tenant's", async () => {
+    setWorld({ status: { ...world.status, aperio_tenant: { slug: 'acme', name: 'Acme Corp' } } });
+    renderAt(<StatusPage />, '/status');
+    expect(await screen.findByTestId(testIds.status.indicator, {}, WAIT)).toHaveTextContent('Components of tenant Acme Corp (acme).');
+  });
+
   it('says so when there are no components and no incidents', async () => {
     setWorld({ status: { ...world.status, components: [], incidents: [], status: { indicator: 'none', description: 'All Systems Operational' } } });
     renderAt(<StatusPage />, '/status');

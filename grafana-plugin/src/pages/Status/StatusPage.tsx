@@ -22,6 +22,10 @@ export const StatusPage = () => {
             <Stack direction="column" gap={2}>
               <div data-testid={testIds.status.indicator}>
                 <Alert severity={INDICATOR_SEVERITY[s.status.indicator] ?? 'info'} title={s.status.description}>
+                  {/* The token decides the view: a tenant token sees its own connections, any other the platform. */}
+                  {s.aperio_tenant
+                    ? `Components of tenant ${s.aperio_tenant.name} (${s.aperio_tenant.slug}).`
+                    : 'Platform-wide components, as on the public status page.'}{' '}
                   Updated {s.page.updated_at}
                 </Alert>
               </div>
