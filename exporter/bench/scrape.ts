@@ -29,8 +29,11 @@ function nextMessage<T>(child: ChildProcess, accept: (message: unknown) => boole
   });
 }
 
-const forkTs = (file: string, args: string[], execArgv: string[] = []) =>
-  fork(path.join(__dirname, file), args, { execArgv: ['--import', 'tsx', ...execArgv] });
+const forkTs = (file: string, args: string[]) => fork(path.join(__dirname, file), args, { execArgv: ['--import', 'tsx'] });
+// The exporter process loads its TypeScript the way bin/aperio-exporter does (tsx's CommonJS hook, no
+// loader thread), so its memory is what a deployed exporter's is.
+const forkExporter = (args: string[], execArgv: string[]) =>
+  fork(path.join(__dirname, 'exporter-process.ts'), args, { execArgv: ['--require', 'tsx/cjs', ...execArgv] });
 // BENCH_CPU_PROFILE_DIR: write a V8 CPU profile of the exporter process there, to see what a stall was.
 const profiling = process.env.BENCH_CPU_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE_DIR}`] : [];
 
@@ -40,7 +43,7 @@ const profiling = process.env.BENCH_CPU_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof
  * answers. The event-loop delay and RSS are the exporter process's alone.
  */
 export async function scrapeDuringCollection(databaseUrl: string, collections: number, statementTimeoutMs: number): Promise<ScrapeResult> {
-  const exporter = forkTs('exporter-process.ts', [databaseUrl, String(statementTimeoutMs)], profiling);
+  const exporter = forkExporter([databaseUrl, String(statementTimeoutMs)], ['--expose-gc', ...profiling]);
   let scraper: ChildProcess | null = null;
   try {
     const { url } = await nextMessage<{ url: string }>(exporter, (m) => typeof m === 'object' && m !== null && 'url' in m);

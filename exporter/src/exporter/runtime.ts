@@ -6,6 +6,7 @@ import { UserError } from '../config/user-error';
 import { freshnessPolicy } from '../connectors/freshness';
 import { createPool, type Pool } from '../db/pool';
 import { createApp } from '../http/app';
+import { keepHeapNearLiveSize } from './heap';
 import { MOUNTS, type Mount } from '../http/mounts';
 import { logger } from '../log';
 import { createProcessRegistries } from '../metrics/process-registry';
@@ -32,6 +33,7 @@ export interface ExporterOptions {
 
 /** Wires one exporter: pool → collector → snapshot → renderers → HTTP. */
 export async function startExporter({ settings, databaseUrl, clock = Date.now, mounts = MOUNTS }: ExporterOptions): Promise<Exporter> {
+  keepHeapNearLiveSize();
   const pool = createPool(settings.DATABASE_READ_URL ?? databaseUrl, { max: 6 });
   // Token checks and lastUsedAt go to the primary: a replica could still accept a token revoked a moment
   // ago, and it cannot take writes.
