@@ -1,14 +1,13 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { writeHeapSnapshot } from 'node:v8';
 import { startBenchExporter } from './exporter';
 
 /**
  * A real exporter in a process of its own, as it runs in production: the parent tells it when to collect,
  * and it measures its own event loop and memory, so the figures hold nothing of the bench's seeding,
- * connection pool or bookkeeping. Messages: in `{ collect: n }` and 'stop'; out `{ url }` once listening,
- * then one `CollectionReport` per `collect`.
+ * connection pool or bookkeeping. Messages: in `{ collect: n }`, 'live-heap' and 'stop'; out `{ url }` once
+ * listening, one `CollectionReport` per `collect` and `{ liveHeapMb }` (the heap after a full GC) per 'live-heap'.
  */
 export interface CollectionReport {
   collectionMs: number;
@@ -21,8 +20,6 @@ export interface CollectionReport {
   maxOnCpuStallMs: number;
   rssMb: number;
   heapMb: number;
-  /** The heap after a full garbage collection at the end: what the exporter really holds. */
-  liveHeapMb: number;
   series: number;
   detail: string;
   limited: boolean;
@@ -36,9 +33,15 @@ const MB = 2 ** 20;
 async function main(): Promise<void> {
   const [databaseUrl, statementTimeoutMs] = process.argv.slice(2);
   const exporter = await startBenchExporter(databaseUrl, Number(statementTimeoutMs));
-  process.on('message', (message: { collect?: number } | 'stop') => {
+  process.on('message', (message: { collect?: number } | 'stop' | 'live-heap') => {
     if (message === 'stop') {
       void exporter.stop().then(() => process.exit(0));
+      return;
+    }
+    if (message === 'live-heap') {
+      // A full collection blocks the loop: asked for only once the scrapers have stopped.
+      (globalThis as { gc?: () => void }).gc?.();
+      process.send?.({ liveHeapMb: process.memoryUsage().heapUsed / MB });
       return;
     }
     void collect(message.collect ?? 1).then((report) => process.send?.(report));
@@ -64,9 +67,6 @@ async function main(): Promise<void> {
     clearInterval(sampler);
     const onCpuStallMs = stalls.stop();
     sampleMemory();
-    (globalThis as { gc?: () => void }).gc?.();
-    const liveHeap = process.memoryUsage().heapUsed;
-    if (process.env.BENCH_CPU_PROFILE_DIR) writeHeapSnapshot(path.join(process.env.BENCH_CPU_PROFILE_DIR, `exporter-${process.pid}.heapsnapshot`));
     const rendered = exporter.rendered();
     if (!rendered) throw new Error('no /metrics rendering');
     return {
@@ -75,7 +75,6 @@ async function main(): Promise<void> {
       maxOnCpuStallMs: onCpuStallMs,
       rssMb: rss / MB,
       heapMb: heap / MB,
-      liveHeapMb: liveHeap / MB,
       series: rendered.series,
       detail: rendered.detail,
       limited: rendered.limited,

@@ -5,6 +5,8 @@ import type { CollectionReport } from './exporter-process';
 export const SCRAPERS = 8;
 
 export interface ScrapeResult extends CollectionReport {
+  /** The exporter's heap after a full garbage collection once the scrapers stopped: what it really holds. */
+  liveHeapMb: number;
   scrapes: number;
   p50Ms: number;
   p99Ms: number;
@@ -56,9 +58,13 @@ export async function scrapeDuringCollection(databaseUrl: string, collections: n
     scraper.send('stop');
     const { latencies = [], failure = null } = await scrapes;
     if (failure) throw new Error(`a scrape failed: ${failure}`);
+    const live = nextMessage<{ liveHeapMb: number }>(exporter, (m) => typeof m === 'object' && m !== null && 'liveHeapMb' in m);
+    exporter.send('live-heap');
+    const { liveHeapMb } = await live;
     const sorted = [...latencies].sort((a, b) => a - b);
     return {
       ...collected,
+      liveHeapMb,
       scrapes: sorted.length,
       p50Ms: percentile(sorted, 0.5),
       p99Ms: percentile(sorted, 0.99),

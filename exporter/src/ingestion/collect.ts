@@ -1,4 +1,4 @@
-import { ts, type Collector } from '../snapshot/collector-types';
+import { queryInBatches, ts, type Collector } from '../snapshot/collector-types';
 import type { IngestionQueueState } from '../snapshot/types';
 
 // Open and dead jobs only, through the partial index "IngestionJob_open_idx": finished jobs are never scanned.
@@ -19,7 +19,9 @@ export const ingestionCollector: Collector<'ingestion'> = {
   name: 'ingestion',
   field: 'ingestion',
   async collect(client) {
-    const { rows } = await client.query<IngestionQueueState & { oldestQueuedAt: Date | null }>(SQL);
-    return rows.map((row) => ({ ...row, oldestQueuedAt: ts(row.oldestQueuedAt) }));
+    return queryInBatches(client, SQL, [], (row: Omit<IngestionQueueState, 'oldestQueuedAt'> & { oldestQueuedAt: Date | null }) => ({
+      ...row,
+      oldestQueuedAt: ts(row.oldestQueuedAt),
+    }));
   },
 };

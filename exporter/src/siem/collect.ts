@@ -1,4 +1,4 @@
-import { ts, type Collector } from '../snapshot/collector-types';
+import { queryInBatches, ts, type Collector } from '../snapshot/collector-types';
 import type { SiemDestinationState } from '../snapshot/types';
 
 // Open deliveries only, through the partial index "SiemDelivery_open_idx": delivered history is never scanned.
@@ -30,8 +30,7 @@ export const siemCollector: Collector<'siemDestinations'> = {
   name: 'siem',
   field: 'siemDestinations',
   async collect(client) {
-    const { rows } = await client.query<Row>(SQL);
-    return rows.map((row) => ({
+    return queryInBatches(client, SQL, [], (row: Row) => ({
       ...row,
       lastDeliveryAt: ts(row.lastDeliveryAt),
       lastErrorAt: ts(row.lastErrorAt),

@@ -1,13 +1,10 @@
-import type { Collector } from './collector-types';
+import { queryInBatches, type Collector } from './collector-types';
 import type { Tenant } from './types';
 
 export const tenantsCollector: Collector<'tenants'> = {
   name: 'tenants',
   field: 'tenants',
   async collect(client) {
-    const { rows } = await client.query<Tenant>(
-      `SELECT id, slug, name, "dataRetentionDays" FROM "Organization" ORDER BY slug`,
-    );
-    return rows;
+    return queryInBatches(client, `SELECT id, slug, name, "dataRetentionDays" FROM "Organization" ORDER BY slug`, [], (row: Tenant) => row);
   },
 };
