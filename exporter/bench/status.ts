@@ -22,6 +22,24 @@ export interface StatusResult {
   idleTransactions: number;
 }
 
+/**
+ * Autovacuum and autoanalyze (busy after the export and retention phases) commit transactions of their
+ * own that pg_stat_database counts with the exporter's; they are paused while the transactions are
+ * counted. Needs a superuser (the embedded server's); elsewhere the counts include them.
+ */
+async function pauseAutovacuum(pool: pg.Pool): Promise<() => Promise<void>> {
+  try {
+    await pool.query(`ALTER SYSTEM SET autovacuum = off`);
+    await pool.query(`SELECT pg_reload_conf()`);
+  } catch {
+    return async () => undefined;
+  }
+  return async () => {
+    await pool.query(`ALTER SYSTEM RESET autovacuum`);
+    await pool.query(`SELECT pg_reload_conf()`);
+  };
+}
+
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -44,6 +62,7 @@ export async function measureStatus(benchPool: pg.Pool, databaseUrl: string, sta
   let poolQueries = 0;
   exporter.pool.on('acquire', () => (poolQueries += 1));
   const child = fork(path.join(__dirname, 'scraper.ts'), [exporter.url, String(STATUS_CLIENTS), '/status.json', 'on-go'], { execArgv: ['--import', 'tsx'] });
+  let resumeAutovacuum: () => Promise<void> = async () => undefined;
   try {
     const messages = new Promise<{ latencies: number[]; failure: string | null }>((resolve, reject) => {
       child.on('message', (message: { ready?: boolean; latencies?: number[]; failure?: string | null }) => {
@@ -54,6 +73,7 @@ export async function measureStatus(benchPool: pg.Pool, databaseUrl: string, sta
     // The first request (the child's warm-up) builds the status view from the snapshot.
     await new Promise<void>((resolve) => child.on('message', (m: { ready?: boolean }) => m.ready && resolve()));
 
+    resumeAutovacuum = await pauseAutovacuum(benchPool);
     await sleep(STATS_SETTLE_MS);
     const idleStart = await transactions(benchPool);
     await sleep(STATS_SETTLE_MS);
@@ -79,6 +99,7 @@ export async function measureStatus(benchPool: pg.Pool, databaseUrl: string, sta
       idleTransactions: loadStart - idleStart - 1,
     };
   } finally {
+    await resumeAutovacuum();
     if (child.exitCode === null) child.kill();
     await exporter.stop();
   }
