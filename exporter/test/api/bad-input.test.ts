@@ -1,7 +1,7 @@
 import type { Exporter } from '../../src/exporter/runtime';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { insertRule, insertTenant } from '../helpers/fixtures';
-import { get, insertRuleRuns, startApiExporter, token } from './helpers';
+import { get, insertRuleRuns, startApiExporter, roleTokens } from './helpers';
 
 describe('API answers bad input with a 4xx naming the field', () => {
   let db: TestDatabase;
@@ -17,10 +17,7 @@ describe('API answers bad input with a 4xx naming the field', () => {
       await insertRule(db.pool, { id: `r_${slug}`, org, key: 'watchlist' });
       await insertRuleRuns(db.pool, { org, ruleId: `r_${slug}`, count: 5, newest: new Date(Date.now() - 60_000), stepMs: 60_000 });
     }
-    admin = await token(db.pool, 'ADMIN', 'acme');
-    analyst = await token(db.pool, 'SECURITY_ANALYST', 'acme');
-    otherAdmin = await token(db.pool, 'ADMIN', 'globex');
-    operator = await token(db.pool, 'OPERATOR');
+    ({ admin, analyst, otherAdmin, operator } = await roleTokens(db.pool, 'acme', 'globex'));
     exporter = await startApiExporter(db.url);
   });
   afterAll(async () => {

@@ -13,6 +13,16 @@ export async function token(pool: pg.Pool, role: Role, tenant: string | null = n
   return (await createToken(pool, { role, tenant })).token;
 }
 
+/** One token of each kind the role tests need: the tenant's ADMIN and SECURITY_ANALYST, another tenant's ADMIN, an OPERATOR. */
+export async function roleTokens(pool: pg.Pool, tenant: string, otherTenant: string) {
+  return {
+    admin: await token(pool, 'ADMIN', tenant),
+    analyst: await token(pool, 'SECURITY_ANALYST', tenant),
+    otherAdmin: await token(pool, 'ADMIN', otherTenant),
+    operator: await token(pool, 'OPERATOR'),
+  };
+}
+
 export interface Answer {
   status: number;
   body: any; // eslint-disable-line @typescript-eslint/no-explicit-any

@@ -2,7 +2,7 @@ import type pg from 'pg';
 import type { Exporter } from '../../src/exporter/runtime';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { insertConnector, insertRule, insertTenant } from '../helpers/fixtures';
-import { get, startApiExporter, token } from './helpers';
+import { get, startApiExporter, roleTokens } from './helpers';
 
 const HOUR = 3600_000;
 const now = Date.now();
@@ -57,10 +57,7 @@ describe('GET /api/v1/schedules', () => {
       if (slot !== skipped + HOUR / 2) await syncAt(db.pool, acme, 'c_acme', slot + 7_000);
       await syncAt(db.pool, globex, 'c_globex', slot + 7_000);
     }
-    admin = await token(db.pool, 'ADMIN', 'acme');
-    analyst = await token(db.pool, 'SECURITY_ANALYST', 'acme');
-    otherAdmin = await token(db.pool, 'ADMIN', 'globex');
-    operator = await token(db.pool, 'OPERATOR');
+    ({ admin, analyst, otherAdmin, operator } = await roleTokens(db.pool, 'acme', 'globex'));
     exporter = await startApiExporter(db.url);
   });
   afterAll(async () => {

@@ -7,6 +7,21 @@ import { RUN_STATUSES, RUN_TRIGGERS, type AuditFilters } from './audit.url';
 
 const toOptions = <T extends string>(values: T[]): Array<SelectableValue<T>> => values.map((v) => ({ label: v, value: v }));
 
+/** A labelled pick of any number of an enum's values (run statuses, triggers). */
+function EnumField<T extends string>(props: { label: string; inputId: string; values: T[]; value: T[]; onChange: (value: T[]) => void }) {
+  return (
+    <InlineField label={props.label}>
+      <MultiSelect<T>
+        width={30}
+        inputId={props.inputId}
+        options={toOptions(props.values)}
+        value={props.value}
+        onChange={(v) => props.onChange(v.map((o) => o.value!).filter(Boolean))}
+      />
+    </InlineField>
+  );
+}
+
 function toTimeRange(from: string, to: string): TimeRange {
   const start = dateMath.parse(from, false);
   const end = dateMath.parse(to, true);
@@ -47,24 +62,8 @@ export const AuditFilterBar = ({ filters, onApply }: Props) => {
             onChange={(e) => set({ rule: e.currentTarget.value })}
           />
         </InlineField>
-        <InlineField label="Status">
-          <MultiSelect<RunStatus>
-            width={30}
-            inputId="audit-status"
-            options={toOptions(RUN_STATUSES)}
-            value={draft.status}
-            onChange={(v) => set({ status: v.map((o) => o.value!).filter(Boolean) })}
-          />
-        </InlineField>
-        <InlineField label="Trigger">
-          <MultiSelect<RunTrigger>
-            width={30}
-            inputId="audit-trigger"
-            options={toOptions(RUN_TRIGGERS)}
-            value={draft.trigger}
-            onChange={(v) => set({ trigger: v.map((o) => o.value!).filter(Boolean) })}
-          />
-        </InlineField>
+        <EnumField<RunStatus> label="Status" inputId="audit-status" values={RUN_STATUSES} value={draft.status} onChange={(status) => set({ status })} />
+        <EnumField<RunTrigger> label="Trigger" inputId="audit-trigger" values={RUN_TRIGGERS} value={draft.trigger} onChange={(trigger) => set({ trigger })} />
         <InlineField label="Min duration (ms)">
           <Input
             width={12}
