@@ -103,6 +103,7 @@ function watchStalls(): { stop(): number } {
     const cpuMs = Math.min(ms, (cpu.user + cpu.system) / 1000);
     maxOnCpu = Math.max(maxOnCpu, cpuMs);
     if (ms > 40) found.push({ endUs: Number(now / 1000n), ms, cpuMs });
+    if (ms > 30 && process.env.ITER_STALLS) process.stderr.write(`STALL at ${performance.now().toFixed(0)} ms: ${ms.toFixed(0)} ms (cpu ${cpuMs.toFixed(0)})\n`);
     last = now;
     lastCpu = process.cpuUsage();
   }, 5);

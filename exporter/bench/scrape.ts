@@ -38,6 +38,8 @@ const forkExporter = (args: string[], execArgv: string[]) =>
   fork(path.join(__dirname, 'exporter-process.ts'), args, { execArgv: ['--require', 'tsx/cjs', ...execArgv] });
 // BENCH_CPU_PROFILE_DIR: write a V8 CPU profile of the exporter process there, to see what a stall was.
 const profiling = process.env.BENCH_CPU_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE_DIR}`] : [];
+// BENCH_EXPORTER_NODE_FLAGS: more Node/V8 flags for the exporter process (e.g. --trace-gc).
+const extraFlags = (process.env.BENCH_EXPORTER_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
 
 /**
  * A real exporter in its own process (bench/exporter-process.ts) collects `collections` times back to
@@ -45,7 +47,7 @@ const profiling = process.env.BENCH_CPU_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof
  * answers. The event-loop delay and RSS are the exporter process's alone.
  */
 export async function scrapeDuringCollection(databaseUrl: string, collections: number, statementTimeoutMs: number): Promise<ScrapeResult> {
-  const exporter = forkExporter([databaseUrl, String(statementTimeoutMs)], ['--expose-gc', ...profiling]);
+  const exporter = forkExporter([databaseUrl, String(statementTimeoutMs)], ['--expose-gc', ...profiling, ...extraFlags]);
   let scraper: ChildProcess | null = null;
   try {
     const { url } = await nextMessage<{ url: string }>(exporter, (m) => typeof m === 'object' && m !== null && 'url' in m);

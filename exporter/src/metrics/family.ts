@@ -1,4 +1,5 @@
 import type { RunTotals, Snapshot } from '../snapshot/types';
+import type { Pause } from '../util/time-slices';
 
 /**
  * Metric families as data (the kube-state-metrics way): a name, help, type, and a function from the
@@ -30,6 +31,8 @@ export interface MetricFamily {
   merge: 'sum' | 'max' | 'min' | 'drop';
   /** An iterable, so that large families can be generators that the renderer consumes in time slices. */
   samples(snapshot: Snapshot): Iterable<Sample>;
+  /** Work over the whole snapshot that `samples` needs (the status model), done in time slices first. */
+  prepare?(snapshot: Snapshot, pause: Pause): Promise<unknown>;
 }
 
 export const TENANT_LABEL = 'tenant';

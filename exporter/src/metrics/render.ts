@@ -7,6 +7,7 @@ import { DOMAIN_FAMILIES } from './catalogue';
 import { renderFamily, type LevelPass } from './detail-lines';
 import { renderHeader, type Format } from './exposition';
 import { DETAILS, type Detail, type MetricFamily } from './family';
+import { slicer } from '../util/time-slices';
 
 const gzip = promisify(zlib.gzip);
 
@@ -34,25 +35,11 @@ export interface RenderOptions {
   families?: MetricFamily[];
 }
 
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-// Rendering a large snapshot takes hundreds of milliseconds of CPU; it is cut into slices of at most
-// SLICE_MS with a yield in between, so scrapes of the previous rendering are answered meanwhile.
-const SLICE_MS = 10;
-
-function slicer(): () => Promise<void> {
-  let since = performance.now();
-  return async () => {
-    if (performance.now() - since < SLICE_MS) return;
-    await yieldToEventLoop();
-    since = performance.now();
-  };
-}
 
 /**
  * Renders the snapshot once into both exposition formats, plain and gzipped, so that a scrape only
- * writes cached bytes. Work is time-sliced (see SLICE_MS), so scrapes are answered while a large
- * snapshot renders.
+ * writes cached bytes. Rendering a large snapshot takes hundreds of milliseconds of CPU: it is cut
+ * into time slices (util/time-slices.ts), so scrapes of the previous rendering are answered meanwhile.
  *
  * The detail is the finest from the requested one down (object → tenant → platform) whose series fit
  * the budget; aperio_exporter_series_limited says when it is not the requested one. Only one level is
@@ -78,6 +65,7 @@ export async function renderMetrics(snapshot: Snapshot, options: RenderOptions):
     }));
     const written = levels[primary];
     for (const family of families) {
+      await family.prepare?.(snapshot, pause);
       await renderFamily(family, family.samples(snapshot), levels, pause);
       if (written.over) break;
     }

@@ -1,6 +1,7 @@
 import type { Snapshot } from '../snapshot/types';
 import type { MaintenanceWindow } from './maintenance';
-import { buildStatusModel, type StatusModel } from './model';
+import { buildStatusModel, statusModelSteps, type StatusModel } from './model';
+import { runStepsSliced, type Pause } from '../util/time-slices';
 import { DEFAULT_THRESHOLDS, type StatusThresholds } from './thresholds';
 
 /** The status page's configuration; it travels in the snapshot, so every view judges by the same rules. */
@@ -12,6 +13,7 @@ export interface StatusConfig {
 export const DEFAULT_STATUS_CONFIG: StatusConfig = { thresholds: DEFAULT_THRESHOLDS, maintenance: [] };
 
 const models = new WeakMap<Snapshot, StatusModel>();
+const building = new WeakMap<Snapshot, Promise<StatusModel>>();
 
 /** The status model of a snapshot, computed once per snapshot and shared by /metrics and the status routes. */
 export function statusModelOf(snapshot: Snapshot): StatusModel {
@@ -21,4 +23,25 @@ export function statusModelOf(snapshot: Snapshot): StatusModel {
     models.set(snapshot, model);
   }
   return model;
+}
+
+/**
+ * Builds the snapshot's status model in time slices, so that judging tens of thousands of objects
+ * never holds the event loop for long; `statusModelOf` then finds it built. Callers that arrive while
+ * it is being built share the one build.
+ */
+export function prepareStatusModel(snapshot: Snapshot, pause: Pause): Promise<StatusModel> {
+  const built = models.get(snapshot);
+  if (built) return Promise.resolve(built);
+  let pending = building.get(snapshot);
+  if (!pending) {
+    pending = runStepsSliced(statusModelSteps(snapshot, snapshot.statusConfig), pause).then((model) => {
+      // A synchronous statusModelOf may have won the race meanwhile: keep the first, so every view agrees.
+      if (!models.has(snapshot)) models.set(snapshot, model);
+      building.delete(snapshot);
+      return models.get(snapshot)!;
+    });
+    building.set(snapshot, pending);
+  }
+  return pending;
 }

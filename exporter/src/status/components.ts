@@ -5,7 +5,7 @@ import { connectionFacts, connectorLevel, destinationFacts, destinationLevel, re
 import { fromObjectLevels, worst, type ComponentStatus, type ObjectLevel } from './levels';
 import type { StatusComponent } from './model';
 import type { StatusThresholds } from './thresholds';
-import { groupBy } from '../util/group-by';
+import { countSteps, filterSteps, groupBySteps, mapSteps, type Steps } from '../util/time-slices';
 
 /**
  * What one view judges: the whole snapshot (public: objects rolled up per provider or kind, counted,
@@ -61,9 +61,13 @@ function countedReasons(levels: ObjectLevel[], noun: string, down: string, degra
   return reasons;
 }
 
-export function connectorComponents(inputs: StatusInputs): StatusComponent[] {
+/**
+ * The platform view judges every object of the snapshot (tens of thousands at scale), so the component
+ * builders are steps (util/time-slices.ts): the model can be built in time slices between scrapes.
+ */
+export function* connectorComponents(inputs: StatusInputs): Steps<StatusComponent[]> {
   const { snapshot, t } = inputs;
-  const active = inputs.connectors.filter((c) => !INACTIVE_CONNECTOR.has(c.status));
+  const active = yield* filterSteps(inputs.connectors, (c) => !INACTIVE_CONNECTOR.has(c.status));
   if (inputs.view === 'tenant') {
     return active
       .sort(byName)
@@ -74,19 +78,20 @@ export function connectorComponents(inputs: StatusInputs): StatusComponent[] {
         return component(`connection-${slug(c.id)}`, c.name, `Syncs from ${c.provider}.`, status, reasons, { source: 'connector', key: c.id }, `connector-${slug(c.provider)}`);
       });
   }
-  return [...groupBy(active, (c) => c.provider).entries()]
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([provider, list]) => {
-      const levels = list.map((c) => connectorLevel(c, snapshot, t));
-      const reasons = countedReasons(levels, 'connection', 'critically stale or failing', 'stale');
-      const status = worst([fromObjectLevels(levels), ratioOf(inputs, 'connector', provider, reasons)]);
-      return component(`connector-${slug(provider)}`, titleCase(provider), `Syncs from ${provider} across all tenants.`, status, reasons, { source: 'connector', key: provider });
-    });
+  const byProvider = [...(yield* groupBySteps(active, (c) => c.provider)).entries()].sort(([a], [b]) => a.localeCompare(b));
+  const components: StatusComponent[] = [];
+  for (const [provider, list] of byProvider) {
+    const levels = yield* mapSteps(list, (c) => connectorLevel(c, snapshot, t));
+    const reasons = countedReasons(levels, 'connection', 'critically stale or failing', 'stale');
+    const status = worst([fromObjectLevels(levels), ratioOf(inputs, 'connector', provider, reasons)]);
+    components.push(component(`connector-${slug(provider)}`, titleCase(provider), `Syncs from ${provider} across all tenants.`, status, reasons, { source: 'connector', key: provider }));
+  }
+  return components;
 }
 
-export function siemComponents(inputs: StatusInputs): StatusComponent[] {
+export function* siemComponents(inputs: StatusInputs): Steps<StatusComponent[]> {
   const now = inputs.snapshot.takenAt;
-  const enabled = inputs.destinations.filter((d) => d.enabled);
+  const enabled = yield* filterSteps(inputs.destinations, (d) => d.enabled);
   if (inputs.view === 'tenant') {
     return enabled.sort(byName).map((d) => {
       const level = destinationLevel(d, now, inputs.t);
@@ -94,13 +99,14 @@ export function siemComponents(inputs: StatusInputs): StatusComponent[] {
       return component(`destination-${slug(d.id)}`, d.name, `Deliveries to this ${d.kind} destination.`, OBJECT_STATUS[level], reasons, null, `siem-${slug(d.kind)}`);
     });
   }
-  return [...groupBy(enabled, (d) => d.kind).entries()]
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([kind, list]) => {
-      const levels = list.map((d) => destinationLevel(d, now, inputs.t));
-      const reasons = countedReasons(levels, 'destination', 'dead-lettering or stuck', 'with dead letters or a slow queue');
-      return component(`siem-${slug(kind)}`, titleCase(kind), `Deliveries to ${kind} destinations across all tenants.`, fromObjectLevels(levels), reasons);
-    });
+  const byKind = [...(yield* groupBySteps(enabled, (d) => d.kind)).entries()].sort(([a], [b]) => a.localeCompare(b));
+  const components: StatusComponent[] = [];
+  for (const [kind, list] of byKind) {
+    const levels = yield* mapSteps(list, (d) => destinationLevel(d, now, inputs.t));
+    const reasons = countedReasons(levels, 'destination', 'dead-lettering or stuck', 'with dead letters or a slow queue');
+    components.push(component(`siem-${slug(kind)}`, titleCase(kind), `Deliveries to ${kind} destinations across all tenants.`, fromObjectLevels(levels), reasons));
+  }
+  return components;
 }
 
 export function rulesComponent(inputs: StatusInputs): StatusComponent {
@@ -109,12 +115,12 @@ export function rulesComponent(inputs: StatusInputs): StatusComponent {
   return component('detection-rules', 'Detection rules', 'Evaluation of detection rules.', status, reasons, { source: 'rule', key: '*' });
 }
 
-export function scheduledComponent(inputs: StatusInputs): StatusComponent {
+export function* scheduledComponent(inputs: StatusInputs): Steps<StatusComponent> {
   const now = inputs.snapshot.takenAt;
-  const scheduledRules = inputs.rules.filter((r) => r.enabled && r.scheduleIntervalSeconds);
-  const activeConnectors = inputs.connectors.filter((c) => c.status === 'ACTIVE');
-  const total = scheduledRules.length + activeConnectors.length;
-  const missed = scheduledRules.filter((r) => ruleOverdue(r, now)).length + activeConnectors.filter((c) => connectorOverdue(c, now)).length;
+  const scheduledRules = yield* countSteps(inputs.rules, (r) => r.enabled && Boolean(r.scheduleIntervalSeconds));
+  const activeConnectors = yield* countSteps(inputs.connectors, (c) => c.status === 'ACTIVE');
+  const total = scheduledRules + activeConnectors;
+  const missed = (yield* countSteps(inputs.rules, (r) => ruleOverdue(r, now))) + (yield* countSteps(inputs.connectors, (c) => connectorOverdue(c, now)));
   let status: ComponentStatus = 'operational';
   if (missed > 0 && missed === total) status = 'major_outage';
   else if (missed * 2 >= total && missed > 0) status = 'partial_outage';

@@ -1,5 +1,5 @@
 import { stateSet, type MetricFamily } from '../metrics/family';
-import { statusModelOf } from './active';
+import { prepareStatusModel, statusModelOf } from './active';
 import { COMPONENT_STATUSES, INDICATORS } from './levels';
 
 /** The status page as metrics, from the same model as /status.json, so a Grafana board agrees with it. */
@@ -9,6 +9,7 @@ export const statusFamilies: MetricFamily[] = [
     type: 'gauge',
     help: 'Status of each status-page component as a state set (Statuspage v2 component statuses); see docs/status.md.',
     merge: 'max',
+    prepare: prepareStatusModel,
     samples: (s) =>
       statusModelOf(s).groups.flatMap((g) =>
         g.components.flatMap((c) => stateSet({ component: c.id, group: g.id }, 'status', COMPONENT_STATUSES, c.status)),
@@ -19,6 +20,7 @@ export const statusFamilies: MetricFamily[] = [
     type: 'gauge',
     help: 'Overall status-page indicator as a state set (none, minor, major, critical), from the worst component.',
     merge: 'max',
+    prepare: prepareStatusModel,
     samples: (s) => stateSet({}, 'indicator', INDICATORS, statusModelOf(s).indicator),
   },
 ];

@@ -4,6 +4,7 @@ import { connectorComponents, dataComponent, ingestionComponent, rulesComponent,
 import type { HistorySource, StatusHistory } from './history-types';
 import { INDICATOR_OF, indicatorDescription, worst, type ComponentStatus, type Indicator } from './levels';
 import { isActive } from './maintenance';
+import { runSteps, type Steps } from '../util/time-slices';
 
 /**
  * The status page as a pure function of the snapshot, evaluated at the snapshot's time, so every
@@ -62,6 +63,11 @@ const GROUP_DESCRIPTIONS: Record<StatusInputs['view'], Record<'connectors' | 'si
 
 /** The public, platform-wide model, judged with the snapshot's run history. */
 export function buildStatusModel(snapshot: Snapshot, config: StatusConfig): StatusModel {
+  return runSteps(statusModelSteps(snapshot, config));
+}
+
+/** The public model as steps, to be built in time slices (status/active.ts). */
+export function statusModelSteps(snapshot: Snapshot, config: StatusConfig): Steps<StatusModel> {
   return judge(inputsFor(snapshot, config, snapshot.statusHistory, null), config);
 }
 
@@ -71,7 +77,7 @@ export function buildStatusModel(snapshot: Snapshot, config: StatusConfig): Stat
  * when it could not be read: the components say so and the rest of the view still stands).
  */
 export function buildTenantStatusModel(snapshot: Snapshot, config: StatusConfig, tenantId: string, history: StatusHistory | null): StatusModel {
-  return judge(inputsFor(snapshot, config, history, tenantId), config);
+  return runSteps(judge(inputsFor(snapshot, config, history, tenantId), config));
 }
 
 function inputsFor(snapshot: Snapshot, config: StatusConfig, history: StatusHistory | null, tenantId: string | null): StatusInputs {
@@ -89,12 +95,12 @@ function inputsFor(snapshot: Snapshot, config: StatusConfig, history: StatusHist
   };
 }
 
-function judge(inputs: StatusInputs, config: StatusConfig): StatusModel {
+function* judge(inputs: StatusInputs, config: StatusConfig): Steps<StatusModel> {
   const text = GROUP_DESCRIPTIONS[inputs.view];
   return finish(inputs.snapshot.takenAt, config, [
-    group('connectors', 'Connectors', text.connectors, connectorComponents(inputs)),
-    group('siem', 'SIEM delivery', text.siem, siemComponents(inputs)),
-    group('detection', 'Detection', text.detection, [rulesComponent(inputs), scheduledComponent(inputs)]),
+    group('connectors', 'Connectors', text.connectors, yield* connectorComponents(inputs)),
+    group('siem', 'SIEM delivery', text.siem, yield* siemComponents(inputs)),
+    group('detection', 'Detection', text.detection, [rulesComponent(inputs), yield* scheduledComponent(inputs)]),
     group('platform', 'Platform', text.platform, [ingestionComponent(inputs), dataComponent(inputs)]),
   ]);
 }

@@ -3,7 +3,7 @@ import type { Request, Response } from 'express';
 import { errorBody } from '../api/errors';
 import type { Mount } from '../http/mounts';
 import { activeStats } from '../monitors/stats';
-import { statusModelOf } from './active';
+import { prepareStatusModel, statusModelOf } from './active';
 import { componentBadge, indicatorBadge } from './badge';
 import { renderAtomFeed } from './feed';
 import { FindingIncidentTracker } from './findings';
@@ -14,6 +14,7 @@ import { Rendered, type Body } from './rendered';
 import { componentsJson, pageJson, statusJson, summaryJson, unresolvedJson } from './statuspage';
 import { TenantViews } from './tenant-views';
 import { buildStatusView, type PageInfo, type StatusView } from './view';
+import { slicer } from '../util/time-slices';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 const json = (shape: (view: StatusView) => unknown) => (view: StatusView) => JSON.stringify(shape(view));
@@ -51,8 +52,9 @@ export const mountStatus: Mount = (app, { getSnapshot, pool, settings, clock, re
     }
     return current;
   };
-  // Incidents start when the degradation is first seen, not when someone first opens the page.
-  setInterval(() => void platformView(), FOLD_INTERVAL_MS).unref();
+  // Incidents start when the degradation is first seen, not when someone first opens the page. The
+  // model is built in time slices first, so that this timer never holds a scrape up for long.
+  setInterval(() => void prepareStatusModel(getSnapshot(), slicer()).then(() => platformView()), FOLD_INTERVAL_MS).unref();
 
   /**
    * Who is looking, from the token alone: no token → the public view (never a database query); an
