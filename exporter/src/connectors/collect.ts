@@ -2,7 +2,7 @@ import { RECENT_WINDOW_MS } from '../runs/window';
 import { addBuckets, cumulativeBucketsSql, SYNC_DURATION_BOUNDS_MS } from '../runs/buckets';
 import { rolledUntil } from '../runs/rollup-state';
 import { FAILURE_STATUS_SQL } from '../runs/statuses';
-import { queryInBatches, ts, type Collector } from '../snapshot/collector-types';
+import { epochMsSql, queryInBatches, type Collector } from '../snapshot/collector-types';
 import type { ConnectorState, RecentRun } from '../snapshot/types';
 
 interface Row {
@@ -12,23 +12,23 @@ interface Row {
   provider: string;
   name: string;
   status: string;
-  lastSyncAt: Date | null;
+  lastSyncAt: number | null;
   lastError: string | null;
-  lastErrorAt: Date | null;
+  lastErrorAt: number | null;
   syncIntervalSeconds: number;
   totalRuns: number | null;
   totalFailures: number | null;
   totalDurationMs: number | null;
   totalBuckets: number[] | null;
   totalRecords: number | null;
-  totalLastStartedAt: Date | null;
+  totalLastStartedAt: number | null;
   rawRuns: number | null;
   rawFailures: number | null;
   rawDurationMs: number | null;
   rawBuckets: number[] | null;
   rawRecords: number | null;
-  rawLastStartedAt: Date | null;
-  recent: { startedAt: string; durationMs: number | null; status: RecentRun['status'] }[] | null;
+  rawLastStartedAt: number | null;
+  recent: RecentRun[] | null;
   consecutiveFailures: number;
 }
 
@@ -36,11 +36,11 @@ interface Row {
 // daily partitions whatever the retention; raw aggregates start at the rollup watermark.
 const SQL = `
 SELECT c.id, c."organizationId" AS "tenantId", o.slug AS tenant, c.provider, c.name, c.status,
-       c."lastSyncAt", c."lastError", c."lastErrorAt", c."syncIntervalSeconds",
+       ${epochMsSql('c."lastSyncAt"')} AS "lastSyncAt", c."lastError", ${epochMsSql('c."lastErrorAt"')} AS "lastErrorAt", c."syncIntervalSeconds",
        t.runs AS "totalRuns", t.failures AS "totalFailures", t."durationMsSum" AS "totalDurationMs",
-       t."durationBuckets" AS "totalBuckets", t."recordsIngested" AS "totalRecords", t."lastStartedAt" AS "totalLastStartedAt",
+       t."durationBuckets" AS "totalBuckets", t."recordsIngested" AS "totalRecords", ${epochMsSql('t."lastStartedAt"')} AS "totalLastStartedAt",
        x.runs AS "rawRuns", x.failures AS "rawFailures", x."durationMs" AS "rawDurationMs",
-       x.buckets AS "rawBuckets", x.records AS "rawRecords", x."lastStartedAt" AS "rawLastStartedAt",
+       x.buckets AS "rawBuckets", x.records AS "rawRecords", ${epochMsSql('x."lastStartedAt"')} AS "rawLastStartedAt",
        recent.runs AS recent, coalesce(fails.n, 0)::int AS "consecutiveFailures"
 FROM "IntegrationConnection" c
 JOIN "Organization" o ON o.id = c."organizationId"
@@ -54,7 +54,7 @@ LEFT JOIN (
   FROM "ConnectorSyncRun" WHERE "startedAt" >= $1 GROUP BY "connectionId"
 ) x ON x."connectionId" = c.id
 LEFT JOIN LATERAL (
-  SELECT json_agg(json_build_object('startedAt', r."startedAt", 'durationMs', r."durationMs", 'status', r.status)) AS runs
+  SELECT json_agg(json_build_object('startedAt', ${epochMsSql('r."startedAt"')}, 'durationMs', r."durationMs", 'status', r.status)) AS runs
   FROM (SELECT "startedAt", "durationMs", status FROM "ConnectorSyncRun"
         WHERE "connectionId" = c.id AND "startedAt" >= $2 ORDER BY "startedAt" DESC LIMIT 5) r
 ) recent ON true
@@ -75,8 +75,8 @@ export const connectorsCollector: Collector<'connectors'> = {
 };
 
 function toConnectorState(row: Row): ConnectorState {
-  const recentRuns = (row.recent ?? []).map((run) => ({ ...run, startedAt: Date.parse(run.startedAt) }));
-  const lastAttempts = [ts(row.totalLastStartedAt), ts(row.rawLastStartedAt), recentRuns[0]?.startedAt ?? null];
+  const recentRuns = row.recent ?? [];
+  const lastAttempts = [row.totalLastStartedAt, row.rawLastStartedAt, recentRuns[0]?.startedAt ?? null];
   const attempts = lastAttempts.filter((value): value is number => value !== null);
   return {
     id: row.id,
@@ -85,10 +85,10 @@ function toConnectorState(row: Row): ConnectorState {
     provider: row.provider,
     name: row.name,
     status: row.status,
-    lastSyncAt: ts(row.lastSyncAt),
+    lastSyncAt: row.lastSyncAt,
     lastAttemptAt: attempts.length ? Math.max(...attempts) : null,
     lastError: row.lastError,
-    lastErrorAt: ts(row.lastErrorAt),
+    lastErrorAt: row.lastErrorAt,
     syncIntervalSeconds: row.syncIntervalSeconds,
     consecutiveFailures: row.consecutiveFailures,
     recentRuns,

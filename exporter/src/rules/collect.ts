@@ -1,7 +1,7 @@
 import { addBuckets, cumulativeBucketsSql, RULE_DURATION_BOUNDS_MS } from '../runs/buckets';
 import { rolledUntil } from '../runs/rollup-state';
 import { FAILURE_STATUS_SQL } from '../runs/statuses';
-import { queryInBatches, ts, type Collector } from '../snapshot/collector-types';
+import { epochMsSql, queryInBatches, type Collector } from '../snapshot/collector-types';
 import type { RuleState } from '../snapshot/types';
 
 interface Row {
@@ -21,14 +21,14 @@ interface Row {
   totalBuckets: number[] | null;
   totalEvents: number | null;
   totalFindings: number | null;
-  totalLastStartedAt: Date | null;
+  totalLastStartedAt: number | null;
   rawRuns: number | null;
   rawFailures: number | null;
   rawDurationMs: number | null;
   rawBuckets: number[] | null;
   rawEvents: number | null;
   rawFindings: number | null;
-  rawLastStartedAt: Date | null;
+  rawLastStartedAt: number | null;
 }
 
 // One row per (tenant, rule) that should run or has run: enabled built-in rules (organizationId null)
@@ -56,9 +56,9 @@ SELECT p."organizationId" AS "tenantId", o.slug AS tenant, p."ruleId", r.key AS 
        r."scheduleIntervalSeconds", r."scheduleCron",
        t.runs AS "totalRuns", t.failures AS "totalFailures", t."durationMsSum" AS "totalDurationMs",
        t."durationBuckets" AS "totalBuckets", t."eventsEvaluated" AS "totalEvents",
-       t."findingsOpened" AS "totalFindings", t."lastStartedAt" AS "totalLastStartedAt",
+       t."findingsOpened" AS "totalFindings", ${epochMsSql('t."lastStartedAt"')} AS "totalLastStartedAt",
        x.runs AS "rawRuns", x.failures AS "rawFailures", x."durationMs" AS "rawDurationMs", x.buckets AS "rawBuckets",
-       x.events AS "rawEvents", x.findings AS "rawFindings", x."lastStartedAt" AS "rawLastStartedAt"
+       x.events AS "rawEvents", x.findings AS "rawFindings", ${epochMsSql('x."lastStartedAt"')} AS "rawLastStartedAt"
 FROM all_pairs p
 JOIN "Organization" o ON o.id = p."organizationId"
 JOIN "DetectionRule" r ON r.id = p."ruleId"
@@ -75,10 +75,7 @@ export const rulesCollector: Collector<'rules'> = {
   },
 };
 
-const latest = (a: Date | null, b: Date | null): number | null => {
-  const values = [ts(a), ts(b)].filter((value): value is number => value !== null);
-  return values.length ? Math.max(...values) : null;
-};
+const latest = (a: number | null, b: number | null): number | null => (a === null ? b : b === null ? a : Math.max(a, b));
 
 function toRuleState(row: Row): RuleState {
   return {

@@ -11,6 +11,13 @@ export interface Collector<K extends keyof Snapshot = keyof Snapshot> {
 
 export const ts = (value: Date | null | undefined): number | null => (value ? value.getTime() : null);
 
+/**
+ * A timestamp column as Unix epoch milliseconds (truncated, as a JavaScript Date would be), for results
+ * of tens of thousands of rows: the driver then reads a number instead of parsing a date string into a
+ * Date per value, which at 40,000 connectors is most of a collection's parsing and garbage.
+ */
+export const epochMsSql = (column: string): string => `floor(date_part('epoch', ${column}) * 1000)`;
+
 const BATCH_ROWS = 500;
 
 /**

@@ -8,7 +8,7 @@
  * The longest run of work between two turns of the event loop: a scrape that arrives meanwhile waits
  * at most this long (plus garbage collection) for its cached bytes.
  */
-export const SLICE_MS = 10;
+export const SLICE_MS = 5;
 
 /** A pause point: resolves at once within a slice, after one turn of the event loop once the slice is spent. */
 export type Pause = () => Promise<void>;

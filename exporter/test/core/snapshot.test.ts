@@ -42,6 +42,8 @@ describe('snapshot collection from real PostgreSQL', () => {
     expect(c1.consecutiveFailures).toBe(2);
     expect(c1.totals).toMatchObject({ runs: 3, failures: 2, recordsIngested: 10, durationMsSum: 75_000 });
     expect(c1.recentRuns.map((r) => r.status)).toEqual(['TIMED_OUT', 'FAILED', 'SUCCEEDED']);
+    expect(c1.recentRuns.map((r) => r.startedAt)).toEqual([10, 20, 30].map((m) => NOW - m * 60_000));
+    expect(c1.recentRuns[1].durationMs).toBe(70_000);
     // cumulative buckets: <=1s: 1, <=5s: 2, ..., <=60s: 2, <=120s: 3
     expect(c1.totals.durationBuckets.slice(0, 6)).toEqual([1, 2, 2, 2, 2, 3]);
     expect(snapshot.connectors.find((c) => c.id === 'c2')).toMatchObject({ lastSyncAt: null, lastAttemptAt: null, consecutiveFailures: 0 });
