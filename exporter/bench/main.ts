@@ -46,7 +46,7 @@ async function main(): Promise<void> {
     const status = await measureStatus(pool, db.url, STATEMENT_TIMEOUT_MS);
     // The raw figures first, so a long run is never lost to a formatting problem.
     note(JSON.stringify({ before, after, fullCollectionMs, maintenance, scrape, audit, status }));
-    process.stdout.write(report(scale, version, seedMs, before, after, fullCollectionMs, maintenance, scrape));
+    process.stdout.write(report(scale, version, db.description, seedMs, before, after, fullCollectionMs, maintenance, scrape));
     process.stdout.write(auditReport(audit) + statusReport(status));
   } finally {
     await pool.end();
@@ -57,6 +57,7 @@ async function main(): Promise<void> {
 function report(
   scale: Scale,
   pgVersion: string,
+  database: string,
   seedMs: number,
   before: CollectorTiming[],
   after: CollectorTiming[],
@@ -74,6 +75,7 @@ function report(
     `dataset: ${count(scale.tenants)} tenants, ${count(scale.connectors)} connectors, ${count(scale.destinations)} SIEM destinations, ` +
       `${count(scale.openJobs)} open ingestion jobs, ${count(scale.ruleRuns)} RuleRun rows, ${count(scale.syncRuns)} ConnectorSyncRun rows over ${scale.days} days ` +
       `(seeded in ${(seedMs / 1000).toFixed(0)} s)`,
+    `database: ${database}`,
     '',
     'Collection per collector (each alone, median), next to the same SQL sent directly:',
     '',

@@ -2,7 +2,7 @@ import { RECENT_WINDOW_MS } from '../runs/window';
 import { addBuckets, cumulativeBucketsSql, SYNC_DURATION_BOUNDS_MS } from '../runs/buckets';
 import { rolledUntil } from '../runs/rollup-state';
 import { FAILURE_STATUS_SQL } from '../runs/statuses';
-import { epochMsSql, queryInBatches, type Collector } from '../snapshot/collector-types';
+import { epochMsSql, interner, queryInBatches, type Collector } from '../snapshot/collector-types';
 import type { ConnectorState, RecentRun } from '../snapshot/types';
 
 interface Row {
@@ -70,21 +70,22 @@ export const connectorsCollector: Collector<'connectors'> = {
   field: 'connectors',
   async collect(client, now) {
     const watermark = await rolledUntil(client, 'ConnectorSyncRun');
-    return queryInBatches(client, SQL, [watermark, new Date(now - RECENT_WINDOW_MS)], toConnectorState);
+    const shared = interner();
+    return queryInBatches(client, SQL, [watermark, new Date(now - RECENT_WINDOW_MS)], (row: Row) => toConnectorState(row, shared));
   },
 };
 
-function toConnectorState(row: Row): ConnectorState {
+function toConnectorState(row: Row, shared: ReturnType<typeof interner>): ConnectorState {
   const recentRuns = row.recent ?? [];
   const lastAttempts = [row.totalLastStartedAt, row.rawLastStartedAt, recentRuns[0]?.startedAt ?? null];
   const attempts = lastAttempts.filter((value): value is number => value !== null);
   return {
     id: row.id,
-    tenantId: row.tenantId,
-    tenant: row.tenant,
-    provider: row.provider,
+    tenantId: shared(row.tenantId),
+    tenant: shared(row.tenant),
+    provider: shared(row.provider),
     name: row.name,
-    status: row.status,
+    status: shared(row.status),
     lastSyncAt: row.lastSyncAt,
     lastAttemptAt: attempts.length ? Math.max(...attempts) : null,
     lastError: row.lastError,

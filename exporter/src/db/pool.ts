@@ -5,8 +5,37 @@ import { UserError } from '../config/user-error';
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 pg.types.setTypeParser(pg.types.builtins.NUMERIC, (value) => Number(value));
 const INT8_ARRAY_OID = 1016 as Parameters<typeof pg.types.getTypeParser>[0]; // bigint[]: not in pg.types.builtins
-const parseTextArray = pg.types.getTypeParser(INT8_ARRAY_OID) as (value: string) => (string | null)[];
-pg.types.setTypeParser(INT8_ARRAY_OID, (value) => parseTextArray(value).map((item) => (item === null ? 0 : Number(item))));
+pg.types.setTypeParser(INT8_ARRAY_OID, parseBigintArray);
+
+/**
+ * A one-dimensional bigint[] in PostgreSQL's text form (`{1,2,NULL}`) as numbers, NULL as 0. The run
+ * tables' duration buckets arrive as two such arrays per connector and per rule, tens of thousands per
+ * collection: read digit by digit, without the string per element (and array of them) that the
+ * driver's generic array parser makes before each is turned into a number.
+ */
+export function parseBigintArray(text: string): number[] {
+  const out: number[] = [];
+  let value = 0;
+  let negative = false;
+  let element = false;
+  for (let i = 1; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      value = value * 10 + (c - 48);
+      element = true;
+    } else if (c === 45 /* - */) {
+      negative = true;
+    } else if (c === 44 /* , */ || c === 125 /* } */) {
+      if (element) out.push(negative ? -value : value);
+      value = 0;
+      negative = false;
+      element = false;
+    } else {
+      element = true; // the N of NULL: an element whose value stays 0
+    }
+  }
+  return out;
+}
 
 export type Pool = pg.Pool;
 

@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createPrincipalResolver } from '../auth/resolver';
 import type { Settings } from '../config/settings';
@@ -6,6 +6,7 @@ import { UserError } from '../config/user-error';
 import { freshnessPolicy } from '../connectors/freshness';
 import { createPool, type Pool } from '../db/pool';
 import { createApp } from '../http/app';
+import { metricsHandler, withMetricsFastPath } from '../http/metrics-route';
 import { keepHeapNearLiveSize } from './heap';
 import { MOUNTS, type Mount } from '../http/mounts';
 import { logger } from '../log';
@@ -71,7 +72,9 @@ export async function startExporter({ settings, databaseUrl, clock = Date.now, m
     mount: (a) => mounts.forEach((mount) => mount(a, { getSnapshot, pool, settings, clock, resolvePrincipal })),
   });
   const server = await new Promise<Server>((resolve, reject) => {
-    const s = app.listen(settings.PORT, settings.HOST, () => resolve(s));
+    // Scrapes skip Express (http/metrics-route.ts); the app keeps its own /metrics route for HEAD and tests.
+    const s = createServer(withMetricsFastPath(metricsHandler(() => rendered, settings.METRICS_TOKEN), app));
+    s.listen(settings.PORT, settings.HOST, () => resolve(s));
     s.once('error', reject);
   }).catch((err: NodeJS.ErrnoException) => {
     throw new UserError(`cannot listen on ${settings.HOST}:${settings.PORT}: ${err.code ?? err.message}`, 'choose another PORT');

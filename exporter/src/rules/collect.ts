@@ -1,7 +1,7 @@
 import { addBuckets, cumulativeBucketsSql, RULE_DURATION_BOUNDS_MS } from '../runs/buckets';
 import { rolledUntil } from '../runs/rollup-state';
 import { FAILURE_STATUS_SQL } from '../runs/statuses';
-import { epochMsSql, queryInBatches, type Collector } from '../snapshot/collector-types';
+import { epochMsSql, interner, queryInBatches, type Collector } from '../snapshot/collector-types';
 import type { RuleState } from '../snapshot/types';
 
 interface Row {
@@ -71,24 +71,25 @@ export const rulesCollector: Collector<'rules'> = {
   field: 'rules',
   async collect(client) {
     const watermark = await rolledUntil(client, 'RuleRun');
-    return queryInBatches(client, SQL, [watermark], toRuleState);
+    const shared = interner();
+    return queryInBatches(client, SQL, [watermark], (row: Row) => toRuleState(row, shared));
   },
 };
 
 const latest = (a: number | null, b: number | null): number | null => (a === null ? b : b === null ? a : Math.max(a, b));
 
-function toRuleState(row: Row): RuleState {
+function toRuleState(row: Row, shared: ReturnType<typeof interner>): RuleState {
   return {
-    tenantId: row.tenantId,
-    tenant: row.tenant,
-    ruleId: row.ruleId,
-    ruleKey: row.ruleKey,
-    ruleName: row.ruleName,
+    tenantId: shared(row.tenantId),
+    tenant: shared(row.tenant),
+    ruleId: shared(row.ruleId),
+    ruleKey: shared(row.ruleKey),
+    ruleName: shared(row.ruleName),
     builtIn: row.builtIn,
     enabled: row.enabled,
-    severity: row.severity,
+    severity: shared(row.severity),
     scheduleIntervalSeconds: row.scheduleIntervalSeconds,
-    scheduleCron: row.scheduleCron,
+    scheduleCron: shared(row.scheduleCron),
     lastRunAt: latest(row.totalLastStartedAt, row.rawLastStartedAt),
     totals: {
       runs: (row.totalRuns ?? 0) + (row.rawRuns ?? 0),

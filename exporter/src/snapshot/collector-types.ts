@@ -18,6 +18,23 @@ export const ts = (value: Date | null | undefined): number | null => (value ? va
  */
 export const epochMsSql = (column: string): string => `floor(date_part('epoch', ${column}) * 1000)`;
 
+/**
+ * One string object per distinct value within a collection. The driver creates a new string for every
+ * value of every row: at 40,000 connectors of 2,000 tenants the same tenant, provider and status strings
+ * (and, for rules, the names of the built-in rules once per tenant) would be kept tens of thousands of
+ * times over, in memory and as objects for every full garbage collection to trace.
+ */
+export function interner(): <T extends string | null>(value: T) => T {
+  const seen = new Map<string, string>();
+  return <T extends string | null>(value: T): T => {
+    if (value === null) return value;
+    const known = seen.get(value);
+    if (known !== undefined) return known as T;
+    seen.set(value, value);
+    return value;
+  };
+}
+
 const BATCH_ROWS = 500;
 
 /**

@@ -41,7 +41,7 @@ export const mountStatus: Mount = (app, { getSnapshot, pool, settings, clock, re
 
   const platformView = (): Rendered => {
     const snapshot = getSnapshot();
-    if (current?.snapshot !== snapshot) {
+    if (!current?.isOf(snapshot)) {
       const model = statusModelOf(snapshot);
       tracker.update(model);
       findingTracker.update(snapshot);
@@ -78,7 +78,7 @@ export const mountStatus: Mount = (app, { getSnapshot, pool, settings, clock, re
     // A token's view may be kept by the browser that asked, never by a shared cache or another origin's script.
     res.setHeader('Cache-Control', chosen.private ? 'private, no-cache' : 'no-cache');
     res.setHeader('ETag', body.etag);
-    res.setHeader('Last-Modified', new Date(chosen.rendered.snapshot.takenAt).toUTCString());
+    res.setHeader('Last-Modified', new Date(chosen.rendered.takenAt).toUTCString());
     if (cors && !chosen.private) res.setHeader('Access-Control-Allow-Origin', '*');
     const match = req.headers['if-none-match'];
     if (match && match.split(',').some((tag) => tag.trim().replace(/^W\//, '') === body.etag)) {

@@ -24,15 +24,16 @@ export const MAX_TENANT_VIEWS = 256;
  * start when a request first sees the degradation.
  */
 export class TenantViews {
-  private snapshot: Snapshot | null = null;
+  // Weak, as in Rendered: the cached views must not keep a replaced snapshot alive.
+  private snapshot: WeakRef<Snapshot> | null = null;
   private readonly views = new BoundedMap<string, Promise<Rendered>>(MAX_TENANT_VIEWS);
   private readonly trackers = new BoundedMap<string, IncidentTracker>(MAX_TENANT_VIEWS);
 
   constructor(private readonly deps: { pool: pg.Pool; statementTimeoutMs: number; page: PageInfo }) {}
 
   get(snapshot: Snapshot, tenantId: string, slug: string): Promise<Rendered> {
-    if (this.snapshot !== snapshot) {
-      this.snapshot = snapshot;
+    if (this.snapshot?.deref() !== snapshot) {
+      this.snapshot = new WeakRef(snapshot);
       this.views.clear();
     }
     let view = this.views.get(tenantId);
