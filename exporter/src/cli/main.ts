@@ -4,13 +4,16 @@ import { doctor } from './doctor';
 import { migrateCommand } from './migrate-command';
 import { serve } from './serve';
 import { tokensCommand } from './tokens-command';
+import { verifyCommand } from './verify-command';
 
-const USAGE = `usage: aperio-exporter [serve|migrate|doctor|demo|tokens|help]
+const USAGE = `usage: aperio-exporter [serve|migrate|doctor|verify|demo|tokens|help]
 
   serve    (default) collect, serve /metrics, /status and the API; with no DATABASE_URL an embedded
            PostgreSQL with demo data
   migrate  apply the observability tables' migrations to DATABASE_URL
   doctor   check connectivity, the schema contract, privileges and indexes; exit 1 if anything fails
+  verify   recompute the snapshot's numbers with independent SQL and list every difference; exit 1 if
+           there is one (docs/verification.md)
   demo     like serve, with demo data and the simulator also on DATABASE_URL (never on a real Aperio database)
   tokens   create, list or revoke API tokens ("tokens help" for the flags)
 
@@ -34,6 +37,8 @@ async function main(argv: string[]): Promise<number> {
       return migrateCommand(settings);
     case 'doctor':
       return doctor(settings);
+    case 'verify':
+      return verifyCommand(settings, argv.slice(1));
     case 'tokens':
       return tokensCommand(settings, argv.slice(1));
     default:

@@ -126,3 +126,14 @@ export class SnapshotCollector {
     }
   }
 }
+
+/**
+ * One collection by the same collectors on a client the caller holds in its own transaction: `verify`
+ * reads the snapshot and its independent definitions in one repeatable-read transaction, so both see
+ * the same state of a database that is being written meanwhile.
+ */
+export async function collectOn(client: pg.PoolClient, now: number, base: Snapshot, collectors: Collector[] = ALL_COLLECTORS): Promise<Snapshot> {
+  const next: Snapshot = { ...base, takenAt: now, dataAsOf: now, databaseReachable: true, collections: [] };
+  for (const collector of collectors) (next as unknown as Record<string, unknown>)[collector.field] = await collector.collect(client, now);
+  return Object.freeze(next);
+}
