@@ -1,25 +1,10 @@
 import type { Settings } from '../config/settings';
 import { UserError } from '../config/user-error';
-import { freshnessPolicy } from '../connectors/freshness';
 import { checkConnection, createPool } from '../db/pool';
-import { loadMonitorsConfig } from '../monitors/config';
-import { emptySnapshot } from '../snapshot/empty';
-import { statusConfigFromSettings } from '../status/config';
 import { formatReport } from '../verify/report';
-import { verify, type VerifyOptions } from '../verify/verify';
+import { verifyOptions } from '../verify/options';
+import { verify } from '../verify/verify';
 import { resolveDatabase } from './database';
-
-/** The verify options from the settings: the same statement_timeout, time zone and grace as `serve`. */
-export function verifyOptions(settings: Settings): VerifyOptions {
-  const schedule = loadMonitorsConfig(settings.MONITORS_CONFIG).schedule_missed;
-  return {
-    statementTimeoutMs: settings.STATEMENT_TIMEOUT_MS,
-    sampleTenants: settings.VERIFY_SAMPLE_TENANTS,
-    timezone: schedule.timezone,
-    graceSeconds: schedule.graceSeconds,
-    base: emptySnapshot(freshnessPolicy(settings.FRESHNESS_WARN_SECONDS, settings.FRESHNESS_ERROR_SECONDS, settings.FRESHNESS_CONFIG), statusConfigFromSettings(settings)),
-  };
-}
 
 /** Prints what was compared and every difference; exit code 0 without a difference, 1 with one. */
 export async function verifyCommand(settings: Settings, args: string[]): Promise<number> {

@@ -5,6 +5,16 @@ export interface RenderOutcome {
   series: number;
   detail: string;
   limited: boolean;
+  /** The periodic verify's outcome; absent when it is switched off (VERIFY_INTERVAL_SECONDS=0). */
+  verify?: VerifyStatus | null;
+}
+
+export interface VerifyStatus {
+  /** The snapshot time (epoch ms) of the last completed run; null before the first. */
+  lastRunAt: number | null;
+  /** Whether the last run completed; null before the first. */
+  success: boolean | null;
+  families: { family: string; compared: number; differences: number }[];
 }
 
 /** The exporter's own health, rendered with every snapshot after the domain families are counted. */
@@ -66,6 +76,42 @@ export function exporterFamilies(outcome: RenderOutcome): MetricFamily[] {
       help: '1 if the series budget (METRICS_SERIES_LIMIT) forced a coarser detail than METRICS_DETAIL.',
       merge: 'max',
       samples: () => [{ labels: {}, value: outcome.limited ? 1 : 0 }],
+    },
+    ...verifyFamilies(outcome.verify ?? null),
+  ];
+}
+
+/** docs/verification.md: what verify compared, and how many values differed from their definitions. */
+function verifyFamilies(status: VerifyStatus | null): MetricFamily[] {
+  const perFamily = (value: (f: VerifyStatus['families'][number]) => number) => (status?.families ?? []).map((f) => ({ labels: { family: f.family }, value: value(f) }));
+  return [
+    {
+      name: 'aperio_exporter_verify_success',
+      type: 'gauge',
+      help: '1 if the last periodic verify (VERIFY_INTERVAL_SECONDS) completed, 0 if it failed (database unreachable, statement timeout).',
+      merge: 'min',
+      samples: () => (status?.success === null || !status ? [] : [{ labels: {}, value: status.success ? 1 : 0 }]),
+    },
+    {
+      name: 'aperio_exporter_verify_last_run_timestamp_seconds',
+      type: 'gauge',
+      help: 'Unix time of the snapshot the last completed verify checked against its definitions.',
+      merge: 'max',
+      samples: () => (status?.lastRunAt ? [{ labels: {}, value: status.lastRunAt / 1000 }] : []),
+    },
+    {
+      name: 'aperio_exporter_verify_values_compared',
+      type: 'gauge',
+      help: 'Values of each metric family that the last completed verify recomputed and compared.',
+      merge: 'sum',
+      samples: () => perFamily((f) => f.compared),
+    },
+    {
+      name: 'aperio_exporter_verify_differences',
+      type: 'gauge',
+      help: 'Values of each metric family that differed from their recomputed definition in the last completed verify.',
+      merge: 'sum',
+      samples: () => perFamily((f) => f.differences),
     },
   ];
 }

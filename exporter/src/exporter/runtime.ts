@@ -15,12 +15,17 @@ import { renderMetrics, type RenderedMetrics } from '../metrics/render';
 import { SnapshotCollector } from '../snapshot/collector';
 import { emptySnapshot } from '../snapshot/empty';
 import { statusConfigFromSettings } from '../status/config';
+import type { Snapshot } from '../snapshot/types';
+import { VerifyLoop } from '../verify/loop';
+import { verifyOptions } from '../verify/options';
 
 export interface Exporter {
   url: string;
   pool: Pool;
   collector: SnapshotCollector;
   rendered(): RenderedMetrics | null;
+  /** The periodic verify, when VERIFY_INTERVAL_SECONDS > 0. */
+  verifier(): VerifyLoop | null;
   stop(): Promise<void>;
 }
 
@@ -43,24 +48,30 @@ export async function startExporter({ settings, databaseUrl, clock = Date.now, m
   const freshness = freshnessPolicy(settings.FRESHNESS_WARN_SECONDS, settings.FRESHNESS_ERROR_SECONDS, settings.FRESHNESS_CONFIG);
   const processRegistries = createProcessRegistries();
   let rendered: RenderedMetrics | null = null;
-  const collector = new SnapshotCollector({
-    pool,
-    intervalSeconds: settings.COLLECT_INTERVAL_SECONDS,
-    statementTimeoutMs: settings.STATEMENT_TIMEOUT_MS,
-    initial: emptySnapshot(freshness, statusConfigFromSettings(settings)),
-    clock,
-    onSnapshot: async (snapshot) => {
+  let verifier: VerifyLoop | null = null;
+  // One rendering at a time: a new snapshot and a finished verify both render, in turn.
+  let rendering: Promise<void> = Promise.resolve();
+  const render = (snapshot: Snapshot) =>
+    (rendering = rendering.then(async () => {
       try {
         rendered = await renderMetrics(snapshot, {
           detail: settings.METRICS_DETAIL,
           seriesLimit: settings.METRICS_SERIES_LIMIT,
           startAt: rendered?.nextStartAt,
           processRegistries,
+          verify: verifier?.status ?? null,
         });
       } catch (err) {
         logger.error({ err }, 'rendering /metrics failed; serving the previous rendering');
       }
-    },
+    }));
+  const collector = new SnapshotCollector({
+    pool,
+    intervalSeconds: settings.COLLECT_INTERVAL_SECONDS,
+    statementTimeoutMs: settings.STATEMENT_TIMEOUT_MS,
+    initial: emptySnapshot(freshness, statusConfigFromSettings(settings)),
+    clock,
+    onSnapshot: render,
   });
   const getSnapshot = () => collector.snapshot;
   const app = createApp({
@@ -81,6 +92,10 @@ export async function startExporter({ settings, databaseUrl, clock = Date.now, m
   });
   collector.start();
   await collector.refresh();
+  if (settings.VERIFY_INTERVAL_SECONDS > 0) {
+    verifier = new VerifyLoop(pool, settings.VERIFY_INTERVAL_SECONDS, { ...verifyOptions(settings), clock }, () => render(collector.snapshot));
+    verifier.start();
+  }
   const address = server.address() as AddressInfo;
   const host = settings.HOST === '0.0.0.0' || settings.HOST === '::' ? '127.0.0.1' : settings.HOST;
   return {
@@ -88,7 +103,9 @@ export async function startExporter({ settings, databaseUrl, clock = Date.now, m
     pool,
     collector,
     rendered: () => rendered,
+    verifier: () => verifier,
     stop: async () => {
+      await verifier?.stop();
       collector.stop();
       await collector.drain();
       await new Promise<void>((resolve) => {

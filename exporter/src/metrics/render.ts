@@ -1,7 +1,7 @@
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import type client from 'prom-client';
-import { exporterFamilies } from '../exporter/metrics';
+import { exporterFamilies, type VerifyStatus } from '../exporter/metrics';
 import type { Snapshot } from '../snapshot/types';
 import { DOMAIN_FAMILIES } from './catalogue';
 import { renderFamily, type LevelPass } from './detail-lines';
@@ -33,6 +33,7 @@ export interface RenderOptions {
   startAt?: Detail;
   processRegistries?: Record<Format, client.Registry>;
   families?: MetricFamily[];
+  verify?: VerifyStatus | null;
 }
 
 
@@ -77,7 +78,7 @@ export async function renderMetrics(snapshot: Snapshot, options: RenderOptions):
   const fits = levels.find((level) => !level.over)!;
 
   const self: LevelPass = { detail: 'object', mode: 'lines', budget: Infinity, series: 0, over: false, families: [] };
-  for (const family of exporterFamilies({ series: chosen.series, detail: chosen.detail, limited })) {
+  for (const family of exporterFamilies({ series: chosen.series, detail: chosen.detail, limited, verify: options.verify })) {
     await renderFamily(family, family.samples(snapshot), [self], pause);
   }
   const blocks = [...chosen.families, ...self.families];

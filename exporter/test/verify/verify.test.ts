@@ -1,7 +1,7 @@
 import { loadSettings } from '../../src/config/settings';
 import { seedDemo } from '../../src/demo/seed';
 import { rollUp } from '../../src/runs/rollup';
-import { verifyOptions } from '../../src/cli/verify-command';
+import { verifyOptions } from '../../src/verify/options';
 import { formatReport } from '../../src/verify/report';
 import type { Difference } from '../../src/verify/compare';
 import { verify, type VerifyResult } from '../../src/verify/verify';
