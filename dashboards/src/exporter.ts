@@ -5,7 +5,7 @@ export const exporterHealth: DashboardSpec = {
   uid: 'aperio-exporter',
   title: 'Aperio exporter self-health',
   description: 'Age of the served data, database reachability, per-collector success and duration, series budget and the process.',
-  revision: 2,
+  revision: 3,
   tags: ['exporter'],
   variables: 'datasource',
   rows: [
@@ -20,6 +20,16 @@ export const exporterHealth: DashboardSpec = {
         timeseries('Collector data age', 'Time since each collector last succeeded.', [{ expr: 'max by (collector) (time() - aperio_exporter_collector_last_success_timestamp_seconds)', legend: '{{collector}}' }], 's', steps(60, 300)),
         timeseries('Collector success', '1 if the last collection succeeded, 0 if it failed.', [{ expr: 'min by (collector) (aperio_exporter_collect_success)', legend: '{{collector}}' }], 'short', healthy(1), { min: 0, max: 1 }),
         timeseries('Series', 'Series in the last exposition, by the detail it was rendered at.', [{ expr: 'sum by (detail) (aperio_exporter_series)', legend: '{{detail}}' }], 'short'),
+      ],
+    },
+    {
+      title: 'Verification',
+      panels: [
+        stat('Verify differences', 'Values that differed from their recomputed definition in the last verify (docs/verification.md); 0 is healthy.', 'sum(aperio_exporter_verify_differences)', 'short', redFrom(1)),
+        stat('Values verified', 'Values the last verify recomputed from the database and compared with /metrics.', 'sum(aperio_exporter_verify_values_compared)', 'short', GREEN_ONLY),
+        stat('Last verify age', 'Time since the snapshot the last completed verify checked (VERIFY_INTERVAL_SECONDS); empty when verify is off.', 'max(time() - aperio_exporter_verify_last_run_timestamp_seconds)', 's', steps(7200, 14400)),
+        stat('Verify completing', '1 if the last verify run completed, 0 if it failed (statement timeout, database unreachable).', 'min(aperio_exporter_verify_success)', 'bool_yes_no', healthy(1)),
+        timeseries('Differences by family', 'Values of each metric family that differed from their definition in the last verify.', [{ expr: 'sum by (family) (aperio_exporter_verify_differences)', legend: '{{family}}' }], 'short', redFrom(1)),
       ],
     },
     {
