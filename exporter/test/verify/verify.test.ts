@@ -89,6 +89,15 @@ describe('aperio-exporter verify on the demo data', () => {
     expect(cli.output()).toMatch(/invalid configuration:\s+VERIFY_SAMPLE_TENANTS="many"/);
   });
 
+  it('exits 2 with the database it cannot reach, and on an argument it does not take', async () => {
+    const unreachable = runCli(['verify'], { DATABASE_URL: 'postgresql://aperio@127.0.0.1:1/aperio' });
+    expect((await unreachable.exited).code).toBe(2);
+    expect(unreachable.output()).toMatch(/cannot connect to PostgreSQL at postgresql:\/\/aperio@127\.0\.0\.1:1\/aperio/);
+    const extra = runCli(['verify', '--all'], { DATABASE_URL: db.url });
+    expect((await extra.exited).code).toBe(2);
+    expect(extra.output()).toMatch(/verify takes no arguments, got "--all"/);
+  });
+
   // Last: it removes raw rows, as retention does once their hours are rolled up.
   it('counts the runs that retention removed from the hourly rollups', async () => {
     const cut = new Date(Math.floor((Date.now() - 6 * HOUR_MS) / HOUR_MS) * HOUR_MS);
