@@ -126,8 +126,8 @@ describe('each check goes healthy → failing → healthy with exactly one findi
 
   it('rule_failing and rule_slow: failure ratio and p95 from the window deltas', async () => {
     const org = await insertTenant(db.pool, 'acme');
-    await insertRule(db.pool, { id: 'rule_travel', org, key: 'impossible_travel', interval: 60 });
-    await insertRule(db.pool, { id: 'rule_mfa', org, key: 'mfa_disabled', interval: 60 });
+    await insertRule(db.pool, { id: 'rule_travel', org, key: 'impossible_travel' });
+    await insertRule(db.pool, { id: 'rule_mfa', org, key: 'mfa_disabled' });
     const h = harness(db.pool, clock);
     await insertRuleRun(db.pool, { org, ruleId: 'rule_travel', startedAt: at(clock.at - 30_000), durationMs: 500, status: 'SUCCEEDED' });
     await insertRuleRun(db.pool, { org, ruleId: 'rule_mfa', startedAt: at(clock.at - 30_000), durationMs: 500, status: 'SUCCEEDED' });
