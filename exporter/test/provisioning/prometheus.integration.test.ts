@@ -62,7 +62,7 @@ describeWithTool('prometheus', 'a real Prometheus scraping the exporter', (prome
     await insertJobs(db.pool, { org: 'org_hooli', kind: 'events', status: 'DEAD', count: 1, createdAt: new Date(now - 60 * 60_000), attempts: 5 });
     await insertDeliveries(db.pool, 'dest_umbrella_webhook', 'RETRYING', 2, new Date(now - 30 * 60_000));
     await insertDeliveries(db.pool, 'dest_umbrella_webhook', 'DEAD_LETTER', 4, new Date(now - 90 * 60_000));
-    const settings = loadSettings({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: db.url, COLLECT_INTERVAL_SECONDS: '1', METRICS_TOKEN: TOKEN, LOG_LEVEL: 'silent' });
+    const settings = loadSettings({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: db.url, COLLECT_INTERVAL_SECONDS: '1', METRICS_TOKEN: TOKEN, LOG_LEVEL: 'silent', VERIFY_INTERVAL_SECONDS: '5' });
     exporter = await startExporter({ settings, databaseUrl: db.url });
     // As `serve` does: the self-monitoring engine next to the exporter, so its metrics are scraped too.
     stopMonitors = startMonitors(settings, db.url, () => exporter.collector.snapshot);
