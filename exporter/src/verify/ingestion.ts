@@ -2,7 +2,8 @@ import { epochSeconds, tenantFilter, type Definitions, type Recomputed } from '.
 
 /**
  * Ingestion jobs by status, per tenant and kind. `attempts` counts starts: a QUEUED job that already
- * started once, or a RUNNING job on its second start or later, is retrying.
+ * started once, or a RUNNING job on its second start or later, is retrying. Finished jobs count for
+ * nothing here, so they are not read.
  */
 const SQL = `
 SELECT o.slug AS tenant, j.kind,
@@ -12,7 +13,7 @@ SELECT o.slug AS tenant, j.kind,
        count(*) FILTER (WHERE j.status = 'DEAD') AS dead,
        min(j."createdAt") FILTER (WHERE j.status = 'QUEUED') AS "oldestQueued"
 FROM "IngestionJob" j JOIN "Organization" o ON o.id = j."organizationId"
-WHERE ${tenantFilter('j."organizationId"')}
+WHERE ${tenantFilter('j."organizationId"')} AND j.status IN ('QUEUED', 'RUNNING', 'DEAD')
 GROUP BY o.slug, j.kind`;
 
 interface Row {
