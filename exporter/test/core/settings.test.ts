@@ -20,6 +20,8 @@ describe('settings', () => {
     ['DATABASE_URL', 'not a url', /DATABASE_URL="not a url"/],
     ['METRICS_TOKEN', 'short', /METRICS_TOKEN="short".*16/],
     ['STATUS_PUBLIC', 'yes', /STATUS_PUBLIC="yes".*"true".*"false"/],
+    ['VERIFY_INTERVAL_SECONDS', '-1', /VERIFY_INTERVAL_SECONDS="-1".*>=0/],
+    ['VERIFY_SAMPLE_TENANTS', '0', /VERIFY_SAMPLE_TENANTS="0".*>=1/],
   ])('rejects %s=%s naming the variable and what was expected', (key, value, message) => {
     let error: unknown;
     try {
