@@ -1,0 +1,82 @@
+import type pg from 'pg';
+import { NOW, HOUR } from './clock';
+import { seriesKey, type Value } from './compare';
+import type { ConnectorFacts } from './expected-connectors';
+import type { QueueFacts } from './expected-queues';
+
+/**
+ * The /status.json components docs/status.md defines from the data alone (not from the exporter's own
+ * health): a provider's connectors, scheduled runs and the ingestion queue, with the default thresholds
+ * (STATUS_CONSECUTIVE_FAILURES 3, failure ratios 0.5 / 0.1 over at least 3 runs of the last hour,
+ * STATUS_QUEUE_WARN/ERROR_SECONDS 120 / 900).
+ */
+type Status = 'operational' | 'degraded_performance' | 'partial_outage' | 'major_outage';
+export const STATUSES = ['operational', 'degraded_performance', 'partial_outage', 'major_outage', 'under_maintenance'];
+const ORDER: Status[] = ['operational', 'degraded_performance', 'partial_outage', 'major_outage'];
+const worst = (a: Status, b: Status) => (ORDER.indexOf(a) >= ORDER.indexOf(b) ? a : b);
+const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '_');
+
+export interface ExpectedComponent {
+  id: string;
+  group: string;
+  status: Status;
+}
+
+function ratioStatus(runs: number, failures: number): Status {
+  if (runs < 3) return 'operational';
+  if (failures === runs) return 'major_outage';
+  if (failures / runs >= 0.5) return 'partial_outage';
+  if (failures / runs >= 0.1) return 'degraded_performance';
+  return 'operational';
+}
+
+export async function expectedComponents(pool: pg.Pool, connectors: ConnectorFacts[], missed: { missed: boolean }[], queues: QueueFacts[]): Promise<ExpectedComponent[]> {
+  const { rows } = await pool.query(
+    `SELECT provider, count(*) AS runs, count(*) FILTER (WHERE status IN ('FAILED', 'TIMED_OUT')) AS failures
+       FROM "ConnectorSyncRun" WHERE "startedAt" > $1 AND "startedAt" <= $2 GROUP BY provider`,
+    [new Date(NOW - HOUR), new Date(NOW)],
+  );
+  const out: ExpectedComponent[] = [];
+  const active = connectors.filter((c) => c.status === 'ACTIVE');
+  for (const provider of [...new Set(active.map((c) => c.provider))].sort()) {
+    const levels = active
+      .filter((c) => c.provider === provider)
+      .map((c) => (c.state === 'critical' || c.consecutiveFailures >= 3 ? 'down' : c.state === 'stale' || c.state === 'never' ? 'degraded' : 'ok'));
+    const down = levels.filter((l) => l === 'down').length;
+    const degraded = levels.filter((l) => l === 'degraded').length;
+    let status: Status = 'operational';
+    if (down === levels.length) status = 'major_outage';
+    else if (down > 0 || down + degraded === levels.length) status = 'partial_outage';
+    else if (degraded > 0) status = 'degraded_performance';
+    const recent = rows.find((r) => r.provider === provider);
+    status = worst(status, ratioStatus(Number(recent?.runs ?? 0), Number(recent?.failures ?? 0)));
+    out.push({ id: `connector-${slug(provider)}`, group: 'connectors', status });
+  }
+  const late = missed.filter((j) => j.missed).length;
+  const scheduled: Status = late === 0 ? 'operational' : late === missed.length ? 'major_outage' : late * 2 >= missed.length ? 'partial_outage' : 'degraded_performance';
+  out.push({ id: 'scheduled-runs', group: 'detection', status: scheduled });
+  const oldest = queues.map((q) => q.oldestQueuedAtMs).filter((v): v is number => v !== null);
+  const age = oldest.length ? (NOW - Math.min(...oldest)) / 1000 : 0;
+  out.push({ id: 'ingestion-queue', group: 'platform', status: age > 900 ? 'partial_outage' : age > 120 ? 'degraded_performance' : 'operational' });
+  return out;
+}
+
+export function expectedStatusJson(components: ExpectedComponent[]): Map<string, Value> {
+  return new Map(components.map((c) => [`status.json{${c.id}}.status`, c.status]));
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function actualStatusJson(body: any, components: ExpectedComponent[]): Map<string, Value> {
+  const ids = new Set(components.map((c) => c.id));
+  // Every connector-<provider> component the page shows is compared, not only the expected ones.
+  const shown = body.components.filter((c: { id: string }) => ids.has(c.id) || c.id.startsWith('connector-'));
+  return new Map(shown.map((c: { id: string; status: string }) => [`status.json{${c.id}}.status`, c.status]));
+}
+
+export function expectedStatusSeries(components: ExpectedComponent[]): Map<string, Value> {
+  const out = new Map<string, Value>();
+  for (const c of components) {
+    for (const status of STATUSES) out.set(seriesKey('aperio_status_component', { component: c.id, group: c.group, status }), status === c.status ? 1 : 0);
+  }
+  return out;
+}

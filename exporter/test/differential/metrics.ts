@@ -1,0 +1,102 @@
+import type pg from 'pg';
+import { parseExposition } from '../helpers/exposition';
+import { Comparison, type Value } from './compare';
+import { connectorFacts, expectedConnectorSeries, type ConnectorFacts } from './expected-connectors';
+import { destinationFacts, expectedIngestionSeries, expectedSiemSeries, queueFacts, type DestinationFacts, type QueueFacts } from './expected-queues';
+import { expectedMissedSeries, expectedRuleSeries, ruleFacts, scheduledJobs, type RuleFacts } from './expected-rules';
+import { expectedComponents, expectedStatusSeries, type ExpectedComponent } from './expected-status';
+
+/**
+ * The metric families docs/metrics-reference.md lists that are computable from the database alone, as
+ * rendered (`_total`, `_info`, histogram suffixes). The exporter's own families (aperio_exporter_*,
+ * aperio_monitor_*) describe the process, and aperio_status_indicator and the status components not
+ * listed in expected-status.ts depend on it too; those are not compared here.
+ */
+export const COMPARED_FAMILIES = [
+  'aperio_connector_info',
+  'aperio_connector_last_sync_timestamp_seconds',
+  'aperio_connector_last_sync_attempt_timestamp_seconds',
+  'aperio_connector_freshness',
+  'aperio_connector_freshness_threshold_seconds',
+  'aperio_connector_consecutive_failures',
+  'aperio_connector_syncs_total',
+  'aperio_connector_sync_failures_total',
+  'aperio_connector_records_ingested_total',
+  'aperio_connector_sync_duration_seconds_bucket',
+  'aperio_connector_sync_duration_seconds_sum',
+  'aperio_connector_sync_duration_seconds_count',
+  'aperio_siem_destination_info',
+  'aperio_siem_deliveries_total',
+  'aperio_siem_delivery_failures_total',
+  'aperio_siem_queue_depth',
+  'aperio_siem_dead_letters',
+  'aperio_siem_last_delivery_timestamp_seconds',
+  'aperio_siem_oldest_pending_timestamp_seconds',
+  'aperio_ingestion_jobs',
+  'aperio_ingestion_jobs_retrying',
+  'aperio_ingestion_dead_jobs',
+  'aperio_ingestion_oldest_queued_timestamp_seconds',
+  'aperio_rule_runs_total',
+  'aperio_rule_run_failures_total',
+  'aperio_rule_events_evaluated_total',
+  'aperio_rule_findings_opened_total',
+  'aperio_rule_last_run_timestamp_seconds',
+  'aperio_rule_run_duration_seconds_bucket',
+  'aperio_rule_run_duration_seconds_sum',
+  'aperio_rule_run_duration_seconds_count',
+  'aperio_scheduled_run_missed',
+  'aperio_status_component',
+];
+
+export interface Facts {
+  connectors: ConnectorFacts[];
+  rules: RuleFacts[];
+  destinations: DestinationFacts[];
+  queues: QueueFacts[];
+  jobs: ReturnType<typeof scheduledJobs>;
+  components: ExpectedComponent[];
+}
+
+/** The facts every surface is checked against, read once from the static database. */
+export async function expectedFacts(pool: pg.Pool): Promise<Facts> {
+  const connectors = await connectorFacts(pool);
+  const rules = await ruleFacts(pool);
+  const queues = await queueFacts(pool);
+  const jobs = scheduledJobs(rules, connectors);
+  return { connectors, rules, destinations: await destinationFacts(pool), queues, jobs, components: await expectedComponents(pool, connectors, jobs, queues) };
+}
+
+export async function scrape(url: string): Promise<Map<string, number>> {
+  const res = await fetch(`${url}/metrics`);
+  if (res.status !== 200) throw new Error(`/metrics answered ${res.status}`);
+  return parseExposition(await res.text());
+}
+
+const nameOf = (key: string) => key.slice(0, key.indexOf('{'));
+
+/** The bucket bounds a histogram declares (seconds), +Inf aside: the grid the expected counts are read on. */
+function declaredBounds(actual: Map<string, number>, family: string): number[] {
+  const les = [...actual.keys()].filter((k) => nameOf(k) === `${family}_bucket`).map((k) => /le="([^"]+)"/.exec(k)![1]);
+  return [...new Set(les.filter((le) => le !== '+Inf').map(Number))].sort((a, b) => a - b);
+}
+
+export async function compareMetrics(comparison: Comparison, pool: pg.Pool, facts: Facts, actual: Map<string, number>): Promise<void> {
+  const expected = new Map<string, Value>([
+    ...(await expectedConnectorSeries(pool, facts.connectors, declaredBounds(actual, 'aperio_connector_sync_duration_seconds'))),
+    ...expectedSiemSeries(facts.destinations),
+    ...expectedIngestionSeries(facts.queues),
+    ...(await expectedRuleSeries(pool, facts.rules, declaredBounds(actual, 'aperio_rule_run_duration_seconds'))),
+    ...expectedMissedSeries(facts.jobs),
+    ...expectedStatusSeries(facts.components),
+  ]);
+  const components = new Set(facts.components.map((c) => c.id));
+  const compared = new Map<string, Value>(
+    [...actual].filter(([key]) => {
+      if (!COMPARED_FAMILIES.includes(nameOf(key))) return false;
+      if (nameOf(key) !== 'aperio_status_component') return true;
+      const component = /component="([^"]+)"/.exec(key)![1];
+      return components.has(component) || component.startsWith('connector-');
+    }),
+  );
+  comparison.maps(expected, compared);
+}
