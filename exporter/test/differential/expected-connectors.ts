@@ -34,17 +34,16 @@ const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
 export async function connectorFacts(pool: pg.Pool): Promise<ConnectorFacts[]> {
   const thresholds = Object.entries(THRESHOLDS).map(([provider, t]) => ({ provider, warn: t.warn, error: t.error }));
   const { rows } = await pool.query(
+    // A provider listed in the thresholds uses its own levels (null: off), any other the default's.
     `WITH th AS (SELECT * FROM json_to_recordset($2) AS t(provider text, warn int, error int)),
           c AS (
-            SELECT c.*, o.slug AS tenant, coalesce(p.warn, d.warn) AS warn, coalesce(p.error, d.error) AS error,
-                   (p.provider IS NULL) AS defaulted, p.warn AS pwarn, p.error AS perror,
+            SELECT c.*, o.slug AS tenant, coalesce(p.provider, 'default') AS listed,
                    extract(epoch FROM $1::timestamptz - c."lastSyncAt") AS age
               FROM "IntegrationConnection" c JOIN "Organization" o ON o.id = c."organizationId"
-              LEFT JOIN th p ON p.provider = c.provider
-              CROSS JOIN (SELECT * FROM th WHERE provider = 'default') d)
+              LEFT JOIN th p ON p.provider = c.provider)
      SELECT c.id, c.tenant, c.provider, c.name, c.status, c."syncIntervalSeconds" AS "intervalSeconds",
             extract(epoch FROM c."lastSyncAt") * 1000 AS "lastSyncAtMs", c."lastError", extract(epoch FROM c."lastErrorAt") * 1000 AS "lastErrorAtMs",
-            CASE WHEN c.defaulted THEN c.warn ELSE c.pwarn END AS warn, CASE WHEN c.defaulted THEN c.error ELSE c.perror END AS error,
+            (SELECT warn FROM th WHERE th.provider = c.listed) AS warn, (SELECT error FROM th WHERE th.provider = c.listed) AS error,
             (SELECT extract(epoch FROM max(r."startedAt")) * 1000 FROM "ConnectorSyncRun" r WHERE r."connectionId" = c.id) AS "lastAttemptAtMs",
             (SELECT count(*) FROM "ConnectorSyncRun" r WHERE r."connectionId" = c.id) AS runs,
             (SELECT count(*) FROM "ConnectorSyncRun" r WHERE r."connectionId" = c.id AND r.status IN ${FAILED}) AS failures,
@@ -90,7 +89,13 @@ export async function expectedConnectorSeries(pool: pg.Pool, facts: ConnectorFac
     if (c.warn !== null) out.set(seriesKey('aperio_connector_freshness_threshold_seconds', { provider: c.provider, level: 'stale' }), c.warn);
     if (c.error !== null) out.set(seriesKey('aperio_connector_freshness_threshold_seconds', { provider: c.provider, level: 'critical' }), c.error);
   }
-  // Observations are syncs with a duration: a SKIPPED or unfinished sync took no measurable time.
+  for (const [key, value] of await expectedSyncHistograms(pool, facts, les)) out.set(key, value);
+  return out;
+}
+
+/** By provider; the observations are syncs with a duration (a SKIPPED or unfinished sync measured none). */
+async function expectedSyncHistograms(pool: pg.Pool, facts: ConnectorFacts[], les: number[]): Promise<Map<string, Value>> {
+  const out = new Map<string, Value>();
   const { rows } = await pool.query(
     `SELECT c.provider, le, count(r."durationMs") FILTER (WHERE r."durationMs" <= le * 1000) AS below,
             count(r."durationMs") AS count, coalesce(sum(r."durationMs"), 0) AS "sumMs"
@@ -101,14 +106,15 @@ export async function expectedConnectorSeries(pool: pg.Pool, facts: ConnectorFac
     [les],
   );
   const prunedProvider = facts.find((c) => c.id === PRUNED.sync.connectionId)!.provider;
+  const p = PRUNED.sync;
   for (const r of rows) {
-    const pruned = r.provider === prunedProvider ? PRUNED.sync : null;
-    const extra = (n: number) => (pruned ? n : 0);
+    const pruned = r.provider === prunedProvider;
     const name = 'aperio_connector_sync_duration_seconds';
-    out.set(seriesKey(`${name}_bucket`, { provider: r.provider, le: formatLe(r.le) }), Number(r.below) + extra(pruned && pruned.durationMs <= r.le * 1000 ? pruned.runs : 0));
-    out.set(seriesKey(`${name}_bucket`, { provider: r.provider, le: '+Inf' }), Number(r.count) + extra(pruned?.runs ?? 0));
-    out.set(seriesKey(`${name}_count`, { provider: r.provider }), Number(r.count) + extra(pruned?.runs ?? 0));
-    out.set(seriesKey(`${name}_sum`, { provider: r.provider }), (Number(r.sumMs) + extra(pruned ? pruned.runs * pruned.durationMs : 0)) / 1000);
+    const count = Number(r.count) + (pruned ? p.runs : 0);
+    out.set(seriesKey(`${name}_bucket`, { provider: r.provider, le: formatLe(r.le) }), Number(r.below) + (pruned && p.durationMs <= r.le * 1000 ? p.runs : 0));
+    out.set(seriesKey(`${name}_bucket`, { provider: r.provider, le: '+Inf' }), count);
+    out.set(seriesKey(`${name}_count`, { provider: r.provider }), count);
+    out.set(seriesKey(`${name}_sum`, { provider: r.provider }), (Number(r.sumMs) + (pruned ? p.runs * p.durationMs : 0)) / 1000);
   }
   return out;
 }

@@ -20,6 +20,8 @@ export interface ExpectedComponent {
   id: string;
   group: string;
   status: Status;
+  /** The counts its reasons state ("1 of 3 connections stale"), present only when not zero. */
+  counts: Record<string, string>;
 }
 
 function ratioStatus(runs: number, failures: number): Status {
@@ -28,6 +30,21 @@ function ratioStatus(runs: number, failures: number): Status {
   if (failures / runs >= 0.5) return 'partial_outage';
   if (failures / runs >= 0.1) return 'degraded_performance';
   return 'operational';
+}
+
+/** Each connection down (critical, or 3 failures in a row), degraded (stale or never synced) or ok, rolled up. */
+function providerRollup(connections: ConnectorFacts[]): { status: Status; counts: Record<string, string> } {
+  const levels = connections.map((c) => (c.state === 'critical' || c.consecutiveFailures >= 3 ? 'down' : c.state === 'stale' || c.state === 'never' ? 'degraded' : 'ok'));
+  const down = levels.filter((l) => l === 'down').length;
+  const degraded = levels.filter((l) => l === 'degraded').length;
+  let status: Status = 'operational';
+  if (down === levels.length) status = 'major_outage';
+  else if (down > 0 || down + degraded === levels.length) status = 'partial_outage';
+  else if (degraded > 0) status = 'degraded_performance';
+  const counts: Record<string, string> = {};
+  if (down) counts.down = `${down} of ${levels.length}`;
+  if (degraded) counts.degraded = `${degraded} of ${levels.length}`;
+  return { status, counts };
 }
 
 export async function expectedComponents(pool: pg.Pool, connectors: ConnectorFacts[], missed: { missed: boolean }[], queues: QueueFacts[]): Promise<ExpectedComponent[]> {
@@ -39,38 +56,52 @@ export async function expectedComponents(pool: pg.Pool, connectors: ConnectorFac
   const out: ExpectedComponent[] = [];
   const active = connectors.filter((c) => c.status === 'ACTIVE');
   for (const provider of [...new Set(active.map((c) => c.provider))].sort()) {
-    const levels = active
-      .filter((c) => c.provider === provider)
-      .map((c) => (c.state === 'critical' || c.consecutiveFailures >= 3 ? 'down' : c.state === 'stale' || c.state === 'never' ? 'degraded' : 'ok'));
-    const down = levels.filter((l) => l === 'down').length;
-    const degraded = levels.filter((l) => l === 'degraded').length;
-    let status: Status = 'operational';
-    if (down === levels.length) status = 'major_outage';
-    else if (down > 0 || down + degraded === levels.length) status = 'partial_outage';
-    else if (degraded > 0) status = 'degraded_performance';
     const recent = rows.find((r) => r.provider === provider);
-    status = worst(status, ratioStatus(Number(recent?.runs ?? 0), Number(recent?.failures ?? 0)));
-    out.push({ id: `connector-${slug(provider)}`, group: 'connectors', status });
+    const { status, counts } = providerRollup(active.filter((c) => c.provider === provider));
+    out.push({ id: `connector-${slug(provider)}`, group: 'connectors', status: worst(status, ratioStatus(Number(recent?.runs ?? 0), Number(recent?.failures ?? 0))), counts });
   }
   const late = missed.filter((j) => j.missed).length;
   const scheduled: Status = late === 0 ? 'operational' : late === missed.length ? 'major_outage' : late * 2 >= missed.length ? 'partial_outage' : 'degraded_performance';
-  out.push({ id: 'scheduled-runs', group: 'detection', status: scheduled });
+  out.push({ id: 'scheduled-runs', group: 'detection', status: scheduled, counts: late ? { missed: `${late} of ${missed.length}` } : {} });
   const oldest = queues.map((q) => q.oldestQueuedAtMs).filter((v): v is number => v !== null);
   const age = oldest.length ? (NOW - Math.min(...oldest)) / 1000 : 0;
-  out.push({ id: 'ingestion-queue', group: 'platform', status: age > 900 ? 'partial_outage' : age > 120 ? 'degraded_performance' : 'operational' });
+  const queue: Status = age > 900 ? 'partial_outage' : age > 120 ? 'degraded_performance' : 'operational';
+  out.push({ id: 'ingestion-queue', group: 'platform', status: queue, counts: queue === 'operational' ? {} : { waitingSeconds: String(Math.round(age)) } });
   return out;
 }
 
 export function expectedStatusJson(components: ExpectedComponent[]): Map<string, Value> {
-  return new Map(components.map((c) => [`status.json{${c.id}}.status`, c.status]));
+  const out = new Map<string, Value>();
+  for (const c of components) {
+    out.set(`status.json{${c.id}}.status`, c.status);
+    for (const [name, count] of Object.entries(c.counts)) out.set(`status.json{${c.id}}.reasons.${name}`, count);
+  }
+  return out;
 }
+
+/** The counts stated in a component's reasons; reasons that state no count (a failure ratio) are not read. */
+const REASON_COUNTS: [RegExp, string][] = [
+  [/^(\d+ of \d+) connections? critically stale or failing$/, 'down'],
+  [/^(\d+ of \d+) connections? stale$/, 'degraded'],
+  [/^(\d+ of \d+) scheduled jobs? missed their slot$/, 'missed'],
+  [/^oldest queued job waiting (\d+) s$/, 'waitingSeconds'],
+];
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function actualStatusJson(body: any, components: ExpectedComponent[]): Map<string, Value> {
   const ids = new Set(components.map((c) => c.id));
+  const out = new Map<string, Value>();
   // Every connector-<provider> component the page shows is compared, not only the expected ones.
-  const shown = body.components.filter((c: { id: string }) => ids.has(c.id) || c.id.startsWith('connector-'));
-  return new Map(shown.map((c: { id: string; status: string }) => [`status.json{${c.id}}.status`, c.status]));
+  for (const c of body.components.filter((c: { id: string }) => ids.has(c.id) || c.id.startsWith('connector-'))) {
+    out.set(`status.json{${c.id}}.status`, c.status);
+    for (const reason of c.aperio_reasons as string[]) {
+      for (const [pattern, name] of REASON_COUNTS) {
+        const match = pattern.exec(reason);
+        if (match) out.set(`status.json{${c.id}}.reasons.${name}`, match[1]);
+      }
+    }
+  }
+  return out;
 }
 
 export function expectedStatusSeries(components: ExpectedComponent[]): Map<string, Value> {
