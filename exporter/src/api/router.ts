@@ -4,7 +4,6 @@ import { principalOf } from '../auth/principal';
 import { mountAuditRoutes } from '../audit/routes';
 import { mountScheduleRoutes } from '../audit/schedules';
 import type { Mount } from '../http/mounts';
-import { DEFAULT_MONITORS_CONFIG, loadMonitorsConfig } from '../monitors/config';
 import { ApiError, apiErrorHandler, sendApiError } from './errors';
 import { mountHealthRoutes } from './health';
 import { mountOpenApi } from './openapi';
@@ -24,7 +23,7 @@ function securityHeaders(_req: Request, res: Response, next: NextFunction): void
 }
 
 /** /api: bearer tokens, the health panels (from the snapshot) and the audit history (from the database). */
-export const mountApi: Mount = (app, { getSnapshot, pool, settings, clock, resolvePrincipal }) => {
+export const mountApi: Mount = (app, { getSnapshot, pool, clock, resolvePrincipal }) => {
   const router = express.Router();
   router.use(securityHeaders);
   // The API only has GET routes; a body is refused outright rather than read.
@@ -44,18 +43,7 @@ export const mountApi: Mount = (app, { getSnapshot, pool, settings, clock, resol
   });
   mountHealthRoutes(router, getSnapshot, clock);
   mountAuditRoutes(router, pool, clock);
-  mountScheduleRoutes(router, pool, clock, scheduleSettings(settings.MONITORS_CONFIG));
+  mountScheduleRoutes(router, pool, clock, () => getSnapshot().scheduleSettings);
   router.use(apiErrorHandler);
   app.use('/api', router);
 };
-
-/** Slots are judged as the schedule_missed monitor judges them (time zone of cron schedules, grace). */
-function scheduleSettings(path: string | undefined): { timezone: string; graceSeconds: number | null } {
-  let config = DEFAULT_MONITORS_CONFIG;
-  try {
-    config = loadMonitorsConfig(path);
-  } catch {
-    // The monitors report a bad MONITORS_CONFIG themselves; the API keeps answering with the defaults.
-  }
-  return { timezone: config.schedule_missed.timezone, graceSeconds: config.schedule_missed.graceSeconds };
-}

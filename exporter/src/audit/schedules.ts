@@ -1,27 +1,26 @@
 import type { Router } from 'express';
 import type pg from 'pg';
-import { CronExpressionParser } from 'cron-parser';
 import { z } from 'zod';
 import { badRequest } from '../api/errors';
 import { isoInstant, parseQuery, shortText } from '../api/params';
 import { resolveScope } from '../api/scope';
 import { requireRole } from '../auth/middleware';
 import { principalOf } from '../auth/principal';
-import { ACTIVE_CONNECTOR } from '../monitors/checks/connector-stale';
-import { earlyToleranceMs } from '../monitors/checks/schedule-slots';
+import { judgeSlots, type JudgedSlot } from '../schedules/judge';
+import { referenceTime } from '../schedules/runs';
+import { scheduleOf, slotAfter, slotBefore, type Schedule } from '../schedules/schedule';
+import type { ScheduleSettings } from '../schedules/settings';
 import { DEFAULT_WINDOW_MS } from './request';
+import { jobKey, readConnectorJobs, readRuleJobs, readServingRuns, type JobRow, type RunRow } from './schedule-reads';
 import { tenantBySlug } from './tenants';
 
 export const SCHEDULE_MAX_WINDOW_DAYS = 7;
 /** More slots than this in one answer means the window or the filters are too wide to be useful. */
 export const MAX_SLOTS = 20_000;
-const MIN_GRACE_MS = 60_000;
-
-/** How slots are judged; the schedule_missed monitor's settings, so the API and its findings agree. */
-export interface ScheduleSettings {
-  timezone: string;
-  graceSeconds: number | null;
-}
+/** A run may start this long after the slot it names (scheduledFor) and still be found for it. */
+const LATE_START_ALLOWANCE_MS = 24 * 3600_000;
+/** ...or this long before the first slot's catchment (clock skew). */
+const EARLY_START_ALLOWANCE_MS = 3600_000;
 
 const scheduleShape = {
   from: isoInstant.optional(),
@@ -32,64 +31,74 @@ const scheduleShape = {
   tenant: shortText.optional(),
 };
 
-interface Job {
-  kind: 'rule' | 'connector';
-  tenantId: string;
-  tenant: string;
-  id: string;
-  key: string | null;
-  name: string;
-  provider: string | null;
-  intervalSeconds: number | null;
-  cron: string | null;
-}
-
-interface RunRow {
-  id: string;
-  jobId: string;
-  tenantId: string;
-  trigger: string;
-  scheduledFor: Date | null;
-  startedAt: Date;
-  finishedAt: Date | null;
-  durationMs: number | null;
-  status: string;
-}
-
-/** Expected starts in [fromMs, toMs), plus the start after the last one (the end of the last slot). */
-export function expectedSlots(job: Pick<Job, 'intervalSeconds' | 'cron'>, timezone: string, fromMs: number, toMs: number, cap: number): { slots: number[]; after: number } {
-  if (job.cron) {
-    const cron = CronExpressionParser.parse(job.cron, { currentDate: new Date(fromMs - 1), tz: timezone });
-    const slots: number[] = [];
-    for (;;) {
-      const next = cron.next().getTime();
-      if (next >= toMs || slots.length > cap) return { slots, after: next };
-      slots.push(next);
-    }
-  }
-  // Interval schedules start on multiples of the interval since the epoch, as Aperio's scheduler does.
-  const periodMs = job.intervalSeconds! * 1000;
-  const first = Math.ceil(fromMs / periodMs) * periodMs;
-  const slots: number[] = [];
-  let at = first;
-  for (; at < toMs && slots.length <= cap; at += periodMs) slots.push(at);
-  return { slots, after: at };
-}
-
-const graceFor = (settings: ScheduleSettings, periodMs: number) =>
-  settings.graceSeconds !== null ? settings.graceSeconds * 1000 : Math.max(MIN_GRACE_MS, periodMs / 2);
-
 const iso = (d: Date | number | null) => (d === null ? null : new Date(d).toISOString());
+
+interface Planned {
+  job: JobRow;
+  schedule: Schedule | null;
+  error: string | null;
+  /** The reference times that can serve a slot of the window. */
+  reach: { from: number; to: number } | null;
+}
+
+/** Each job's schedule and the span of reference times its window's slots can be served by. */
+function plan(jobs: readonly JobRow[], settings: ScheduleSettings, fromMs: number, toMs: number): Planned[] {
+  return jobs.map((job) => {
+    try {
+      const schedule = scheduleOf(job, settings.timezone);
+      if (!schedule) return { job, schedule, error: null, reach: null };
+      const first = slotAfter(schedule, fromMs - 1);
+      const last = slotBefore(schedule, toMs);
+      return { job, schedule, error: null, reach: { from: slotBefore(schedule, first), to: slotAfter(schedule, last) } };
+    } catch (err) {
+      return { job, schedule: null, error: `the schedule cannot be read: ${(err as Error).message}`, reach: null };
+    }
+  });
+}
+
+function runView(run: RunRow) {
+  return {
+    id: run.id,
+    status: run.status,
+    trigger: run.trigger,
+    scheduledFor: iso(run.scheduledFor),
+    startedAt: iso(run.startedAt),
+    finishedAt: iso(run.finishedAt),
+    durationMs: run.durationMs,
+  };
+}
+
+function jobView(p: Planned, slots: JudgedSlot<RunRow>[], settings: ScheduleSettings) {
+  const { job } = p;
+  const counts = { ran: 0, missed: 0, pending: 0 };
+  for (const slot of slots) counts[slot.state] += 1;
+  const fallbackGrace = p.schedule?.kind === 'interval' ? settings.graceSeconds ?? Math.max(60, p.schedule.periodMs / 2000) : (settings.graceSeconds ?? 0);
+  return {
+    kind: job.kind,
+    tenant: job.tenant,
+    id: job.id,
+    key: job.key,
+    name: job.name,
+    provider: job.provider,
+    schedule: job.cron ? { cron: job.cron, timezone: settings.timezone, intervalSeconds: null } : { cron: null, timezone: null, intervalSeconds: job.intervalSeconds },
+    graceSeconds: Math.round(slots.length ? slots[slots.length - 1].graceMs / 1000 : fallbackGrace),
+    error: p.error,
+    counts,
+    slots: slots.map((slot) => ({ at: iso(slot.at), state: slot.state, run: slot.run ? runView(slot.run) : null })),
+  };
+}
 
 /**
  * GET /v1/schedules: "did the hourly job for tenant X run?". For each scheduled rule (built-in rules
  * apply to every tenant) and each active connector in the caller's scope, the expected slots in the
- * window and, per slot, the run that served it, `missed` once the slot's grace has passed, or `pending`.
+ * window judged by schedules/judge.ts: the run that served each, `missed` once its grace has passed,
+ * or `pending`. The metric, the finding and the status page judge the latest due slot the same way.
  */
-export function mountScheduleRoutes(router: Router, pool: pg.Pool, clock: () => number, settings: ScheduleSettings): void {
+export function mountScheduleRoutes(router: Router, pool: pg.Pool, clock: () => number, settingsOf: () => ScheduleSettings): void {
   router.get('/v1/schedules', requireRole('ADMIN', 'SECURITY_ANALYST', 'OPERATOR'), async (req, res) => {
     const params = parseQuery(req.query, scheduleShape);
     const scope = await resolveScope(principalOf(res), params.tenant, (slug) => tenantBySlug(pool, slug));
+    const settings = settingsOf();
     const now = clock();
     const toMs = params.to ?? now;
     const fromMs = params.from ?? toMs - DEFAULT_WINDOW_MS;
@@ -99,141 +108,42 @@ export function mountScheduleRoutes(router: Router, pool: pg.Pool, clock: () => 
     }
     if (params.kind === 'connector' && params.rule !== undefined) throw badRequest('rule', 'rule filters rules; it cannot be combined with kind=connector');
     if (params.kind === 'rule' && params.connector !== undefined) throw badRequest('connector', 'connector filters connectors; it cannot be combined with kind=rule');
+    const filter = { tenantId: scope.tenantId, rule: params.rule ?? null, connector: params.connector ?? null };
     const wantRules = params.kind !== 'connector' && (params.connector === undefined || params.rule !== undefined);
     const wantConnectors = params.kind !== 'rule' && (params.rule === undefined || params.connector !== undefined);
-
-    const jobs: Job[] = [];
-    if (wantRules) {
-      const { rows } = await pool.query<Job>(
-        `SELECT 'rule' AS kind, o.id AS "tenantId", o.slug AS tenant, d.id, d.key, d.name, NULL AS provider,
-                d."scheduleIntervalSeconds" AS "intervalSeconds", d."scheduleCron" AS cron
-           FROM "DetectionRule" d
-           JOIN "Organization" o ON o.id = d."organizationId" OR d."organizationId" IS NULL
-          WHERE d.enabled AND (d."scheduleCron" IS NOT NULL OR d."scheduleIntervalSeconds" > 0)
-            AND ($1::text IS NULL OR o.id = $1) AND ($2::text IS NULL OR d.id = $2 OR d.key = $2)
-          ORDER BY o.slug, d.key, d.id`,
-        [scope.tenantId, params.rule ?? null],
-      );
-      jobs.push(...rows);
-    }
-    if (wantConnectors) {
-      const { rows } = await pool.query<Job>(
-        `SELECT 'connector' AS kind, o.id AS "tenantId", o.slug AS tenant, c.id, NULL AS key, c.name, c.provider,
-                c."syncIntervalSeconds" AS "intervalSeconds", NULL AS cron
-           FROM "IntegrationConnection" c JOIN "Organization" o ON o.id = c."organizationId"
-          WHERE c.status = $1 AND c."syncIntervalSeconds" > 0
-            AND ($2::text IS NULL OR o.id = $2) AND ($3::text IS NULL OR c.id = $3)
-          ORDER BY o.slug, c.provider, c.id`,
-        [ACTIVE_CONNECTOR, scope.tenantId, params.connector ?? null],
-      );
-      jobs.push(...rows);
-    }
+    const jobs = [...(wantRules ? await readRuleJobs(pool, filter) : []), ...(wantConnectors ? await readConnectorJobs(pool, filter) : [])];
 
     // Slots first (cheap), so that an oversized request is refused before any run is read.
+    const planned = plan(jobs, settings, fromMs, toMs);
+    const judged = new Map<Planned, JudgedSlot<RunRow>[]>();
     let total = 0;
-    const planned = jobs.map((job) => {
-      let plan: { slots: number[]; after: number } | null = null;
-      let error: string | null = null;
-      try {
-        plan = expectedSlots(job, settings.timezone, fromMs, toMs, MAX_SLOTS);
-      } catch (err) {
-        error = `the schedule cannot be read: ${(err as Error).message}`;
-      }
-      total += plan?.slots.length ?? 0;
-      if (total > MAX_SLOTS) {
-        throw badRequest('from', `the window holds more than ${MAX_SLOTS} expected slots; narrow from..to or filter by tenant, kind, rule or connector`, 'window_too_long');
-      }
-      return { job, plan, error };
-    });
+    const tooMany = () => badRequest('from', `the window holds more than ${MAX_SLOTS} expected slots; narrow from..to or filter by tenant, kind, rule or connector`, 'window_too_long');
+    for (const p of planned) {
+      if (!p.schedule) continue;
+      const slots = judgeSlots(p.schedule, settings, [], () => 0, { fromMs, toMs, now, cap: MAX_SLOTS - total });
+      if (!slots) throw tooMany();
+      total += slots.length;
+    }
 
-    // Runs of the window, one indexed range query per table: ("organizationId", "ruleId", "startedAt")
-    // and ("connectionId", "startedAt"). A run may start up to one period after its slot.
-    const ends = planned.filter((p) => p.plan !== null).map((p) => p.plan!.after);
-    const until = new Date(Math.min(Math.max(toMs, ...ends) + 3600_000, toMs + SCHEDULE_MAX_WINDOW_DAYS * 86400_000));
-    const since = new Date(fromMs - MIN_GRACE_MS);
-    const ruleJobs = jobs.filter((j) => j.kind === 'rule');
-    const connectorJobs = jobs.filter((j) => j.kind === 'connector');
-    const runs: RunRow[] = [];
-    const columns = `r.id::text AS id, r."organizationId" AS "tenantId", r.trigger, r."scheduledFor", r."startedAt", r."finishedAt", r."durationMs", r.status`;
-    if (ruleJobs.length) {
-      const { rows } = await pool.query<RunRow>(
-        `SELECT ${columns}, r."ruleId" AS "jobId" FROM "RuleRun" r
-          WHERE r."organizationId" = ANY($1::text[]) AND r."ruleId" = ANY($2::text[])
-            AND r."startedAt" >= $3 AND r."startedAt" < $4
-          ORDER BY r."startedAt", r.id`,
-        [[...new Set(ruleJobs.map((j) => j.tenantId))], [...new Set(ruleJobs.map((j) => j.id))], since, until],
-      );
-      runs.push(...rows.map((r) => ({ ...r, jobId: `rule:${r.jobId}` })));
-    }
-    if (connectorJobs.length) {
-      const { rows } = await pool.query<RunRow>(
-        `SELECT ${columns}, r."connectionId" AS "jobId" FROM "ConnectorSyncRun" r
-          WHERE r."connectionId" = ANY($1::text[]) AND r."startedAt" >= $2 AND r."startedAt" < $3
-          ORDER BY r."startedAt", r.id`,
-        [connectorJobs.map((j) => j.id), since, until],
-      );
-      runs.push(...rows.map((r) => ({ ...r, jobId: `connector:${r.jobId}` })));
-    }
+    const reaches = planned.flatMap((p) => (p.reach ? [p.reach] : []));
     const runsOf = new Map<string, RunRow[]>();
-    for (const run of runs) {
-      const key = `${run.tenantId}|${run.jobId}`;
-      const list = runsOf.get(key) ?? [];
-      list.push(run);
-      runsOf.set(key, list);
-    }
-
-    const data = planned.map(({ job, plan, error }) => {
-      const slots = plan?.slots ?? [];
-      const periodMs = job.intervalSeconds && !job.cron
-        ? job.intervalSeconds * 1000
-        : slots.length > 1 ? slots[1] - slots[0] : slots.length === 1 ? plan!.after - slots[0] : 3600_000;
-      const graceMs = graceFor(settings, periodMs);
-      // A run names its slot (scheduledFor); a run without one serves the slot it started in, or just before it.
-      const served = new Map<number, RunRow>();
-      const tolerance = earlyToleranceMs(graceMs);
-      for (const run of runsOf.get(`${job.tenantId}|${job.kind}:${job.id}`) ?? []) {
-        let slot: number | undefined;
-        if (run.scheduledFor !== null) slot = run.scheduledFor.getTime();
-        else {
-          const started = run.startedAt.getTime() + tolerance;
-          for (let i = slots.length - 1; i >= 0; i--) {
-            if (slots[i] <= started) {
-              if (started < (slots[i + 1] ?? plan!.after)) slot = slots[i];
-              break;
-            }
-          }
-        }
-        if (slot !== undefined && !served.has(slot)) served.set(slot, run);
+    if (reaches.length) {
+      const since = new Date(Math.min(...reaches.map((r) => r.from)) - EARLY_START_ALLOWANCE_MS);
+      const until = new Date(Math.max(...reaches.map((r) => r.to)) + LATE_START_ALLOWANCE_MS);
+      for (const run of await readServingRuns(pool, jobs, since, until)) {
+        const list = runsOf.get(run.jobKey) ?? [];
+        list.push(run);
+        runsOf.set(run.jobKey, list);
       }
-      const counts = { ran: 0, missed: 0, pending: 0 };
-      const view = slots.map((at) => {
-        const run = served.get(at);
-        const state = run ? 'ran' : now - at >= graceMs ? 'missed' : 'pending';
-        counts[state] += 1;
-        return {
-          at: iso(at),
-          state,
-          run: run
-            ? { id: run.id, status: run.status, trigger: run.trigger, scheduledFor: iso(run.scheduledFor), startedAt: iso(run.startedAt), finishedAt: iso(run.finishedAt), durationMs: run.durationMs }
-            : null,
-        };
-      });
-      return {
-        kind: job.kind,
-        tenant: job.tenant,
-        id: job.id,
-        key: job.key,
-        name: job.name,
-        provider: job.provider,
-        schedule: job.cron ? { cron: job.cron, timezone: settings.timezone, intervalSeconds: null } : { cron: null, timezone: null, intervalSeconds: job.intervalSeconds },
-        graceSeconds: Math.round(graceMs / 1000),
-        error,
-        counts,
-        slots: view,
-      };
-    });
+    }
+    const reference = (run: RunRow) => referenceTime({ scheduledFor: run.scheduledFor?.getTime() ?? null, startedAt: run.startedAt.getTime() });
+    for (const p of planned) {
+      if (!p.schedule) continue;
+      const runs = runsOf.get(jobKey(p.job.kind, p.job.tenantId, p.job.id)) ?? [];
+      judged.set(p, judgeSlots(p.schedule, settings, runs, reference, { fromMs, toMs, now, cap: MAX_SLOTS })!);
+    }
     res.json({
-      data,
+      data: planned.map((p) => jobView(p, judged.get(p) ?? [], settings)),
       window: { from: iso(fromMs), to: iso(toMs) },
       tenant: scope.tenant,
       dataRetentionDays: scope.dataRetentionDays,

@@ -2,6 +2,8 @@ import { RECENT_WINDOW_MS } from '../runs/window';
 import { addBuckets, cumulativeBucketsSql, SYNC_DURATION_BOUNDS_MS } from '../runs/buckets';
 import { rolledUntil } from '../runs/rollup-state';
 import { FAILURE_STATUS_SQL } from '../runs/statuses';
+import { RECENT_SERVING_RUNS } from '../schedules/judge';
+import { referenceTimeSql, servingLookbackSql, servingRunSql } from '../schedules/runs';
 import { epochMsSql, interner, queryInBatches, type Collector } from '../snapshot/collector-types';
 import type { ConnectorState, RecentRun } from '../snapshot/types';
 
@@ -29,6 +31,7 @@ interface Row {
   rawRecords: number | null;
   rawLastStartedAt: number | null;
   recent: RecentRun[] | null;
+  servingRuns: number[] | null;
   consecutiveFailures: number;
 }
 
@@ -41,7 +44,7 @@ SELECT c.id, c."organizationId" AS "tenantId", o.slug AS tenant, c.provider, c.n
        t."durationBuckets" AS "totalBuckets", t."recordsIngested" AS "totalRecords", ${epochMsSql('t."lastStartedAt"')} AS "totalLastStartedAt",
        x.runs AS "rawRuns", x.failures AS "rawFailures", x."durationMs" AS "rawDurationMs",
        x.buckets AS "rawBuckets", x.records AS "rawRecords", ${epochMsSql('x."lastStartedAt"')} AS "rawLastStartedAt",
-       recent.runs AS recent, coalesce(fails.n, 0)::int AS "consecutiveFailures"
+       recent.runs AS recent, serving.refs AS "servingRuns", coalesce(fails.n, 0)::int AS "consecutiveFailures"
 FROM "IntegrationConnection" c
 JOIN "Organization" o ON o.id = c."organizationId"
 LEFT JOIN "ConnectorSyncTotal" t ON t."connectionId" = c.id
@@ -59,6 +62,13 @@ LEFT JOIN LATERAL (
         WHERE "connectionId" = c.id AND "startedAt" >= $2 ORDER BY "startedAt" DESC LIMIT 5) r
 ) recent ON true
 LEFT JOIN LATERAL (
+  SELECT array_agg(s.ref ORDER BY s."startedAt" DESC) AS refs
+  FROM (SELECT ${epochMsSql(referenceTimeSql('s'))}::bigint AS ref, s."startedAt" FROM "ConnectorSyncRun" s
+        WHERE s."connectionId" = c.id AND ${servingRunSql('s')} AND c."syncIntervalSeconds" > 0
+          AND s."startedAt" >= $3::timestamptz - ${servingLookbackSql('NULL', 'c."syncIntervalSeconds"')}
+        ORDER BY s."startedAt" DESC LIMIT ${RECENT_SERVING_RUNS}) s
+) serving ON true
+LEFT JOIN LATERAL (
   SELECT count(*) AS n FROM "ConnectorSyncRun"
   WHERE "connectionId" = c.id AND "startedAt" >= greatest($2, coalesce(c."lastSyncAt", $2))
     AND status IN ${FAILURE_STATUS_SQL}
@@ -71,7 +81,7 @@ export const connectorsCollector: Collector<'connectors'> = {
   async collect(client, now) {
     const watermark = await rolledUntil(client, 'ConnectorSyncRun');
     const shared = interner();
-    return queryInBatches(client, SQL, [watermark, new Date(now - RECENT_WINDOW_MS)], (row: Row) => toConnectorState(row, shared));
+    return queryInBatches(client, SQL, [watermark, new Date(now - RECENT_WINDOW_MS), new Date(now)], (row: Row) => toConnectorState(row, shared));
   },
 };
 
@@ -93,6 +103,7 @@ function toConnectorState(row: Row, shared: ReturnType<typeof interner>): Connec
     syncIntervalSeconds: row.syncIntervalSeconds,
     consecutiveFailures: row.consecutiveFailures,
     recentRuns,
+    recentServingRuns: row.servingRuns ?? [],
     totals: {
       runs: (row.totalRuns ?? 0) + (row.rawRuns ?? 0),
       failures: (row.totalFailures ?? 0) + (row.rawFailures ?? 0),

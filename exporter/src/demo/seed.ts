@@ -84,6 +84,9 @@ export async function seedDemo(pool: pg.Pool, now = Date.now()): Promise<boolean
   }
 }
 
+/** The first slot at or after $1 of an interval schedule: slots are multiples of the interval since the epoch (schedules/). */
+const ALIGNED_FROM = (intervalSeconds: string) => `to_timestamp(ceil(extract(epoch FROM $1::timestamptz) / ${intervalSeconds}) * ${intervalSeconds})`;
+
 /** A day of runs, generated in SQL: one per schedule slot, with the failures of DEMO_FAILURES. */
 async function seedHistory(client: pg.PoolClient, now: number): Promise<void> {
   const from = new Date(now - HISTORY_HOURS * 3600_000);
@@ -95,7 +98,7 @@ async function seedHistory(client: pg.PoolClient, now: number): Promise<void> {
             CASE WHEN failed THEN 0 ELSE (random() * 5000)::int END,
             CASE WHEN failed THEN coalesce(c."lastError", 'upstream returned 503') END
      FROM "IntegrationConnection" c,
-          generate_series($1::timestamptz, $2::timestamptz, c."syncIntervalSeconds" * interval '1 second') AS slot,
+          generate_series(${ALIGNED_FROM('c."syncIntervalSeconds"')}, $2::timestamptz, c."syncIntervalSeconds" * interval '1 second') AS slot,
           LATERAL (SELECT (500 + random() * 20000)::int AS d,
                           (c.id = $3 AND slot > $2::timestamptz - interval '5.5 hours') OR random() < 0.03 AS failed) x`,
     [from, new Date(now - 60_000), DEMO_FAILURES.staleConnector],
@@ -109,7 +112,7 @@ async function seedHistory(client: pg.PoolClient, now: number): Promise<void> {
             CASE WHEN failed THEN 'query timeout against the events store' END
      FROM "DetectionRule" r
      JOIN "Organization" o ON r."organizationId" = o.id OR r."organizationId" IS NULL,
-          generate_series($1::timestamptz, $2::timestamptz, r."scheduleIntervalSeconds" * interval '1 second') AS slot,
+          generate_series(${ALIGNED_FROM('r."scheduleIntervalSeconds"')}, $2::timestamptz, r."scheduleIntervalSeconds" * interval '1 second') AS slot,
           LATERAL (SELECT CASE WHEN r.key = $3 THEN (40000 + random() * 50000)::int ELSE (20 + random() * 3000)::int END AS d,
                           random() < 0.02 AS failed) x
      WHERE NOT (r.id = $4 AND slot > $2::timestamptz - interval '3 hours')`,

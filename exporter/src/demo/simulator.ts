@@ -3,6 +3,9 @@ import type pg from 'pg';
 import { PeriodicTask } from '../util/periodic-task';
 import { DEMO_FAILURES } from './catalog';
 
+/** The current slot of an interval schedule at $1: slots are multiples of the interval since the epoch (schedules/). */
+const CURRENT_SLOT = (intervalSeconds: string) => `to_timestamp(floor(extract(epoch FROM $1::timestamptz) / ${intervalSeconds}) * ${intervalSeconds})`;
+
 /**
  * Plays Aperio's workers for the demo: on every tick it runs the syncs and rule evaluations that are due,
  * delivers findings to SIEM destinations and works the ingestion queue, with the failures of
@@ -37,11 +40,13 @@ export class DemoSimulator {
   }
 
   private async syncConnectors(now: Date): Promise<void> {
-    const due = await this.pool.query<{ id: string; organizationId: string; provider: string; lastError: string | null }>(
-      `SELECT c.id, c."organizationId", c.provider, c."lastError" FROM "IntegrationConnection" c
-       WHERE c.status = 'ACTIVE' AND NOT EXISTS (
+    const due = await this.pool.query<{ id: string; organizationId: string; provider: string; lastError: string | null; slot: Date }>(
+      `SELECT c.id, c."organizationId", c.provider, c."lastError", ${CURRENT_SLOT('c."syncIntervalSeconds"')} AS slot
+       FROM "IntegrationConnection" c
+       WHERE c.status = 'ACTIVE' AND c."syncIntervalSeconds" > 0 AND NOT EXISTS (
          SELECT 1 FROM "ConnectorSyncRun" r WHERE r."connectionId" = c.id
-           AND r."startedAt" > $1::timestamptz - c."syncIntervalSeconds" * interval '1 second')`,
+           AND r."startedAt" >= ${CURRENT_SLOT('c."syncIntervalSeconds"')} - interval '1 minute'
+           AND r."scheduledFor" = ${CURRENT_SLOT('c."syncIntervalSeconds"')})`,
       [now],
     );
     for (const c of due.rows) {
@@ -50,8 +55,8 @@ export class DemoSimulator {
       const error = failed ? (c.id === DEMO_FAILURES.staleConnector ? DEMO_FAILURES.staleError : 'upstream returned 503') : null;
       await this.pool.query(
         `INSERT INTO "ConnectorSyncRun" ("organizationId", "connectionId", provider, trigger, "scheduledFor", "startedAt", "finishedAt", "durationMs", status, "recordsIngested", error)
-         VALUES ($1, $2, $3, 'SCHEDULE', $4, $4, $4::timestamptz + $5::int * interval '1 millisecond', $5::int, $6, $7, $8)`,
-        [c.organizationId, c.id, c.provider, now, durationMs, failed ? 'FAILED' : 'SUCCEEDED', failed ? 0 : Math.round(Math.random() * 5000), error],
+         VALUES ($1, $2, $3, 'SCHEDULE', $9, $4, $4::timestamptz + $5::int * interval '1 millisecond', $5::int, $6, $7, $8)`,
+        [c.organizationId, c.id, c.provider, now, durationMs, failed ? 'FAILED' : 'SUCCEEDED', failed ? 0 : Math.round(Math.random() * 5000), error, c.slot],
       );
       await this.pool.query(
         failed
@@ -63,24 +68,24 @@ export class DemoSimulator {
   }
 
   private async runRules(now: Date): Promise<void> {
-    const due = await this.pool.query<{ organizationId: string; ruleId: string; key: string; interval: number }>(
-      `SELECT o.id AS "organizationId", r.id AS "ruleId", r.key, r."scheduleIntervalSeconds" AS interval
+    const due = await this.pool.query<{ organizationId: string; ruleId: string; key: string; slot: Date }>(
+      `SELECT o.id AS "organizationId", r.id AS "ruleId", r.key, ${CURRENT_SLOT('r."scheduleIntervalSeconds"')} AS slot
        FROM "DetectionRule" r JOIN "Organization" o ON r."organizationId" = o.id OR r."organizationId" IS NULL
-       WHERE r.enabled AND r."scheduleIntervalSeconds" IS NOT NULL AND r.id <> $2 AND NOT EXISTS (
+       WHERE r.enabled AND r."scheduleIntervalSeconds" > 0 AND r.id <> $2 AND NOT EXISTS (
          SELECT 1 FROM "RuleRun" x WHERE x."organizationId" = o.id AND x."ruleId" = r.id
-           AND x."startedAt" > $1::timestamptz - r."scheduleIntervalSeconds" * interval '1 second')`,
+           AND x."startedAt" >= ${CURRENT_SLOT('r."scheduleIntervalSeconds"')} - interval '1 minute'
+           AND x."scheduledFor" = ${CURRENT_SLOT('r."scheduleIntervalSeconds"')})`,
       [now, DEMO_FAILURES.missedRule],
     );
     for (const r of due.rows) {
       const slow = r.key === DEMO_FAILURES.slowRule;
       const durationMs = Math.round(slow ? 40_000 + Math.random() * 50_000 : 20 + Math.random() * 3_000);
       const failed = Math.random() < 0.02;
-      const slot = new Date(Math.floor(now.getTime() / (r.interval * 1000)) * r.interval * 1000);
       const findings = failed ? 0 : Math.random() < 0.1 ? 1 + Math.floor(Math.random() * 3) : 0;
       await this.pool.query(
         `INSERT INTO "RuleRun" ("organizationId", "ruleId", trigger, "scheduledFor", "startedAt", "finishedAt", "durationMs", status, "eventsEvaluated", "findingsOpened", error)
          VALUES ($1, $2, 'SCHEDULE', $3, $4, $4::timestamptz + $5::int * interval '1 millisecond', $5::int, $6, $7, $8, $9)`,
-        [r.organizationId, r.ruleId, slot, now, durationMs, failed ? 'FAILED' : 'SUCCEEDED', failed ? 0 : Math.round(Math.random() * 20_000), findings,
+        [r.organizationId, r.ruleId, r.slot, now, durationMs, failed ? 'FAILED' : 'SUCCEEDED', failed ? 0 : Math.round(Math.random() * 20_000), findings,
           failed ? 'query timeout against the events store' : null],
       );
       for (let i = 0; i < findings; i++) await this.enqueueDeliveries(r.organizationId, now);

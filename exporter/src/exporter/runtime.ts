@@ -14,6 +14,7 @@ import { createProcessRegistries } from '../metrics/process-registry';
 import { renderMetrics, type RenderedMetrics } from '../metrics/render';
 import { SnapshotCollector } from '../snapshot/collector';
 import { emptySnapshot } from '../snapshot/empty';
+import { loadScheduleSettings } from '../schedules/settings-file';
 import { statusConfigFromSettings } from '../status/config';
 
 export interface Exporter {
@@ -47,7 +48,7 @@ export async function startExporter({ settings, databaseUrl, clock = Date.now, m
     pool,
     intervalSeconds: settings.COLLECT_INTERVAL_SECONDS,
     statementTimeoutMs: settings.STATEMENT_TIMEOUT_MS,
-    initial: emptySnapshot(freshness, statusConfigFromSettings(settings)),
+    initial: emptySnapshot(freshness, statusConfigFromSettings(settings), clock(), loadScheduleSettings(settings.MONITORS_CONFIG)),
     clock,
     onSnapshot: async (snapshot) => {
       try {

@@ -1,3 +1,4 @@
+import { JOB_RETRYING_SQL } from '../queues/retries';
 import { queryInBatches, ts, type Collector } from '../snapshot/collector-types';
 import type { IngestionQueueState } from '../snapshot/types';
 
@@ -6,7 +7,7 @@ const SQL = `
 SELECT j."organizationId" AS "tenantId", o.slug AS tenant, j.kind,
        count(*) FILTER (WHERE j.status = 'QUEUED')::int AS queued,
        count(*) FILTER (WHERE j.status = 'RUNNING')::int AS running,
-       count(*) FILTER (WHERE j.status IN ('QUEUED', 'RUNNING') AND j.attempts > 1)::int AS retrying,
+       count(*) FILTER (WHERE ${JOB_RETRYING_SQL('j')})::int AS retrying,
        count(*) FILTER (WHERE j.status = 'DEAD')::int AS dead,
        min(j."createdAt") FILTER (WHERE j.status = 'QUEUED') AS "oldestQueuedAt"
 FROM "IngestionJob" j

@@ -19,7 +19,7 @@ export const ingestionFamilies: MetricFamily[] = [
   {
     name: 'aperio_ingestion_jobs_retrying',
     type: 'gauge',
-    help: 'Queued or running ingestion jobs on their second attempt or later.',
+    help: 'Ingestion jobs being retried: queued again after a failed start (attempts >= 1), or running their second start or later.',
     merge: 'sum',
     samples: (s) => perQueue(s, (q) => q.retrying),
   },

@@ -1,5 +1,7 @@
 import { addBuckets, cumulativeBucketsSql, RULE_DURATION_BOUNDS_MS } from '../runs/buckets';
 import { rolledUntil } from '../runs/rollup-state';
+import { RECENT_SERVING_RUNS } from '../schedules/judge';
+import { referenceTimeSql, servingLookbackSql, servingRunSql } from '../schedules/runs';
 import { FAILURE_STATUS_SQL } from '../runs/statuses';
 import { epochMsSql, interner, queryInBatches, type Collector } from '../snapshot/collector-types';
 import type { RuleState } from '../snapshot/types';
@@ -29,6 +31,7 @@ interface Row {
   rawEvents: number | null;
   rawFindings: number | null;
   rawLastStartedAt: number | null;
+  servingRuns: number[] | null;
 }
 
 // One row per (tenant, rule) that should run or has run: enabled built-in rules (organizationId null)
@@ -58,21 +61,30 @@ SELECT p."organizationId" AS "tenantId", o.slug AS tenant, p."ruleId", r.key AS 
        t."durationBuckets" AS "totalBuckets", t."eventsEvaluated" AS "totalEvents",
        t."findingsOpened" AS "totalFindings", ${epochMsSql('t."lastStartedAt"')} AS "totalLastStartedAt",
        x.runs AS "rawRuns", x.failures AS "rawFailures", x."durationMs" AS "rawDurationMs", x.buckets AS "rawBuckets",
-       x.events AS "rawEvents", x.findings AS "rawFindings", ${epochMsSql('x."lastStartedAt"')} AS "rawLastStartedAt"
+       x.events AS "rawEvents", x.findings AS "rawFindings", ${epochMsSql('x."lastStartedAt"')} AS "rawLastStartedAt",
+       serving.refs AS "servingRuns"
 FROM all_pairs p
 JOIN "Organization" o ON o.id = p."organizationId"
 JOIN "DetectionRule" r ON r.id = p."ruleId"
 LEFT JOIN "RuleRunTotal" t ON t."organizationId" = p."organizationId" AND t."ruleId" = p."ruleId"
 LEFT JOIN raw x ON x."organizationId" = p."organizationId" AND x."ruleId" = p."ruleId"
+LEFT JOIN LATERAL (
+  SELECT array_agg(s.ref ORDER BY s."startedAt" DESC) AS refs
+  FROM (SELECT ${epochMsSql(referenceTimeSql('s'))}::bigint AS ref, s."startedAt" FROM "RuleRun" s
+        WHERE s."organizationId" = p."organizationId" AND s."ruleId" = p."ruleId" AND ${servingRunSql('s')}
+          AND r.enabled AND (r."scheduleCron" IS NOT NULL OR r."scheduleIntervalSeconds" > 0)
+          AND s."startedAt" >= $2::timestamptz - ${servingLookbackSql('r."scheduleCron"', 'r."scheduleIntervalSeconds"')}
+        ORDER BY s."startedAt" DESC LIMIT ${RECENT_SERVING_RUNS}) s
+) serving ON true
 ORDER BY o.slug, r.key`;
 
 export const rulesCollector: Collector<'rules'> = {
   name: 'rules',
   field: 'rules',
-  async collect(client) {
+  async collect(client, now) {
     const watermark = await rolledUntil(client, 'RuleRun');
     const shared = interner();
-    return queryInBatches(client, SQL, [watermark], (row: Row) => toRuleState(row, shared));
+    return queryInBatches(client, SQL, [watermark, new Date(now)], (row: Row) => toRuleState(row, shared));
   },
 };
 
@@ -91,6 +103,7 @@ function toRuleState(row: Row, shared: ReturnType<typeof interner>): RuleState {
     scheduleIntervalSeconds: row.scheduleIntervalSeconds,
     scheduleCron: shared(row.scheduleCron),
     lastRunAt: latest(row.totalLastStartedAt, row.rawLastStartedAt),
+    recentServingRuns: row.servingRuns ?? [],
     totals: {
       runs: (row.totalRuns ?? 0) + (row.rawRuns ?? 0),
       failures: (row.totalFailures ?? 0) + (row.rawFailures ?? 0),

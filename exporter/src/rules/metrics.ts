@@ -1,7 +1,7 @@
 import { eachItem, perItem, summedHistograms, type Labels, type MetricFamily } from '../metrics/family';
 import { RULE_DURATION_BOUNDS_MS } from '../runs/buckets';
 import type { RuleState, Snapshot } from '../snapshot/types';
-import { connectorOverdue, ruleOverdue } from './schedule';
+import { missedBy, scheduledJobs } from '../schedules/jobs';
 
 const OBJECT = ['rule'] as const;
 const labelsOf = (r: RuleState): Labels => ({ tenant: r.tenant, rule: r.ruleKey });
@@ -59,18 +59,16 @@ export const ruleFamilies: MetricFamily[] = [
   {
     name: 'aperio_scheduled_run_missed',
     type: 'gauge',
-    help: 'Scheduled rules and connector syncs whose last run is older than their interval plus grace.',
+    help: 'Scheduled rules (cron or interval) and active connectors whose latest due slot had no scheduler-started run (docs/metrics.md, Schedules).',
     merge: 'sum',
     samples: (s) => {
       // Keyed by the snapshot's own tenant strings (hashed once), not by a string built per item.
       const counts = new Map<string, { rule: number | null; connector: number | null }>();
-      const bump = (tenant: string, kind: 'rule' | 'connector', missed: boolean) => {
-        let entry = counts.get(tenant);
-        if (!entry) counts.set(tenant, (entry = { rule: null, connector: null }));
-        entry[kind] = (entry[kind] ?? 0) + (missed ? 1 : 0);
-      };
-      for (const r of s.rules) if (r.scheduleIntervalSeconds) bump(r.tenant, 'rule', ruleOverdue(r, s.takenAt));
-      for (const c of s.connectors) bump(c.tenant, 'connector', connectorOverdue(c, s.takenAt));
+      for (const job of scheduledJobs(s)) {
+        let entry = counts.get(job.tenant);
+        if (!entry) counts.set(job.tenant, (entry = { rule: null, connector: null }));
+        entry[job.kind] = (entry[job.kind] ?? 0) + (missedBy(job, s.scheduleSettings, s.takenAt) ? 1 : 0);
+      }
       return eachItem([...counts], ([tenant, entry]) =>
         (['rule', 'connector'] as const).flatMap((kind) => (entry[kind] === null ? [] : [{ labels: { tenant, kind }, value: entry[kind] }])),
       );

@@ -1,3 +1,4 @@
+import { DELIVERY_FIRST_ATTEMPT_SQL, DELIVERY_RETRYING_SQL } from '../queues/retries';
 import { queryInBatches, ts, type Collector } from '../snapshot/collector-types';
 import type { SiemDestinationState } from '../snapshot/types';
 
@@ -11,8 +12,8 @@ FROM "SiemDestination" d
 JOIN "Organization" o ON o.id = d."organizationId"
 LEFT JOIN (
   SELECT "destinationId",
-         count(*) FILTER (WHERE status = 'PENDING') AS pending,
-         count(*) FILTER (WHERE status = 'RETRYING') AS retrying,
+         count(*) FILTER (WHERE ${DELIVERY_FIRST_ATTEMPT_SQL('"SiemDelivery"')}) AS pending,
+         count(*) FILTER (WHERE ${DELIVERY_RETRYING_SQL('"SiemDelivery"')}) AS retrying,
          count(*) FILTER (WHERE status = 'DEAD_LETTER') AS dead,
          min("createdAt") FILTER (WHERE status IN ('PENDING', 'RETRYING')) AS "oldestPendingAt"
   FROM "SiemDelivery" WHERE status IN ('PENDING', 'RETRYING', 'DEAD_LETTER')

@@ -33,7 +33,7 @@ export const siemFamilies: MetricFamily[] = [
   {
     name: 'aperio_siem_queue_depth',
     type: 'gauge',
-    help: 'Deliveries waiting to be sent, by status (pending: first attempt; retrying: after a failure).',
+    help: 'Deliveries waiting to be sent: pending (waiting for their first attempt) or retrying (failed at least once: RETRYING, or PENDING with attempts >= 1).',
     objectLabels: OBJECT,
     merge: 'sum',
     samples: (s) =>

@@ -1,10 +1,16 @@
 import type { FreshnessPolicy } from '../connectors/freshness';
 import { emptyStatusHistory } from '../status/history-types';
 import { DEFAULT_STATUS_CONFIG, type StatusConfig } from '../status/active';
+import { DEFAULT_SCHEDULE_SETTINGS, type ScheduleSettings } from '../schedules/settings';
 import type { Snapshot } from './types';
 
 /** The snapshot before the first collection: no data, nothing reachable yet. */
-export function emptySnapshot(freshness: FreshnessPolicy, statusConfig: StatusConfig = DEFAULT_STATUS_CONFIG, now = Date.now()): Snapshot {
+export function emptySnapshot(
+  freshness: FreshnessPolicy,
+  statusConfig: StatusConfig = DEFAULT_STATUS_CONFIG,
+  now = Date.now(),
+  scheduleSettings: ScheduleSettings = DEFAULT_SCHEDULE_SETTINGS,
+): Snapshot {
   return {
     takenAt: now,
     dataAsOf: 0,
@@ -17,6 +23,7 @@ export function emptySnapshot(freshness: FreshnessPolicy, statusConfig: StatusCo
     rules: [],
     freshness,
     statusConfig,
+    scheduleSettings,
     statusHistory: emptyStatusHistory(),
     platformFindings: [],
   };

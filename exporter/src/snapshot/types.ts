@@ -2,6 +2,7 @@ import type { FreshnessPolicy } from '../connectors/freshness';
 import type { StatusConfig } from '../status/active';
 import type { PlatformFinding } from '../monitors/collect';
 import type { StatusHistory } from '../status/history-types';
+import type { ScheduleSettings } from '../schedules/settings';
 
 /**
  * The spine of the exporter: everything the views need, read from PostgreSQL in one collection.
@@ -23,6 +24,8 @@ export interface Snapshot {
   freshness: FreshnessPolicy;
   /** Status-page thresholds and maintenance windows: configuration the views judge the data by. */
   statusConfig: StatusConfig;
+  /** How schedule slots are judged (time zone of cron schedules, grace): the same for every view. */
+  scheduleSettings: ScheduleSettings;
   /** Daily and recent run counts by provider and for rules: the status page's uptime bars and failure ratios. */
   statusHistory: StatusHistory;
   /** Open self-monitoring findings (aperio.platform.* categories), oldest first. */
@@ -80,6 +83,8 @@ export interface ConnectorState {
   consecutiveFailures: number;
   /** The last five syncs, newest first. */
   recentRuns: RecentRun[];
+  /** Reference times of the latest scheduler-started syncs (schedules/runs.ts), newest start first. */
+  recentServingRuns: number[];
   totals: RunTotals & { recordsIngested: number };
 }
 
@@ -124,5 +129,7 @@ export interface RuleState {
   scheduleIntervalSeconds: number | null;
   scheduleCron: string | null;
   lastRunAt: number | null;
+  /** Reference times of the latest scheduler-started runs (schedules/runs.ts), newest start first. */
+  recentServingRuns: number[];
   totals: RunTotals & { eventsEvaluated: number; findingsOpened: number };
 }

@@ -1,4 +1,4 @@
-import { connectorOverdue, ruleOverdue } from '../rules/schedule';
+import { connectorJob, missedBy, ruleJob, type ScheduledJob } from '../schedules/jobs';
 import type { ConnectorState, IngestionQueueState, RuleState, SiemDestinationState, Snapshot } from '../snapshot/types';
 import type { HistorySource, StatusHistory } from './history-types';
 import { connectionFacts, connectorLevel, destinationFacts, destinationLevel, recentRatio } from './judge';
@@ -116,16 +116,17 @@ export function rulesComponent(inputs: StatusInputs): StatusComponent {
 }
 
 export function* scheduledComponent(inputs: StatusInputs): Steps<StatusComponent> {
-  const now = inputs.snapshot.takenAt;
-  const scheduledRules = yield* countSteps(inputs.rules, (r) => r.enabled && Boolean(r.scheduleIntervalSeconds));
-  const activeConnectors = yield* countSteps(inputs.connectors, (c) => c.status === 'ACTIVE');
-  const total = scheduledRules + activeConnectors;
-  const missed = (yield* countSteps(inputs.rules, (r) => ruleOverdue(r, now))) + (yield* countSteps(inputs.connectors, (c) => connectorOverdue(c, now)));
+  const { takenAt: now, scheduleSettings: settings } = inputs.snapshot;
+  const missed = (job: ScheduledJob | null) => job !== null && missedBy(job, settings, now) !== null;
+  const total =
+    (yield* countSteps(inputs.rules, (r) => ruleJob(r, settings.timezone) !== null)) + (yield* countSteps(inputs.connectors, (c) => connectorJob(c) !== null));
+  const missedCount =
+    (yield* countSteps(inputs.rules, (r) => missed(ruleJob(r, settings.timezone)))) + (yield* countSteps(inputs.connectors, (c) => missed(connectorJob(c))));
   let status: ComponentStatus = 'operational';
-  if (missed > 0 && missed === total) status = 'major_outage';
-  else if (missed * 2 >= total && missed > 0) status = 'partial_outage';
-  else if (missed > 0) status = 'degraded_performance';
-  const reasons = missed ? [`${missed} of ${plural(total, 'scheduled job')} missed their slot`] : [];
+  if (missedCount > 0 && missedCount === total) status = 'major_outage';
+  else if (missedCount * 2 >= total && missedCount > 0) status = 'partial_outage';
+  else if (missedCount > 0) status = 'degraded_performance';
+  const reasons = missedCount ? [`${missedCount} of ${plural(total, 'scheduled job')} missed their latest slot`] : [];
   return component('scheduled-runs', 'Scheduled runs', 'Scheduled rule runs and connector syncs happen on time.', status, reasons);
 }
 

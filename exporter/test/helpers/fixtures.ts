@@ -75,6 +75,7 @@ export async function insertJobs(
   await pool.query(
     `INSERT INTO "IngestionJob" (id, "organizationId", kind, status, attempts, "createdAt")
      SELECT 'job_' || md5(random()::text), $1, $2, $3, $4, $5 FROM generate_series(1, $6::int)`,
-    [j.org, j.kind, j.status, j.attempts ?? 1, j.createdAt, j.count],
+    // attempts counts starts: a job still waiting in the queue has had none, a running one its first.
+    [j.org, j.kind, j.status, j.attempts ?? (j.status === 'QUEUED' ? 0 : 1), j.createdAt, j.count],
   );
 }

@@ -1,6 +1,5 @@
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { insertJobs, insertRuleRun, insertTenant } from '../helpers/fixtures';
-import { dueCronSlot } from '../../src/monitors/checks/schedule-slots';
 import { expectOneResolved, findings, harness, TestClock, type Harness } from './harness';
 
 const MIN = 60_000;
@@ -23,14 +22,6 @@ async function cronRule(org: string, cron: string) {
   );
 }
 
-it('cron slots honour the time zone and the grace period', () => {
-  // 09:45 in Berlin (summer, UTC+2) is 07:45 UTC; a daily 09:00 Berlin job is due since 07:00 UTC.
-  const now = Date.parse('2025-07-01T07:45:00Z');
-  expect(dueCronSlot('0 9 * * *', 'Europe/Berlin', now, 600)?.slotAt).toBe(Date.parse('2025-07-01T07:00:00Z'));
-  // Hourly in UTC with the default grace (half the period): at :20 the :00 slot is not due yet.
-  expect(dueCronSlot('0 * * * *', 'UTC', Date.parse('2025-07-01T07:20:00Z'), null)?.slotAt).toBe(Date.parse('2025-07-01T06:00:00Z'));
-});
-
 it('schedule_missed: a cron rule with no run for its slot is dated at the slot and resolves after the next run', async () => {
   const hour = Math.floor(Date.now() / HOUR) * HOUR - 2 * HOUR;
   const clock = new TestClock(hour + 45 * MIN);
@@ -46,12 +37,35 @@ it('schedule_missed: a cron rule with no run for its slot is dated at the slot a
   clock.advance(MIN);
   expect((await h.cycle()).updated).toEqual([key]);
 
+  // A scheduled run at :46 without scheduledFor sits nearer the next slot: it does not serve the missed one.
   await insertRuleRun(db.pool, { org, ruleId: 'rule_review', startedAt: new Date(clock.at), durationMs: 500, status: 'SUCCEEDED' });
+  clock.advance(MIN);
+  expect((await h.cycle()).updated).toEqual([key]);
+  // The scheduler catches up on the slot itself (scheduledFor names it): served, and the finding resolves.
+  await db.pool.query(
+    `INSERT INTO "RuleRun" ("organizationId", "ruleId", trigger, "scheduledFor", "startedAt", "finishedAt", "durationMs", status)
+     VALUES ($1, 'rule_review', 'SCHEDULE', $2, $3, $3, 0, 'SUCCEEDED')`,
+    [org, new Date(hour), new Date(clock.at)],
+  );
   clock.advance(MIN);
   await h.cycle();
   clock.advance(MIN);
   expect((await h.cycle()).resolved).toEqual([key]);
   expectOneResolved(await findings(db.pool), key);
+});
+
+it('schedule_missed: a manual run never stands in for the scheduled one', async () => {
+  const hour = Math.floor(Date.now() / HOUR) * HOUR - 2 * HOUR;
+  const clock = new TestClock(hour + 45 * MIN);
+  const org = await insertTenant(db.pool, 'initech');
+  await cronRule(org, '0 * * * *');
+  await db.pool.query(
+    `INSERT INTO "RuleRun" ("organizationId", "ruleId", trigger, "scheduledFor", "startedAt", "finishedAt", "durationMs", status)
+     VALUES ($1, 'rule_review', 'MANUAL', NULL, $2, $2, 0, 'SUCCEEDED')`,
+    [org, new Date(hour + MIN)],
+  );
+  h = harness(db.pool, clock);
+  expect((await h.cycle()).opened).toEqual([`aperio.platform.schedule_missed:rule:${org}:rule_review`]);
 });
 
 it('schedule_missed is suppressed while ingestion is backlogged, visibly, and raised once it drains', async () => {
