@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { NOW, PRUNED } from './clock';
+import { PRUNED } from './clock';
 import { seriesKey, type Value } from './compare';
 import { formatLe } from './expected-connectors';
 
@@ -87,23 +87,10 @@ export async function expectedRuleSeries(pool: pg.Pool, facts: RuleFacts[], les:
 }
 
 /**
- * docs/architecture.md: interval-scheduled rules (enabled) and connectors (ACTIVE) whose last run is
- * older than interval + max(60 s, interval / 2); one that never ran counts. Per tenant and kind, for
- * tenants with such a job.
+ * docs/metrics.md: a tenant's missed jobs of each kind, where a job is missed while its latest due slot
+ * was not served (expected-schedules.ts); a tenant with scheduled jobs of a kind and no miss has a 0 series.
  */
-export function overdue(lastRunAtMs: number | null, intervalSeconds: number): boolean {
-  if (lastRunAtMs === null) return true;
-  return NOW - lastRunAtMs > (intervalSeconds + Math.max(60, intervalSeconds / 2)) * 1000;
-}
-
-export function scheduledJobs(rules: RuleFacts[], connectors: { tenant: string; status: string; intervalSeconds: number; lastAttemptAtMs: number | null }[]) {
-  return [
-    ...rules.filter((r) => r.enabled && r.intervalSeconds).map((r) => ({ tenant: r.tenant, kind: 'rule', missed: overdue(r.lastRunAtMs, r.intervalSeconds!) })),
-    ...connectors.filter((c) => c.status === 'ACTIVE' && c.intervalSeconds > 0).map((c) => ({ tenant: c.tenant, kind: 'connector', missed: overdue(c.lastAttemptAtMs, c.intervalSeconds) })),
-  ];
-}
-
-export function expectedMissedSeries(jobs: ReturnType<typeof scheduledJobs>): Map<string, Value> {
+export function expectedMissedSeries(jobs: { tenant: string; kind: string; missed: boolean }[]): Map<string, Value> {
   const out = new Map<string, Value>();
   for (const job of jobs) {
     const key = seriesKey('aperio_scheduled_run_missed', { tenant: job.tenant, kind: job.kind });

@@ -3,55 +3,93 @@ import { NOW } from './clock';
 import { flatten, type Value } from './compare';
 
 /**
- * GET /api/v1/schedules as docs/api.md defines it. Interval slots are multiples of the interval since
- * the epoch; the only cron in the database, `0 * * * *` in UTC, is every whole hour, so it is a period
- * of 3600 s aligned the same way. A rule run serves the slot in its scheduledFor; a run without one,
- * and every connector sync, serves the slot it started in, or the next one when it started up to a
- * minute early. The first run (by startedAt, then id) serves a slot. A slot without a run is missed
- * once its grace, max(60 s, period / 2), has passed, pending before.
+ * Schedules as docs/metrics.md ("Schedules: did the job run?") and docs/api.md define them.
+ * - Jobs: enabled rules with a cron or an interval > 0 (the cron wins), once per tenant they apply to;
+ *   ACTIVE connections with an interval > 0.
+ * - Slots: a fixed grid. Interval slots are multiples of the interval since the epoch; the only cron in
+ *   the database, `0 * * * *` in UTC, is every whole hour: the same grid with a period of 3600 s.
+ * - Only SCHEDULE runs serve, whatever their outcome. A run sits at its scheduledFor, or its startedAt
+ *   when that is null, and serves the one slot nearest to it (a tie half-way goes to the later slot).
+ *   A slot's run is the serving run nearest to it.
+ * - Grace: half the period (for a cron, the gap to the next slot), at least 60 s. A slot nobody served is
+ *   missed once its grace has passed, pending before. A job is missed while its latest due slot (the
+ *   newest whose grace has passed) was not served; a job that never ran is missed.
  */
 export const CRON_PERIOD_SECONDS: Record<string, number> = { '0 * * * *': 3600 };
-const EARLY_SECONDS = 60;
 
-const RUN_FIELDS = ['id', 'status', 'trigger', 'scheduledFor', 'startedAt', 'finishedAt', 'durationMs'];
-const iso = (v: unknown) => (v === null ? null : new Date(Number(v)).toISOString());
+export interface ScheduledJob {
+  kind: 'rule' | 'connector';
+  org: string;
+  tenant: string;
+  id: string;
+  key: string | null;
+  name: string;
+  provider: string | null;
+  interval: number | null;
+  cron: string | null;
+  periodSeconds: number;
+  graceSeconds: number;
+}
 
-export async function expectedSchedules(pool: pg.Pool, from: Date, to: Date): Promise<Map<string, Value>> {
-  const { rows: jobs } = await pool.query(
+export async function scheduledJobs(pool: pg.Pool): Promise<ScheduledJob[]> {
+  const { rows } = await pool.query(
     `SELECT 'rule' AS kind, o.id AS org, o.slug AS tenant, d.id, d.key, d.name, NULL AS provider, d."scheduleIntervalSeconds" AS interval, d."scheduleCron" AS cron
        FROM "DetectionRule" d JOIN "Organization" o ON o.id = d."organizationId" OR d."organizationId" IS NULL
       WHERE d.enabled AND (d."scheduleCron" IS NOT NULL OR d."scheduleIntervalSeconds" > 0)
      UNION ALL
      SELECT 'connector', o.id, o.slug, c.id, NULL, c.name, c.provider, c."syncIntervalSeconds", NULL
        FROM "IntegrationConnection" c JOIN "Organization" o ON o.id = c."organizationId"
-      WHERE c.status = 'ACTIVE' AND c."syncIntervalSeconds" > 0`,
+      WHERE c.status = 'ACTIVE' AND c."syncIntervalSeconds" > 0
+      ORDER BY 1, 3, 4`,
   );
+  return rows.map((job) => {
+    const periodSeconds: number = job.cron ? CRON_PERIOD_SECONDS[job.cron] : job.interval;
+    return { ...job, periodSeconds, graceSeconds: Math.max(60, periodSeconds / 2) };
+  });
+}
+
+/** The SCHEDULE runs of a job with the slot each serves (epoch seconds): $1 job id, $2 kind, $3 tenant, $4 period. */
+const SERVING_RUNS = `
+  SELECT r.*, floor((extract(epoch FROM coalesce(r."scheduledFor", r."startedAt")) + $4 / 2.0) / $4) * $4 AS slot,
+         abs(extract(epoch FROM coalesce(r."scheduledFor", r."startedAt")) - floor((extract(epoch FROM coalesce(r."scheduledFor", r."startedAt")) + $4 / 2.0) / $4) * $4) AS distance
+    FROM (SELECT id, status, trigger, "scheduledFor", "startedAt", "finishedAt", "durationMs" FROM "RuleRun"
+           WHERE $2 = 'rule' AND "ruleId" = $1 AND "organizationId" = $3 AND trigger = 'SCHEDULE'
+          UNION ALL
+          SELECT id, status, trigger, "scheduledFor", "startedAt", "finishedAt", "durationMs" FROM "ConnectorSyncRun"
+           WHERE $2 = 'connector' AND "connectionId" = $1 AND trigger = 'SCHEDULE') r`;
+
+/** Whether each job's latest due slot was served: the missed-run metric and the status page's Scheduled runs. */
+export async function latestDueSlots(pool: pg.Pool, jobs: ScheduledJob[]): Promise<{ tenant: string; kind: string; missed: boolean }[]> {
+  const out = [];
+  for (const job of jobs) {
+    const due = Math.floor((NOW / 1000 - job.graceSeconds) / job.periodSeconds) * job.periodSeconds;
+    const { rows } = await pool.query(`SELECT count(*) AS n FROM (${SERVING_RUNS}) s WHERE s.slot = $5`, [job.id, job.kind, job.org, job.periodSeconds, due]);
+    out.push({ tenant: job.tenant, kind: job.kind, missed: Number(rows[0].n) === 0 });
+  }
+  return out;
+}
+
+const RUN_FIELDS = ['id', 'status', 'trigger', 'scheduledFor', 'startedAt', 'finishedAt', 'durationMs'];
+const iso = (v: unknown) => (v === null ? null : new Date(Number(v)).toISOString());
+
+export async function expectedSchedules(pool: pg.Pool, jobs: ScheduledJob[], from: Date, to: Date): Promise<Map<string, Value>> {
   const out = new Map<string, Value>();
   for (const job of jobs) {
-    const period: number = job.cron ? CRON_PERIOD_SECONDS[job.cron] : job.interval;
-    const graceSeconds = Math.max(60, period / 2);
-    // Slots in [from, to), and for each the first run that serves it.
+    // Slots in [from, to), and for each the serving run nearest to it.
     const { rows: slots } = await pool.query(
       `WITH slots AS (
-         SELECT s AS at FROM generate_series(ceil(extract(epoch FROM $1::timestamptz) / $3) * $3, extract(epoch FROM $2::timestamptz) - 0.001, $3::numeric) s),
-       runs AS (
-         SELECT r.id, r.status, r.trigger, r."scheduledFor", r."startedAt", r."finishedAt", r."durationMs",
-                CASE WHEN $5 = 'rule' AND r."scheduledFor" IS NOT NULL THEN extract(epoch FROM r."scheduledFor")
-                     ELSE floor((extract(epoch FROM r."startedAt") + $6) / $3) * $3 END AS slot
-           FROM (SELECT id, status, trigger, "scheduledFor", "startedAt", "finishedAt", "durationMs" FROM "RuleRun" WHERE $5 = 'rule' AND "organizationId" = $7 AND "ruleId" = $4
-                 UNION ALL
-                 SELECT id, status, trigger, "scheduledFor", "startedAt", "finishedAt", "durationMs" FROM "ConnectorSyncRun" WHERE $5 = 'connector' AND "connectionId" = $4) r),
-       served AS (SELECT DISTINCT ON (slot) * FROM runs ORDER BY slot, "startedAt", id)
+         SELECT s AS at FROM generate_series(ceil(extract(epoch FROM $5::timestamptz) / $4) * $4, extract(epoch FROM $6::timestamptz) - 0.001, $4::numeric) s),
+       served AS (SELECT DISTINCT ON (slot) * FROM (${SERVING_RUNS}) r ORDER BY slot, distance, "startedAt", id)
        SELECT s.at * 1000 AS "atMs", x.id::text AS "runId", x.status, x.trigger,
               extract(epoch FROM x."scheduledFor") * 1000 AS "scheduledFor", extract(epoch FROM x."startedAt") * 1000 AS "startedAt",
               extract(epoch FROM x."finishedAt") * 1000 AS "finishedAt", x."durationMs"
          FROM slots s LEFT JOIN served x ON x.slot = s.at ORDER BY s.at`,
-      [from, to, period, job.id, job.kind, EARLY_SECONDS, job.org],
+      [job.id, job.kind, job.org, job.periodSeconds, from, to],
     );
     const counts = { ran: 0, missed: 0, pending: 0 };
     const slotViews = slots.map((s) => {
       const at = Number(s.atMs);
-      const state = s.runId !== null ? 'ran' : NOW - at >= graceSeconds * 1000 ? 'missed' : 'pending';
+      const state = s.runId !== null ? 'ran' : NOW - at >= job.graceSeconds * 1000 ? 'missed' : 'pending';
       counts[state] += 1;
       const run = s.runId === null ? null : {
         id: s.runId, status: s.status, trigger: s.trigger, scheduledFor: iso(s.scheduledFor), startedAt: iso(s.startedAt), finishedAt: iso(s.finishedAt), durationMs: s.durationMs,
@@ -61,7 +99,7 @@ export async function expectedSchedules(pool: pg.Pool, from: Date, to: Date): Pr
     const item = {
       kind: job.kind, tenant: job.tenant, id: job.id, key: job.key, name: job.name, provider: job.provider,
       schedule: job.cron ? { cron: job.cron, timezone: 'UTC', intervalSeconds: null } : { cron: null, timezone: null, intervalSeconds: job.interval },
-      graceSeconds, error: null, counts,
+      graceSeconds: job.graceSeconds, error: null, counts,
     };
     addItem(out, item, slotViews);
   }
@@ -73,8 +111,8 @@ export async function expectedSchedules(pool: pg.Pool, from: Date, to: Date): Pr
 function addItem(out: Map<string, Value>, item: Record<string, unknown>, slots: any[]): void {
   const prefix = `schedules{${item.kind},${item.tenant},${item.id}}`;
   flatten(prefix, item, out);
-  // A slot's run is compared whole (all its fields in one value), so a run served to the wrong slot is
-  // one line per slot rather than one per field.
+  // A slot's run is compared whole (its fields in one value), so a run served to the wrong slot is one
+  // line per slot rather than one per field.
   for (const slot of slots) {
     out.set(`${prefix}.slot[${slot.at}].state`, slot.state);
     out.set(`${prefix}.slot[${slot.at}].run`, slot.run === null ? null : RUN_FIELDS.map((f) => `${f}=${slot.run[f]}`).join(' '));

@@ -83,7 +83,7 @@ export function expectedStatusJson(components: ExpectedComponent[]): Map<string,
 const REASON_COUNTS: [RegExp, string][] = [
   [/^(\d+ of \d+) connections? critically stale or failing$/, 'down'],
   [/^(\d+ of \d+) connections? stale$/, 'degraded'],
-  [/^(\d+ of \d+) scheduled jobs? missed their slot$/, 'missed'],
+  [/^(\d+ of \d+) scheduled jobs? missed\b/, 'missed'],
   [/^oldest queued job waiting (\d+) s$/, 'waitingSeconds'],
 ];
 

@@ -3,7 +3,8 @@ import { parseExposition } from '../helpers/exposition';
 import { Comparison, type Value } from './compare';
 import { connectorFacts, expectedConnectorSeries, type ConnectorFacts } from './expected-connectors';
 import { destinationFacts, expectedIngestionSeries, expectedSiemSeries, queueFacts, type DestinationFacts, type QueueFacts } from './expected-queues';
-import { expectedMissedSeries, expectedRuleSeries, ruleFacts, scheduledJobs, type RuleFacts } from './expected-rules';
+import { expectedMissedSeries, expectedRuleSeries, ruleFacts, type RuleFacts } from './expected-rules';
+import { latestDueSlots, scheduledJobs, type ScheduledJob } from './expected-schedules';
 import { expectedComponents, expectedStatusSeries, type ExpectedComponent } from './expected-status';
 
 /**
@@ -53,7 +54,9 @@ export interface Facts {
   rules: RuleFacts[];
   destinations: DestinationFacts[];
   queues: QueueFacts[];
-  jobs: ReturnType<typeof scheduledJobs>;
+  jobs: ScheduledJob[];
+  /** Whether each job's latest due slot was missed. */
+  due: { tenant: string; kind: string; missed: boolean }[];
   components: ExpectedComponent[];
 }
 
@@ -62,8 +65,9 @@ export async function expectedFacts(pool: pg.Pool): Promise<Facts> {
   const connectors = await connectorFacts(pool);
   const rules = await ruleFacts(pool);
   const queues = await queueFacts(pool);
-  const jobs = scheduledJobs(rules, connectors);
-  return { connectors, rules, destinations: await destinationFacts(pool), queues, jobs, components: await expectedComponents(pool, connectors, jobs, queues) };
+  const jobs = await scheduledJobs(pool);
+  const due = await latestDueSlots(pool, jobs);
+  return { connectors, rules, destinations: await destinationFacts(pool), queues, jobs, due, components: await expectedComponents(pool, connectors, due, queues) };
 }
 
 export async function scrape(url: string): Promise<Map<string, number>> {
@@ -87,7 +91,7 @@ export async function compareMetrics(comparison: Comparison, pool: pg.Pool, fact
     ...expectedSiemSeries(facts.destinations),
     ...expectedIngestionSeries(facts.queues),
     ...(await expectedRuleSeries(pool, facts.rules, declaredBounds(actual, 'aperio_rule_run_duration_seconds'))),
-    ...expectedMissedSeries(facts.jobs),
+    ...expectedMissedSeries(facts.due),
     ...expectedStatusSeries(facts.components),
   ]);
   const components = new Set(facts.components.map((c) => c.id));
