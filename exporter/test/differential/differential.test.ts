@@ -11,6 +11,7 @@ import { actualAudit, expectedAudit } from './expected-audit';
 import { actualHealth, expectedHealthConnectors, expectedHealthIngestion, expectedHealthSiem } from './expected-health';
 import { actualSchedules, expectedSchedules } from './expected-schedules';
 import { actualStatusJson, expectedStatusJson } from './expected-status';
+import { actualFindings, evaluateMonitorsOnce, expectedFindings } from './findings';
 import { compareMetrics, expectedFacts, familiesWithoutSeries, scrape, type Facts } from './metrics';
 import { seedObjects, FRESHNESS_YAML } from './seed-objects';
 import { seedRuns } from './seed-runs';
@@ -98,6 +99,13 @@ describe('differential: the exporter against SQL written from the definitions', 
     const answer = await fetch(`${exporter.url}/status.json`);
     const body = await answer.json();
     comparison.maps(expectedStatusJson(facts.components), actualStatusJson(body, facts.components));
+    finish(comparison);
+  });
+
+  it('self-monitoring: a schedule_missed finding for exactly the missed jobs, dated at their slot', async () => {
+    const comparison = new Comparison();
+    await evaluateMonitorsOnce(db.pool, () => exporter.collector.snapshot);
+    comparison.maps(expectedFindings(facts.due), await actualFindings(db.pool));
     finish(comparison);
   });
 

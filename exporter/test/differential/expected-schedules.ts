@@ -59,12 +59,21 @@ const SERVING_RUNS = `
            WHERE $2 = 'connector' AND "connectionId" = $1 AND trigger = 'SCHEDULE') r`;
 
 /** Whether each job's latest due slot was served: the missed-run metric and the status page's Scheduled runs. */
-export async function latestDueSlots(pool: pg.Pool, jobs: ScheduledJob[]): Promise<{ tenant: string; kind: string; missed: boolean }[]> {
-  const out = [];
+export interface DueSlot {
+  tenant: string;
+  org: string;
+  kind: string;
+  /** The latest slot whose grace has passed, epoch milliseconds. */
+  dueAt: number;
+  missed: boolean;
+}
+
+export async function latestDueSlots(pool: pg.Pool, jobs: ScheduledJob[]): Promise<DueSlot[]> {
+  const out: DueSlot[] = [];
   for (const job of jobs) {
     const due = Math.floor((NOW / 1000 - job.graceSeconds) / job.periodSeconds) * job.periodSeconds;
     const { rows } = await pool.query(`SELECT count(*) AS n FROM (${SERVING_RUNS}) s WHERE s.slot = $5`, [job.id, job.kind, job.org, job.periodSeconds, due]);
-    out.push({ tenant: job.tenant, kind: job.kind, missed: Number(rows[0].n) === 0 });
+    out.push({ tenant: job.tenant, org: job.org, kind: job.kind, dueAt: due * 1000, missed: Number(rows[0].n) === 0 });
   }
   return out;
 }

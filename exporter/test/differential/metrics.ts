@@ -4,7 +4,7 @@ import { Comparison, type Value } from './compare';
 import { connectorFacts, expectedConnectorSeries, type ConnectorFacts } from './expected-connectors';
 import { destinationFacts, expectedIngestionSeries, expectedSiemSeries, queueFacts, type DestinationFacts, type QueueFacts } from './expected-queues';
 import { expectedMissedSeries, expectedRuleSeries, ruleFacts, type RuleFacts } from './expected-rules';
-import { latestDueSlots, scheduledJobs, type ScheduledJob } from './expected-schedules';
+import { latestDueSlots, scheduledJobs, type DueSlot, type ScheduledJob } from './expected-schedules';
 import { expectedComponents, expectedStatusSeries, type ExpectedComponent } from './expected-status';
 
 /**
@@ -56,7 +56,7 @@ export interface Facts {
   queues: QueueFacts[];
   jobs: ScheduledJob[];
   /** Whether each job's latest due slot was missed. */
-  due: { tenant: string; kind: string; missed: boolean }[];
+  due: DueSlot[];
   components: ExpectedComponent[];
 }
 

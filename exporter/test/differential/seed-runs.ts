@@ -70,6 +70,8 @@ function ruleRuns(): Run[] {
     }
     runs.push({ org: 'org_acme', job: 'rule_jittered', trigger: 'SCHEDULE', scheduledFor: null, startedAt, ...outcome(k, RULE_DURATIONS), count: 50 + k, findings: k % 4 === 0 ? 1 : 0 });
   });
+  // MANUAL and EVENT runs never serve a slot: Globex's skipped 07:00 stays missed despite this one.
+  runs.push({ org: 'org_globex', job: 'rule_mfa_disabled', trigger: 'MANUAL', scheduledFor: null, startedAt: NOW - 5 * HOUR - 19 * MINUTE, durationMs: 700, status: 'SUCCEEDED', count: 9 });
   const demand: [Run['trigger'], number, Run['status']][] = [
     ['MANUAL', -6 * HOUR, 'SUCCEEDED'], ['EVENT', -5 * HOUR - 50 * MINUTE, 'FAILED'], ['MANUAL', -3 * HOUR, 'SUCCEEDED'],
     ['EVENT', -130 * MINUTE, 'TIMED_OUT'], ['MANUAL', -40 * MINUTE, 'SKIPPED'], ['EVENT', -15 * MINUTE, 'SUCCEEDED'],
@@ -111,6 +113,10 @@ function syncRuns(): Run[] {
     const failed = slot === NOW - 95 * MINUTE;
     sync('conn_azure_fresh', 'org_acme', 'azure_ad', { trigger: 'SCHEDULE', scheduledFor: null, startedAt: slot + 30_000, status: failed ? 'FAILED' : 'SUCCEEDED', durationMs: 20_000, count: failed ? 0 : 2_500_000_000 + j });
   });
+  // Exactly half-way between 09:15 and 09:30: the later slot's, where a nearer run already serves.
+  sync('conn_azure_fresh', 'org_acme', 'azure_ad', { trigger: 'SCHEDULE', scheduledFor: null, startedAt: NOW - 177 * MINUTE - 30_000, status: 'SUCCEEDED', durationMs: 20_000, count: 5 });
+  // An event-triggered sync of a connection that stopped syncing on schedule: its slots stay missed.
+  sync('conn_github_8h', 'org_globex', 'github', { trigger: 'EVENT', scheduledFor: null, startedAt: NOW - 3 * HOUR - 15 * MINUTE, status: 'FAILED', durationMs: 4000, count: 0 });
   sync('conn_github_paused', 'org_acme', 'github', { trigger: 'EVENT', scheduledFor: null, startedAt: NOW - 73 * HOUR, status: 'FAILED', durationMs: 1000, count: 0 });
   sync('conn_github_paused', 'org_acme', 'github', { trigger: 'MANUAL', scheduledFor: null, startedAt: NOW - 72 * HOUR - MINUTE, status: 'SUCCEEDED', durationMs: 60_000, count: 42 });
   return runs;
