@@ -12,7 +12,7 @@ import { actualHealth, expectedHealthConnectors, expectedHealthIngestion, expect
 import { actualSchedules, expectedSchedules } from './expected-schedules';
 import { actualStatusJson, expectedStatusJson } from './expected-status';
 import { actualFindings, evaluateMonitorsOnce, expectedFindings } from './findings';
-import { compareMetrics, expectedFacts, familiesWithoutSeries, scrape, type Facts } from './metrics';
+import { compareMetrics, declaredBounds, expectedFacts, familiesWithoutSeries, scrape, type Facts } from './metrics';
 import { seedObjects, FRESHNESS_YAML } from './seed-objects';
 import { seedRuns } from './seed-runs';
 
@@ -60,8 +60,12 @@ describe('differential: the exporter against SQL written from the definitions', 
 
   it('/metrics: every series of the domain families at object detail', async () => {
     const comparison = new Comparison();
-    const expected = await compareMetrics(comparison, db.pool, facts, await scrape(exporter.url));
+    const actual = await scrape(exporter.url);
+    const expected = await compareMetrics(comparison, db.pool, facts, actual);
     expect(familiesWithoutSeries(expected)).toEqual([]);
+    // The buckets are read on the bounds the exporter declares: a histogram without any would compare none.
+    expect(declaredBounds(actual, 'aperio_rule_run_duration_seconds').length).toBeGreaterThan(1);
+    expect(declaredBounds(actual, 'aperio_connector_sync_duration_seconds').length).toBeGreaterThan(1);
     finish(comparison);
   });
 

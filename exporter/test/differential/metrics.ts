@@ -79,7 +79,7 @@ export async function scrape(url: string): Promise<Map<string, number>> {
 const nameOf = (key: string) => key.slice(0, key.indexOf('{'));
 
 /** The bucket bounds a histogram declares (seconds), +Inf aside: the grid the expected counts are read on. */
-function declaredBounds(actual: Map<string, number>, family: string): number[] {
+export function declaredBounds(actual: Map<string, number>, family: string): number[] {
   const les = [...actual.keys()].filter((k) => nameOf(k) === `${family}_bucket`).map((k) => /le="([^"]+)"/.exec(k)![1]);
   return [...new Set(les.filter((le) => le !== '+Inf').map(Number))].sort((a, b) => a - b);
 }
