@@ -11,6 +11,7 @@ import { actualAudit, expectedAudit } from './expected-audit';
 import { actualHealth, expectedHealthConnectors, expectedHealthIngestion, expectedHealthSiem } from './expected-health';
 import { actualSchedules, expectedSchedules } from './expected-schedules';
 import { actualStatusJson, expectedStatusJson } from './expected-status';
+import { actualUptime, expectedUptime } from './expected-uptime';
 import { actualFindings, evaluateMonitorsOnce, expectedFindings } from './findings';
 import { compareMetrics, declaredBounds, expectedFacts, familiesWithoutSeries, scrape, type Facts } from './metrics';
 import { seedObjects, FRESHNESS_YAML } from './seed-objects';
@@ -98,11 +99,12 @@ describe('differential: the exporter against SQL written from the definitions', 
     finish(comparison);
   });
 
-  it('/status.json: connectors by provider, scheduled runs and the ingestion queue', async () => {
+  it('/status.json: connectors by provider, SIEM by kind, detection rules, scheduled runs, the ingestion queue, uptime bars', async () => {
     const comparison = new Comparison();
     const answer = await fetch(`${exporter.url}/status.json`);
     const body = await answer.json();
     comparison.maps(expectedStatusJson(facts.components), actualStatusJson(body, facts.components));
+    comparison.maps(await expectedUptime(db.pool), actualUptime(body));
     finish(comparison);
   });
 

@@ -2,11 +2,12 @@ import type pg from 'pg';
 import { NOW, HOUR } from './clock';
 import { seriesKey, type Value } from './compare';
 import type { ConnectorFacts } from './expected-connectors';
-import type { QueueFacts } from './expected-queues';
+import type { DestinationFacts, QueueFacts } from './expected-queues';
 
 /**
  * The /status.json components docs/status.md defines from the data alone (not from the exporter's own
- * health): a provider's connectors, scheduled runs and the ingestion queue, with the default thresholds
+ * health): a provider's connectors, a kind's SIEM destinations, detection rules, scheduled runs and the
+ * ingestion queue, with the default thresholds
  * (STATUS_CONSECUTIVE_FAILURES 3, failure ratios 0.5 / 0.1 over at least 3 runs of the last hour,
  * STATUS_QUEUE_WARN/ERROR_SECONDS 120 / 900).
  */
@@ -32,9 +33,8 @@ function ratioStatus(runs: number, failures: number): Status {
   return 'operational';
 }
 
-/** Each connection down (critical, or 3 failures in a row), degraded (stale or never synced) or ok, rolled up. */
-function providerRollup(connections: ConnectorFacts[]): { status: Status; counts: Record<string, string> } {
-  const levels = connections.map((c) => (c.state === 'critical' || c.consecutiveFailures >= 3 ? 'down' : c.state === 'stale' || c.state === 'never' ? 'degraded' : 'ok'));
+/** Objects judged down, degraded or ok, rolled up: all down, some down or all at least degraded, some degraded. */
+function rollUp(levels: ('down' | 'degraded' | 'ok')[]): { status: Status; counts: Record<string, string> } {
   const down = levels.filter((l) => l === 'down').length;
   const degraded = levels.filter((l) => l === 'degraded').length;
   let status: Status = 'operational';
@@ -47,23 +47,53 @@ function providerRollup(connections: ConnectorFacts[]): { status: Status; counts
   return { status, counts };
 }
 
-export async function expectedComponents(pool: pg.Pool, connectors: ConnectorFacts[], missed: { missed: boolean }[], queues: QueueFacts[]): Promise<ExpectedComponent[]> {
+/** A connection is down when critical or failing 3 syncs in a row, degraded when stale or never synced. */
+const connectionLevel = (c: ConnectorFacts) => (c.state === 'critical' || c.consecutiveFailures >= 3 ? 'down' : c.state === 'stale' || c.state === 'never' ? 'degraded' : 'ok');
+
+/**
+ * A destination is down with dead letters and no successful delivery since its last error, or a pending
+ * delivery older than 900 s; degraded with dead letters but deliveries since, or one older than 120 s.
+ */
+function destinationLevel(d: DestinationFacts): 'down' | 'degraded' | 'ok' {
+  const deliveredSinceError = d.lastDeliveryAtMs !== null && (d.lastErrorAtMs === null || d.lastDeliveryAtMs > d.lastErrorAtMs);
+  const waiting = d.oldestPendingAtMs === null ? 0 : (NOW - d.oldestPendingAtMs) / 1000;
+  if ((d.dead > 0 && !deliveredSinceError) || waiting > 900) return 'down';
+  if (d.dead > 0 || waiting > 120) return 'degraded';
+  return 'ok';
+}
+
+export async function expectedComponents(
+  pool: pg.Pool,
+  facts: { connectors: ConnectorFacts[]; destinations: DestinationFacts[]; queues: QueueFacts[] },
+  missed: { missed: boolean }[],
+): Promise<ExpectedComponent[]> {
   const { rows } = await pool.query(
-    `SELECT provider, count(*) AS runs, count(*) FILTER (WHERE status IN ('FAILED', 'TIMED_OUT')) AS failures
-       FROM "ConnectorSyncRun" WHERE "startedAt" > $1 AND "startedAt" <= $2 GROUP BY provider`,
+    `SELECT provider AS key, count(*) AS runs, count(*) FILTER (WHERE status IN ('FAILED', 'TIMED_OUT')) AS failures
+       FROM "ConnectorSyncRun" WHERE "startedAt" > $1 AND "startedAt" <= $2 GROUP BY provider
+     UNION ALL
+     SELECT '*rules', count(*), count(*) FILTER (WHERE status IN ('FAILED', 'TIMED_OUT'))
+       FROM "RuleRun" WHERE "startedAt" > $1 AND "startedAt" <= $2`,
     [new Date(NOW - HOUR), new Date(NOW)],
   );
+  const lastHour = (key: string) => {
+    const row = rows.find((r) => r.key === key);
+    return ratioStatus(Number(row?.runs ?? 0), Number(row?.failures ?? 0));
+  };
   const out: ExpectedComponent[] = [];
-  const active = connectors.filter((c) => c.status === 'ACTIVE');
+  const active = facts.connectors.filter((c) => c.status === 'ACTIVE');
   for (const provider of [...new Set(active.map((c) => c.provider))].sort()) {
-    const recent = rows.find((r) => r.provider === provider);
-    const { status, counts } = providerRollup(active.filter((c) => c.provider === provider));
-    out.push({ id: `connector-${slug(provider)}`, group: 'connectors', status: worst(status, ratioStatus(Number(recent?.runs ?? 0), Number(recent?.failures ?? 0))), counts });
+    const { status, counts } = rollUp(active.filter((c) => c.provider === provider).map(connectionLevel));
+    out.push({ id: `connector-${slug(provider)}`, group: 'connectors', status: worst(status, lastHour(provider)), counts });
   }
+  const enabled = facts.destinations.filter((d) => d.enabled);
+  for (const kind of [...new Set(enabled.map((d) => d.kind))].sort()) {
+    out.push({ id: `siem-${slug(kind)}`, group: 'siem', ...rollUp(enabled.filter((d) => d.kind === kind).map(destinationLevel)) });
+  }
+  out.push({ id: 'detection-rules', group: 'detection', status: lastHour('*rules'), counts: {} });
   const late = missed.filter((j) => j.missed).length;
   const scheduled: Status = late === 0 ? 'operational' : late === missed.length ? 'major_outage' : late * 2 >= missed.length ? 'partial_outage' : 'degraded_performance';
   out.push({ id: 'scheduled-runs', group: 'detection', status: scheduled, counts: late ? { missed: `${late} of ${missed.length}` } : {} });
-  const oldest = queues.map((q) => q.oldestQueuedAtMs).filter((v): v is number => v !== null);
+  const oldest = facts.queues.map((q) => q.oldestQueuedAtMs).filter((v): v is number => v !== null);
   const age = oldest.length ? (NOW - Math.min(...oldest)) / 1000 : 0;
   const queue: Status = age > 900 ? 'partial_outage' : age > 120 ? 'degraded_performance' : 'operational';
   out.push({ id: 'ingestion-queue', group: 'platform', status: queue, counts: queue === 'operational' ? {} : { waitingSeconds: String(Math.round(age)) } });
@@ -83,6 +113,8 @@ export function expectedStatusJson(components: ExpectedComponent[]): Map<string,
 const REASON_COUNTS: [RegExp, string][] = [
   [/^(\d+ of \d+) connections? critically stale or failing$/, 'down'],
   [/^(\d+ of \d+) connections? stale$/, 'degraded'],
+  [/^(\d+ of \d+) destinations? dead-lettering or stuck$/, 'down'],
+  [/^(\d+ of \d+) destinations? with dead letters or a slow queue$/, 'degraded'],
   [/^(\d+ of \d+) scheduled jobs? missed\b/, 'missed'],
   [/^oldest queued job waiting (\d+) s$/, 'waitingSeconds'],
 ];
@@ -91,8 +123,8 @@ const REASON_COUNTS: [RegExp, string][] = [
 export function actualStatusJson(body: any, components: ExpectedComponent[]): Map<string, Value> {
   const ids = new Set(components.map((c) => c.id));
   const out = new Map<string, Value>();
-  // Every connector-<provider> component the page shows is compared, not only the expected ones.
-  for (const c of body.components.filter((c: { id: string }) => ids.has(c.id) || c.id.startsWith('connector-'))) {
+  // Every connector and SIEM component the page shows is compared, not only the expected ones.
+  for (const c of body.components.filter((c: { id: string }) => ids.has(c.id) || /^(connector|siem)-/.test(c.id))) {
     out.set(`status.json{${c.id}}.status`, c.status);
     for (const reason of c.aperio_reasons as string[]) {
       for (const [pattern, name] of REASON_COUNTS) {

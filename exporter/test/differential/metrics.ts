@@ -67,7 +67,8 @@ export async function expectedFacts(pool: pg.Pool): Promise<Facts> {
   const queues = await queueFacts(pool);
   const jobs = await scheduledJobs(pool);
   const due = await latestDueSlots(pool, jobs);
-  return { connectors, rules, destinations: await destinationFacts(pool), queues, jobs, due, components: await expectedComponents(pool, connectors, due, queues) };
+  const destinations = await destinationFacts(pool);
+  return { connectors, rules, destinations, queues, jobs, due, components: await expectedComponents(pool, { connectors, destinations, queues }, due) };
 }
 
 export async function scrape(url: string): Promise<Map<string, number>> {
@@ -100,7 +101,7 @@ export async function compareMetrics(comparison: Comparison, pool: pg.Pool, fact
       if (!COMPARED_FAMILIES.includes(nameOf(key))) return false;
       if (nameOf(key) !== 'aperio_status_component') return true;
       const component = /component="([^"]+)"/.exec(key)![1];
-      return components.has(component) || component.startsWith('connector-');
+      return components.has(component) || /^(connector|siem)-/.test(component);
     }),
   );
   comparison.maps(expected, compared);
