@@ -32,8 +32,8 @@ describe('differential: the exporter against SQL written from the definitions', 
   const schedulesWindow = { from: new Date(NOW - 24 * HOUR), to: new Date(NOW) };
 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const get = async (p: string): Promise<{ status: number; body: any }> => {
-    const res = await fetch(exporter.url + p, { headers: { authorization: `Bearer ${operator}` } });
+  const get = async (p: string, token = operator): Promise<{ status: number; body: any }> => {
+    const res = await fetch(exporter.url + p, { headers: { authorization: `Bearer ${token}` } });
     return { status: res.status, body: await res.json() };
   };
   const finish = (comparison: Comparison) => {
@@ -105,6 +105,27 @@ describe('differential: the exporter against SQL written from the definitions', 
     const body = await answer.json();
     comparison.maps(expectedStatusJson(facts.components), actualStatusJson(body, facts.components));
     comparison.maps(await expectedUptime(db.pool), actualUptime(body));
+    finish(comparison);
+  });
+
+  it.each(['acme', 'globex', 'initech'])('a tenant token (%s): its own health, audit log and schedules, nothing else', async (tenant) => {
+    const comparison = new Comparison([[/\.successRatio\.lifetime$/, 0.00005]]);
+    const admin = (await createToken(db.pool, { role: 'ADMIN', tenant, name: `differential ${tenant}` })).token;
+    const mine = <T extends { tenant: string }>(list: T[]) => list.filter((item) => item.tenant === tenant);
+    const [connectors, siem, ingestion] = await Promise.all(['connectors', 'siem', 'ingestion'].map((p) => get(`/api/v1/health/${p}`, admin)));
+    const expected = new Map([
+      ...(await expectedHealthConnectors(db.pool, mine(facts.connectors))),
+      ...expectedHealthSiem(mine(facts.destinations)),
+      ...expectedHealthIngestion(mine(facts.queues)),
+    ]);
+    comparison.maps(expected, actualHealth(connectors.body, siem.body, ingestion.body));
+    for (const resource of ['rule-runs', 'connector-syncs'] as const) {
+      const actual = await actualAudit((p) => get(p, admin), resource, window.from, window.to);
+      comparison.maps(await expectedAudit(db.pool, resource, window.from, window.to, tenant), actual);
+    }
+    const { from, to } = schedulesWindow;
+    const schedules = await get(`/api/v1/schedules?from=${from.toISOString()}&to=${to.toISOString()}`, admin);
+    comparison.maps(await expectedSchedules(db.pool, mine(facts.jobs), from, to), actualSchedules(schedules.body));
     finish(comparison);
   });
 
