@@ -13,7 +13,8 @@ import { actualSchedules, expectedSchedules } from './expected-schedules';
 import { actualStatusJson, expectedStatusJson } from './expected-status';
 import { actualUptime, expectedUptime } from './expected-uptime';
 import { actualFindings, evaluateMonitorsOnce, expectedFindings } from './findings';
-import { compareMetrics, declaredBounds, expectedFacts, familiesWithoutSeries, scrape, type Facts } from './metrics';
+import { atTenantDetail, detailRules } from './detail';
+import { compareMetrics, comparedSeries, declaredBounds, expectedFacts, expectedSeries, familiesWithoutSeries, scrape, type Facts } from './metrics';
 import { seedObjects, FRESHNESS_YAML } from './seed-objects';
 import { seedRuns } from './seed-runs';
 
@@ -67,6 +68,18 @@ describe('differential: the exporter against SQL written from the definitions', 
     // The buckets are read on the bounds the exporter declares: a histogram without any would compare none.
     expect(declaredBounds(actual, 'aperio_rule_run_duration_seconds').length).toBeGreaterThan(1);
     expect(declaredBounds(actual, 'aperio_connector_sync_duration_seconds').length).toBeGreaterThan(1);
+    finish(comparison);
+  });
+
+  it('/metrics at tenant detail: object series merged as docs/metrics-reference.md says', async () => {
+    const comparison = new Comparison();
+    const tenantLevel = await startTestExporter(db.url, { LOG_LEVEL: 'silent', FRESHNESS_CONFIG: path.join(dir, 'freshness.yaml'), METRICS_DETAIL: 'tenant' }, { clock: () => NOW });
+    try {
+      const actual = await scrape(tenantLevel.url);
+      comparison.maps(atTenantDetail(await expectedSeries(db.pool, facts, actual), detailRules()), comparedSeries(actual, facts));
+    } finally {
+      await tenantLevel.stop();
+    }
     finish(comparison);
   });
 

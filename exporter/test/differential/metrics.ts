@@ -85,9 +85,9 @@ export function declaredBounds(actual: Map<string, number>, family: string): num
   return [...new Set(les.filter((le) => le !== '+Inf').map(Number))].sort((a, b) => a - b);
 }
 
-/** Compares the families and returns the expected series, so a caller can check that none is empty. */
-export async function compareMetrics(comparison: Comparison, pool: pg.Pool, facts: Facts, actual: Map<string, number>): Promise<Map<string, Value>> {
-  const expected = new Map<string, Value>([
+/** The expected series at object detail; histogram buckets on the bounds the exporter declares in `actual`. */
+export async function expectedSeries(pool: pg.Pool, facts: Facts, actual: Map<string, number>): Promise<Map<string, Value>> {
+  return new Map<string, Value>([
     ...(await expectedConnectorSeries(pool, facts.connectors, declaredBounds(actual, 'aperio_connector_sync_duration_seconds'))),
     ...expectedSiemSeries(facts.destinations),
     ...expectedIngestionSeries(facts.queues),
@@ -95,8 +95,12 @@ export async function compareMetrics(comparison: Comparison, pool: pg.Pool, fact
     ...expectedMissedSeries(facts.due),
     ...expectedStatusSeries(facts.components),
   ]);
+}
+
+/** The exporter's series of the compared families (status components: those computed here, and every connector and SIEM one). */
+export function comparedSeries(actual: Map<string, number>, facts: Facts): Map<string, Value> {
   const components = new Set(facts.components.map((c) => c.id));
-  const compared = new Map<string, Value>(
+  return new Map<string, Value>(
     [...actual].filter(([key]) => {
       if (!COMPARED_FAMILIES.includes(nameOf(key))) return false;
       if (nameOf(key) !== 'aperio_status_component') return true;
@@ -104,7 +108,12 @@ export async function compareMetrics(comparison: Comparison, pool: pg.Pool, fact
       return components.has(component) || /^(connector|siem)-/.test(component);
     }),
   );
-  comparison.maps(expected, compared);
+}
+
+/** Compares the families and returns the expected series, so a caller can check that none is empty. */
+export async function compareMetrics(comparison: Comparison, pool: pg.Pool, facts: Facts, actual: Map<string, number>): Promise<Map<string, Value>> {
+  const expected = await expectedSeries(pool, facts, actual);
+  comparison.maps(expected, comparedSeries(actual, facts));
   return expected;
 }
 
