@@ -48,6 +48,7 @@ type HourRow = Record<string, unknown> & {
   hour: Date | string;
   runs: number;
   failures: number;
+  durationCount: number;
   durationMsSum: number;
   durationMsMax: number;
   durationBuckets: number[];
@@ -55,7 +56,7 @@ type HourRow = Record<string, unknown> & {
 };
 
 const q = (name: string) => `"${name}"`;
-const COUNTERS = ['runs', 'failures', 'durationMsSum'];
+const COUNTERS = ['runs', 'failures', 'durationCount', 'durationMsSum'];
 
 export interface RollupResult {
   table: RunTable;
@@ -105,6 +106,7 @@ async function rollRange(client: pg.PoolClient, spec: Spec, table: RunTable, fro
   const fresh = await client.query<HourRow>(
     `SELECT date_trunc('hour', "startedAt") AS hour, ${keyCols},
             count(*) AS runs, count(*) FILTER (WHERE status IN ${FAILURE_STATUS_SQL}) AS failures,
+            count("durationMs") AS "durationCount",
             coalesce(sum("durationMs"), 0) AS "durationMsSum", coalesce(max("durationMs"), 0) AS "durationMsMax",
             ${cumulativeBucketsSql('"durationMs"', spec.bounds)} AS "durationBuckets",
             ${spec.sums.map((s) => `coalesce(sum(${q(s)}), 0) AS ${q(s)}`).join(', ')},
