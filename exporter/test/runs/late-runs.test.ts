@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import { rollUp } from '../../src/runs/rollup';
 import type { Snapshot } from '../../src/snapshot/types';
@@ -85,6 +86,27 @@ describe('runs written or updated after their hour was rolled up', () => {
     await rollBoth(db.pool);
     expect((await db.pool.query(`SELECT failures::int FROM "RuleRunHourly"`)).rows).toEqual([{ failures: 0 }]);
     expect(ruleTotals(await snapshot()).failures).toBe(1);
+  });
+
+  it('a writer with no privilege on the marker table can still write a late run, and it is marked', async () => {
+    const role = `aperio_writer_${randomBytes(4).toString('hex')}`;
+    await db.pool.query(`CREATE ROLE ${role}`);
+    const client = await db.pool.connect();
+    try {
+      await client.query(`GRANT INSERT ON "RuleRun" TO ${role}; GRANT USAGE ON SEQUENCE "RuleRun_id_seq" TO ${role}`);
+      await client.query(`SET ROLE ${role}`);
+      await client.query(
+        `INSERT INTO "RuleRun" ("organizationId", "ruleId", trigger, "startedAt", status) VALUES ($1, 'r1', 'SCHEDULE', $2, 'SKIPPED')`,
+        [org, hoursAgo(5)],
+      );
+      await client.query('RESET ROLE');
+      const markers = await client.query<{ table: string }>(`SELECT "table" FROM "RollupDirtyHour"`);
+      expect(markers.rows).toEqual([{ table: 'RuleRun' }]);
+    } finally {
+      await client.query('RESET ROLE').catch(() => undefined);
+      await client.query(`DROP OWNED BY ${role}; DROP ROLE ${role}`).catch(() => undefined);
+      client.release();
+    }
   });
 
   it('counters never go backwards and equal the raw counts after every rollup, over inserts late and on time and runs finishing late', async () => {

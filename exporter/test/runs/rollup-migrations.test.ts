@@ -44,3 +44,19 @@ describe('migration 005 backfills durationCount', () => {
     expect(total.rows).toEqual([{ runs: 7, durationCount: 6 }]);
   });
 });
+
+describe('migration 006 on a database rolled before it', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase({ migrate: false });
+    await migrate(db.pool, loadMigrations().filter((m) => m.version < 6));
+  });
+  afterAll(() => db.drop());
+
+  it('starts retention’s horizon at the watermark minus the 2 hours a rollup re-reads, the most the earlier retention could have removed', async () => {
+    await db.pool.query(`INSERT INTO "RollupState" (name, "rolledUntil") VALUES ('RuleRun', $1)`, [new Date(B)]);
+    expect(await migrate(db.pool)).toContain('006_late_runs');
+    const { rows } = await db.pool.query<{ prunedBefore: Date }>(`SELECT "prunedBefore" FROM "RollupState"`);
+    expect(rows[0].prunedBefore.getTime()).toBe(B - 2 * HOUR);
+  });
+});
