@@ -88,6 +88,26 @@ describe('runs written or updated after their hour was rolled up', () => {
     expect(ruleTotals(await snapshot()).failures).toBe(1);
   });
 
+  it('a late backfill leaves one marker per hour and transaction, a row written into a partition is marked too, and every row is counted', async () => {
+    await rollBoth(db.pool);
+    await db.pool.query(
+      `INSERT INTO "RuleRun" ("organizationId", "ruleId", trigger, "startedAt", "durationMs", status)
+       SELECT $1, 'r1', 'SCHEDULE', date_trunc('hour', now()) - interval '4 hours' - g * interval '7 seconds', 10, 'SUCCEEDED'
+       FROM generate_series(1, 600) g`,
+      [org],
+    );
+    const markers = await db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM "RollupDirtyHour"`);
+    expect(markers.rows[0].n).toBe(2); // 600 rows 7 s apart: 70 minutes, two hours
+    // Written straight into a partition, not through the parent table: marked all the same.
+    await db.pool.query(
+      `INSERT INTO "RuleRun_default" ("organizationId", "ruleId", trigger, "startedAt", "durationMs", status) VALUES ($1, 'r1', 'SCHEDULE', $2, 10, 'SUCCEEDED')`,
+      [org, hoursAgo(30 * 24)],
+    );
+    expect((await db.pool.query(`SELECT count(*)::int AS n FROM "RollupDirtyHour"`)).rows[0].n).toBe(3);
+    await rollBoth(db.pool);
+    expect(ruleTotals(await snapshot())).toEqual({ runs: 601, failures: 0, durationCount: 601, durationMsSum: 6_010 });
+  });
+
   it('a writer with no privilege on the marker table can still write a late run, and it is marked', async () => {
     const role = `aperio_writer_${randomBytes(4).toString('hex')}`;
     await db.pool.query(`CREATE ROLE ${role}`);

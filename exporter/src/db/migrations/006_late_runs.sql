@@ -3,7 +3,7 @@
 -- A row trigger on each run table notes the hour of such a row in "RollupDirtyHour"; the next rollup
 -- (src/runs/late-hours.ts) recomputes those hours and moves the totals by the difference.
 --
--- Markers are appended, one per late row, never upserted: ON CONFLICT DO NOTHING against an existing
+-- Markers are appended (one per hour and writing transaction), never upserted: ON CONFLICT DO NOTHING against an existing
 -- marker would let a row commit after a rollup had read that marker and deleted it, and be lost; an
 -- upsert would make concurrent writers of the same hour wait on each other's row lock. The rollup
 -- deletes exactly the markers it read, by id.
@@ -22,18 +22,31 @@ UPDATE "RollupState" SET "prunedBefore" = "rolledUntil" - interval '2 hours';
 
 -- Only rows whose hour had closed when the statement ran are marked: rows of the open hour are rolled
 -- up normally. Deletes never mark (no DELETE trigger): retention removing rolled rows is no change to
--- the counters. SECURITY DEFINER so that Aperio's workers need no privilege on the marker table.
-CREATE FUNCTION aperio_mark_late_run() RETURNS trigger
+-- the counters. A transaction marks each hour once (remembered in a transaction-local setting, undone
+-- with a rolled-back savepoint like the marker itself), so a bulk backfill of a million rows leaves one
+-- marker per hour, not a million. Row triggers, not statement triggers, so that a row written straight
+-- into a partition is marked too. SECURITY DEFINER so that Aperio's workers need no privilege on the
+-- marker table.
+CREATE FUNCTION aperio_mark_late_hour(run_table text, started timestamptz) RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS $$
 DECLARE
-  open_hour timestamptz := date_trunc('hour', statement_timestamp());
+  late_hour timestamptz := date_trunc('hour', started);
+  seen text := format('aperio.late_%s_%s', lower(run_table), extract(epoch FROM late_hour)::bigint);
 BEGIN
-  IF date_trunc('hour', NEW."startedAt") < open_hour THEN
-    INSERT INTO "RollupDirtyHour" ("table", hour) VALUES (TG_ARGV[0], date_trunc('hour', NEW."startedAt"));
+  IF late_hour >= date_trunc('hour', statement_timestamp()) OR current_setting(seen, true) = 'on' THEN
+    RETURN;
   END IF;
-  IF TG_OP = 'UPDATE' AND date_trunc('hour', OLD."startedAt") < open_hour
-     AND date_trunc('hour', OLD."startedAt") <> date_trunc('hour', NEW."startedAt") THEN
-    INSERT INTO "RollupDirtyHour" ("table", hour) VALUES (TG_ARGV[0], date_trunc('hour', OLD."startedAt"));
+  INSERT INTO "RollupDirtyHour" ("table", hour) VALUES (run_table, late_hour);
+  PERFORM set_config(seen, 'on', true);
+END $$;
+
+CREATE FUNCTION aperio_mark_late_run() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM aperio_mark_late_hour(TG_ARGV[0], NEW."startedAt");
+  -- An update that moves a run to another hour changes both.
+  IF TG_OP = 'UPDATE' THEN
+    PERFORM aperio_mark_late_hour(TG_ARGV[0], OLD."startedAt");
   END IF;
   RETURN NULL;
 END $$;
