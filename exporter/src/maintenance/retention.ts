@@ -42,7 +42,7 @@ export async function applyRetention(pool: pg.Pool, table: RunTable, now = Date.
   const longest = retentions.rows[retentions.rows.length - 1].days;
   const cutoff = (days: number) => new Date(Math.min(now - days * DAY_MS, safeUntil));
   const batch = options.batchRows ?? DELETE_BATCH_ROWS;
-  // The shortest retention cuts deepest: no raw row at or after its cutoff is removed by this run. Said
+  // The shortest retention has the latest cutoff: no raw row at or after it is removed by this run. Said
   // before anything is removed, so a rollup never recomputes a late hour that lost raw rows.
   await recordPrunedBefore(pool, table, cutoff(retentions.rows[0].days));
 
