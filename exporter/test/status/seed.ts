@@ -15,14 +15,15 @@ export async function seedOutage(pool: pg.Pool, now: number): Promise<void> {
   const zorblax = await insertTenant(pool, 'zorblax');
   const quintessa = await insertTenant(pool, 'quintessa');
   const ago = (ms: number) => new Date(now - ms);
-  await insertConnector(pool, { id: 'conn_zorblax_okta', org: zorblax, provider: 'okta', lastSyncAt: ago(2 * HOUR), interval: 24 * 3600 });
-  await insertConnector(pool, { id: 'conn_quintessa_okta', org: quintessa, provider: 'okta', lastSyncAt: ago(2 * HOUR), interval: 24 * 3600 });
-  await insertConnector(pool, { id: 'conn_zorblax_github', org: zorblax, provider: 'github', lastSyncAt: ago(60_000), interval: 900 });
+  // No sync schedules and no rule schedule: the outage is one of freshness, not of missed slots.
+  await insertConnector(pool, { id: 'conn_zorblax_okta', org: zorblax, provider: 'okta', lastSyncAt: ago(2 * HOUR) });
+  await insertConnector(pool, { id: 'conn_quintessa_okta', org: quintessa, provider: 'okta', lastSyncAt: ago(2 * HOUR) });
+  await insertConnector(pool, { id: 'conn_zorblax_github', org: zorblax, provider: 'github', lastSyncAt: ago(60_000) });
   await insertSync(pool, { connectionId: 'conn_zorblax_github', org: zorblax, provider: 'github', startedAt: ago(60_000), durationMs: 1_000, status: 'SUCCEEDED' });
   await insertDestination(pool, { id: 'dest_quintessa_hook', org: quintessa, kind: 'WEBHOOK', ok: 0, fail: 40, lastDeliveryAt: null });
   await insertDeliveries(pool, 'dest_quintessa_hook', 'DEAD_LETTER', 4, ago(10 * 60_000));
   await insertDestination(pool, { id: 'dest_zorblax_splunk', org: zorblax, kind: 'SPLUNK_HEC', ok: 100, fail: 0, lastDeliveryAt: ago(30_000) });
-  await insertRule(pool, { id: 'rule_mfa', org: null, key: 'mfa_disabled', interval: 300 });
+  await insertRule(pool, { id: 'rule_mfa', org: null, key: 'mfa_disabled' });
   for (const org of [zorblax, quintessa]) {
     await insertRuleRun(pool, { org, ruleId: 'rule_mfa', startedAt: ago(60_000), durationMs: 100, status: 'SUCCEEDED' });
   }
@@ -31,8 +32,8 @@ export async function seedOutage(pool: pg.Pool, now: number): Promise<void> {
   await pool.query(`INSERT INTO "RollupState" (name, "rolledUntil") VALUES ('ConnectorSyncRun', $1), ('RuleRun', $1)`, [watermark]);
   const threeDaysAgo = new Date(Math.floor(now / HOUR) * HOUR - 72 * HOUR);
   await pool.query(
-    `INSERT INTO "ConnectorSyncHourly" (hour, "connectionId", "organizationId", provider, runs, failures, "durationMsSum", "durationMsMax", "durationBuckets", "recordsIngested")
-     VALUES ($1, 'conn_zorblax_okta', $2, 'okta', 10, 1, 1000, 100, '{}', 0)`,
+    `INSERT INTO "ConnectorSyncHourly" (hour, "connectionId", "organizationId", provider, runs, failures, "durationCount", "durationMsSum", "durationMsMax", "durationBuckets", "recordsIngested")
+     VALUES ($1, 'conn_zorblax_okta', $2, 'okta', 10, 1, 10, 1000, 100, '{}', 0)`,
     [threeDaysAgo, zorblax],
   );
 }
