@@ -156,31 +156,32 @@ async function insertSyncRuns(pool: pg.Pool, runs: Run[]): Promise<void> {
 
 /**
  * History older than retention: its raw rows are gone, the hourly rollup and the running total keep it,
- * with counts beyond 2^32. Written as retention leaves it: an old hourly row and the total that includes it.
+ * with counts beyond 2^32. Written as retention leaves it: an old hourly row and the total that includes it
+ * (every pruned run had a duration, so all of them are observations of the histogram).
  */
 async function seedPrunedHistory(pool: pg.Pool): Promise<void> {
   const r = PRUNED.rule;
   await pool.query(
-    `INSERT INTO "RuleRunHourly" (hour, "organizationId", "ruleId", runs, failures, "durationMsSum", "durationMsMax", "durationBuckets", "eventsEvaluated", "findingsOpened")
-     SELECT $1, 'org_acme', $2, $3, $4, $3::bigint * $5, $5, array_fill(0::bigint, ARRAY[cardinality("durationBuckets")]), $6, $7
+    `INSERT INTO "RuleRunHourly" (hour, "organizationId", "ruleId", runs, failures, "durationMsSum", "durationMsMax", "durationBuckets", "durationCount", "eventsEvaluated", "findingsOpened")
+     SELECT $1, 'org_acme', $2, $3, $4, $3::bigint * $5, $5, array_fill(0::bigint, ARRAY[cardinality("durationBuckets")]), $3, $6, $7
        FROM "RuleRunTotal" WHERE "ruleId" = $2 AND "organizationId" = 'org_acme'`,
     [PRUNED.hour, r.ruleId, r.runs, r.failures, r.durationMs, r.eventsEvaluated, r.findingsOpened],
   );
   await pool.query(
-    `UPDATE "RuleRunTotal" SET runs = runs + $2, failures = failures + $3, "durationMsSum" = "durationMsSum" + $2::bigint * $4,
+    `UPDATE "RuleRunTotal" SET runs = runs + $2, failures = failures + $3, "durationMsSum" = "durationMsSum" + $2::bigint * $4, "durationCount" = "durationCount" + $2,
             "eventsEvaluated" = "eventsEvaluated" + $5, "findingsOpened" = "findingsOpened" + $6
       WHERE "organizationId" = 'org_acme' AND "ruleId" = $1`,
     [r.ruleId, r.runs, r.failures, r.durationMs, r.eventsEvaluated, r.findingsOpened],
   );
   const s = PRUNED.sync;
   await pool.query(
-    `INSERT INTO "ConnectorSyncHourly" (hour, "connectionId", "organizationId", provider, runs, failures, "durationMsSum", "durationMsMax", "durationBuckets", "recordsIngested")
-     SELECT $1, $2, "organizationId", provider, $3, $4, $3::bigint * $5, $5, array_fill(0::bigint, ARRAY[cardinality("durationBuckets")]), $6
+    `INSERT INTO "ConnectorSyncHourly" (hour, "connectionId", "organizationId", provider, runs, failures, "durationMsSum", "durationMsMax", "durationBuckets", "durationCount", "recordsIngested")
+     SELECT $1, $2, "organizationId", provider, $3, $4, $3::bigint * $5, $5, array_fill(0::bigint, ARRAY[cardinality("durationBuckets")]), $3, $6
        FROM "ConnectorSyncTotal" WHERE "connectionId" = $2`,
     [PRUNED.hour, s.connectionId, s.runs, s.failures, s.durationMs, s.recordsIngested],
   );
   await pool.query(
-    `UPDATE "ConnectorSyncTotal" SET runs = runs + $2, failures = failures + $3, "durationMsSum" = "durationMsSum" + $2::bigint * $4,
+    `UPDATE "ConnectorSyncTotal" SET runs = runs + $2, failures = failures + $3, "durationMsSum" = "durationMsSum" + $2::bigint * $4, "durationCount" = "durationCount" + $2,
             "recordsIngested" = "recordsIngested" + $5 WHERE "connectionId" = $1`,
     [s.connectionId, s.runs, s.failures, s.durationMs, s.recordsIngested],
   );
