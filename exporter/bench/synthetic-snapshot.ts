@@ -25,7 +25,7 @@ export function syntheticSnapshot(scale: Pick<Scale, 'tenants' | 'connectors' | 
       syncIntervalSeconds: 3600, consecutiveFailures: i % 7 === 0 ? 2 : 0,
       recentRuns: Array.from({ length: 5 }, (_, k) => ({ startedAt: now - k * 3_600_000, durationMs: 1000 + k, status: 'SUCCEEDED' as const })),
       recentServingRuns: Array.from({ length: 5 }, (_, k) => now - (i % 600) * 1000 - k * 3_600_000),
-      totals: { runs, failures: i % 5, durationMsSum: runs * 2000, durationBuckets: cumulative(SYNC_DURATION_BOUNDS_MS, runs), recordsIngested: runs * 100 },
+      totals: { runs, failures: i % 5, durationCount: runs, durationMsSum: runs * 2000, durationBuckets: cumulative(SYNC_DURATION_BOUNDS_MS, runs), recordsIngested: runs * 100 },
     };
   });
   const siemDestinations: SiemDestinationState[] = Array.from({ length: scale.destinations }, (_, i) => {
@@ -47,7 +47,7 @@ export function syntheticSnapshot(scale: Pick<Scale, 'tenants' | 'connectors' | 
         tenantId: t.id, tenant: t.slug, ruleId: `${t.id}-${key}`, ruleKey: key, ruleName: key, builtIn: k < builtIn.length, enabled: true,
         severity: 'HIGH', scheduleIntervalSeconds: 3600, scheduleCron: null, lastRunAt: now - 600_000,
         recentServingRuns: [now - 600_000, now - 4_200_000],
-        totals: { runs, failures: k % 3, durationMsSum: runs * 120, durationBuckets: cumulative(RULE_DURATION_BOUNDS_MS, runs), eventsEvaluated: runs * 1000, findingsOpened: k },
+        totals: { runs, failures: k % 3, durationCount: runs, durationMsSum: runs * 120, durationBuckets: cumulative(RULE_DURATION_BOUNDS_MS, runs), eventsEvaluated: runs * 1000, findingsOpened: k },
       };
     }),
   );

@@ -20,12 +20,14 @@ interface Row {
   syncIntervalSeconds: number;
   totalRuns: number | null;
   totalFailures: number | null;
+  totalDurationCount: number | null;
   totalDurationMs: number | null;
   totalBuckets: number[] | null;
   totalRecords: number | null;
   totalLastStartedAt: number | null;
   rawRuns: number | null;
   rawFailures: number | null;
+  rawDurationCount: number | null;
   rawDurationMs: number | null;
   rawBuckets: number[] | null;
   rawRecords: number | null;
@@ -40,9 +42,10 @@ interface Row {
 const SQL = `
 SELECT c.id, c."organizationId" AS "tenantId", o.slug AS tenant, c.provider, c.name, c.status,
        ${epochMsSql('c."lastSyncAt"')} AS "lastSyncAt", c."lastError", ${epochMsSql('c."lastErrorAt"')} AS "lastErrorAt", c."syncIntervalSeconds",
-       t.runs AS "totalRuns", t.failures AS "totalFailures", t."durationMsSum" AS "totalDurationMs",
+       t.runs AS "totalRuns", t.failures AS "totalFailures", t."durationCount" AS "totalDurationCount",
+       t."durationMsSum" AS "totalDurationMs",
        t."durationBuckets" AS "totalBuckets", t."recordsIngested" AS "totalRecords", ${epochMsSql('t."lastStartedAt"')} AS "totalLastStartedAt",
-       x.runs AS "rawRuns", x.failures AS "rawFailures", x."durationMs" AS "rawDurationMs",
+       x.runs AS "rawRuns", x.failures AS "rawFailures", x."durationCount" AS "rawDurationCount", x."durationMs" AS "rawDurationMs",
        x.buckets AS "rawBuckets", x.records AS "rawRecords", ${epochMsSql('x."lastStartedAt"')} AS "rawLastStartedAt",
        recent.runs AS recent, serving.refs AS "servingRuns", coalesce(fails.n, 0)::int AS "consecutiveFailures"
 FROM "IntegrationConnection" c
@@ -50,7 +53,7 @@ JOIN "Organization" o ON o.id = c."organizationId"
 LEFT JOIN "ConnectorSyncTotal" t ON t."connectionId" = c.id
 LEFT JOIN (
   SELECT "connectionId", count(*) AS runs,
-         count(*) FILTER (WHERE status IN ${FAILURE_STATUS_SQL}) AS failures,
+         count(*) FILTER (WHERE status IN ${FAILURE_STATUS_SQL}) AS failures, count("durationMs") AS "durationCount",
          coalesce(sum("durationMs"), 0) AS "durationMs",
          ${cumulativeBucketsSql('"durationMs"', SYNC_DURATION_BOUNDS_MS)} AS buckets,
          coalesce(sum("recordsIngested"), 0) AS records, max("startedAt") AS "lastStartedAt"
@@ -107,6 +110,7 @@ function toConnectorState(row: Row, shared: ReturnType<typeof interner>): Connec
     totals: {
       runs: (row.totalRuns ?? 0) + (row.rawRuns ?? 0),
       failures: (row.totalFailures ?? 0) + (row.rawFailures ?? 0),
+      durationCount: (row.totalDurationCount ?? 0) + (row.rawDurationCount ?? 0),
       durationMsSum: (row.totalDurationMs ?? 0) + (row.rawDurationMs ?? 0),
       durationBuckets: addBuckets(row.totalBuckets, row.rawBuckets, SYNC_DURATION_BOUNDS_MS.length),
       recordsIngested: (row.totalRecords ?? 0) + (row.rawRecords ?? 0),

@@ -92,7 +92,7 @@ export const connectorFamilies: MetricFamily[] = [
   {
     name: 'aperio_connector_sync_duration_seconds',
     type: 'histogram',
-    help: 'Duration of connector syncs, by provider.',
+    help: 'Duration of connector syncs that have one, by provider; syncs without a duration (skipped, unfinished) are only in aperio_connector_syncs_total.',
     merge: 'sum',
     samples: (s) => summedHistograms(s.connectors, 'provider', (c) => c.provider, (c) => c.totals, SYNC_DURATION_BOUNDS_MS),
   },

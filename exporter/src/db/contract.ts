@@ -13,7 +13,7 @@ export const CORE_CONTRACT: Record<string, string[]> = {
 };
 
 /** Tables this project creates with its migrations (and the only ones it writes, with Finding's platform rows). */
-export const OWNED_TABLES = ['RuleRun', 'ConnectorSyncRun', 'RuleRunHourly', 'RuleRunTotal', 'ConnectorSyncHourly', 'ConnectorSyncTotal', 'RollupState', 'ApiToken'];
+export const OWNED_TABLES = ['RuleRun', 'ConnectorSyncRun', 'RuleRunHourly', 'RuleRunTotal', 'ConnectorSyncHourly', 'ConnectorSyncTotal', 'RollupState', 'RollupDirtyHour', 'ApiToken'];
 
 /** Partial indexes that keep the snapshot queries off the delivered/finished history. */
 export const RECOMMENDED_INDEXES: { name: string; table: string; ddl: string }[] = [

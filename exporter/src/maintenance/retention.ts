@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { REROLL_HOURS } from '../runs/rollup';
-import type { RunTable } from '../runs/rollup-state';
+import { recordPrunedBefore, type RunTable } from '../runs/rollup-state';
 
 /**
  * Raw run rows live as long as their tenant's dataRetentionDays; hourly rollups and running totals are
@@ -10,7 +10,9 @@ import type { RunTable } from '../runs/rollup-state';
  *  - rows of tenants with a shorter retention, and old rows that landed in the DEFAULT partition, are
  *    deleted in bounded batches, one short transaction each, so no lock is held for long.
  * Nothing at or after the rollup watermark (minus the hours a rollup re-reads) is ever removed: a row is
- * only deleted once it is counted in the rollups, so no counter can go backwards. Re-running is a no-op.
+ * only deleted once it is counted in the rollups, so no counter can go backwards. Deletes leave no
+ * late-run marker (the run tables' triggers fire on INSERT and UPDATE only), and the rollup never
+ * recomputes an hour before the recorded `prunedBefore`. Re-running is a no-op.
  */
 export const RUN_TABLES: RunTable[] = ['RuleRun', 'ConnectorSyncRun'];
 export const DELETE_BATCH_ROWS = 10_000;
@@ -40,6 +42,9 @@ export async function applyRetention(pool: pg.Pool, table: RunTable, now = Date.
   const longest = retentions.rows[retentions.rows.length - 1].days;
   const cutoff = (days: number) => new Date(Math.min(now - days * DAY_MS, safeUntil));
   const batch = options.batchRows ?? DELETE_BATCH_ROWS;
+  // The shortest retention has the latest cutoff: no raw row at or after it is removed by this run. Said
+  // before anything is removed, so a rollup never recomputes a late hour that lost raw rows.
+  await recordPrunedBefore(pool, table, cutoff(retentions.rows[0].days));
 
   result.partitionsDropped = await dropPartitionsBefore(pool, table, cutoff(longest), options.lockTimeoutMs ?? 5_000);
   for (const { days } of retentions.rows) {

@@ -92,7 +92,7 @@ export function* summedHistograms<T>(
     if (!sum) sums.set(k, (sum = { buckets: new Array<number>(boundsMs.length).fill(0), count: 0, sumMs: 0 }));
     const t = totals(item);
     for (let i = 0; i < boundsMs.length; i++) sum.buckets[i] += t.durationBuckets[i] ?? 0;
-    sum.count += t.runs;
+    sum.count += t.durationCount; // observations only: a run without a duration is in *_total, not here
     sum.sumMs += t.durationMsSum;
   }
   for (const k of [...sums.keys()].sort()) {

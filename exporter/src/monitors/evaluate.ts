@@ -41,7 +41,7 @@ export function recordCounters(snapshot: Snapshot, config: MonitorsConfig, histo
   for (const d of snapshot.siemDestinations) history.record(siemKey(d.id), at, [d.deadLetters, d.deliveriesOk, d.deliveriesFail]);
   for (const r of snapshot.rules) {
     history.record(ruleKey(r), at, [r.totals.runs, r.totals.failures]);
-    history.record(ruleBucketsKey(ruleKey(r)), at, [r.totals.runs, ...r.totals.durationBuckets]);
+    history.record(ruleBucketsKey(ruleKey(r)), at, [r.totals.durationCount, ...r.totals.durationBuckets]);
   }
   const longest = Math.max(config.siem_dead_letter.windowSeconds, config.rule_failing.windowSeconds, config.rule_slow.windowSeconds);
   history.prune(at, longest * 1000);

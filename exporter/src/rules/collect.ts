@@ -19,6 +19,7 @@ interface Row {
   scheduleCron: string | null;
   totalRuns: number | null;
   totalFailures: number | null;
+  totalDurationCount: number | null;
   totalDurationMs: number | null;
   totalBuckets: number[] | null;
   totalEvents: number | null;
@@ -26,6 +27,7 @@ interface Row {
   totalLastStartedAt: number | null;
   rawRuns: number | null;
   rawFailures: number | null;
+  rawDurationCount: number | null;
   rawDurationMs: number | null;
   rawBuckets: number[] | null;
   rawEvents: number | null;
@@ -45,7 +47,7 @@ WITH pairs AS (
   SELECT "organizationId", "ruleId" FROM "RuleRunTotal"
 ), raw AS (
   SELECT "organizationId", "ruleId", count(*) AS runs,
-         count(*) FILTER (WHERE status IN ${FAILURE_STATUS_SQL}) AS failures,
+         count(*) FILTER (WHERE status IN ${FAILURE_STATUS_SQL}) AS failures, count("durationMs") AS "durationCount",
          coalesce(sum("durationMs"), 0) AS "durationMs",
          ${cumulativeBucketsSql('"durationMs"', RULE_DURATION_BOUNDS_MS)} AS buckets,
          coalesce(sum("eventsEvaluated"), 0) AS events, coalesce(sum("findingsOpened"), 0) AS findings,
@@ -57,10 +59,11 @@ WITH pairs AS (
 SELECT p."organizationId" AS "tenantId", o.slug AS tenant, p."ruleId", r.key AS "ruleKey", r.name AS "ruleName",
        (r."organizationId" IS NULL) AS "builtIn", r.enabled, r.severity,
        r."scheduleIntervalSeconds", r."scheduleCron",
-       t.runs AS "totalRuns", t.failures AS "totalFailures", t."durationMsSum" AS "totalDurationMs",
+       t.runs AS "totalRuns", t.failures AS "totalFailures", t."durationCount" AS "totalDurationCount",
+       t."durationMsSum" AS "totalDurationMs",
        t."durationBuckets" AS "totalBuckets", t."eventsEvaluated" AS "totalEvents",
        t."findingsOpened" AS "totalFindings", ${epochMsSql('t."lastStartedAt"')} AS "totalLastStartedAt",
-       x.runs AS "rawRuns", x.failures AS "rawFailures", x."durationMs" AS "rawDurationMs", x.buckets AS "rawBuckets",
+       x.runs AS "rawRuns", x.failures AS "rawFailures", x."durationCount" AS "rawDurationCount", x."durationMs" AS "rawDurationMs", x.buckets AS "rawBuckets",
        x.events AS "rawEvents", x.findings AS "rawFindings", ${epochMsSql('x."lastStartedAt"')} AS "rawLastStartedAt",
        serving.refs AS "servingRuns"
 FROM all_pairs p
@@ -107,6 +110,7 @@ function toRuleState(row: Row, shared: ReturnType<typeof interner>): RuleState {
     totals: {
       runs: (row.totalRuns ?? 0) + (row.rawRuns ?? 0),
       failures: (row.totalFailures ?? 0) + (row.rawFailures ?? 0),
+      durationCount: (row.totalDurationCount ?? 0) + (row.rawDurationCount ?? 0),
       durationMsSum: (row.totalDurationMs ?? 0) + (row.rawDurationMs ?? 0),
       durationBuckets: addBuckets(row.totalBuckets, row.rawBuckets, RULE_DURATION_BOUNDS_MS.length),
       eventsEvaluated: (row.totalEvents ?? 0) + (row.rawEvents ?? 0),

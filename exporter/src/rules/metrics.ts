@@ -51,7 +51,7 @@ export const ruleFamilies: MetricFamily[] = [
   {
     name: 'aperio_rule_run_duration_seconds',
     type: 'histogram',
-    help: 'Duration of detection rule evaluations, by rule across tenants.',
+    help: 'Duration of detection rule evaluations that have one, by rule across tenants; runs without a duration (skipped, unfinished) are only in aperio_rule_runs_total.',
     objectLabels: OBJECT,
     merge: 'sum',
     samples: (s) => summedHistograms(s.rules, 'rule', (r) => r.ruleKey, (r) => r.totals, RULE_DURATION_BOUNDS_MS),

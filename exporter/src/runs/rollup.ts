@@ -1,19 +1,24 @@
 import type pg from 'pg';
 import { cumulativeBucketsSql, RULE_DURATION_BOUNDS_MS, SYNC_DURATION_BOUNDS_MS } from './buckets';
-import type { RunTable } from './rollup-state';
+import { deleteMarkers, readLateHours } from './late-hours';
+import { ROLLUP_LOCK_KEYS, type RunTable } from './rollup-state';
 import { FAILURE_STATUS_SQL } from './statuses';
 
 /**
- * Rolls closed hours of raw runs into the hourly tables and the running totals. The last REROLL_HOURS
- * hours are recomputed every time, so runs written late (a worker that reports after the hour closed)
- * still count; the totals move by the difference, which keeps them exact and idempotent: rolling the
- * same hours twice changes nothing. Work goes in chunks of CHUNK_HOURS, one transaction each, so a first
- * rollup over a large history never holds one huge transaction.
+ * Rolls closed hours of raw runs into the hourly tables and the running totals; the totals move by the
+ * difference between an hour's new and old figures, which keeps them exact and idempotent: rolling the
+ * same hours twice changes nothing. Runs written after their hour was rolled are recomputed from the
+ * markers the run tables' triggers leave (late-hours.ts), however late they come.
+ *
+ * The last REROLL_HOURS hours are still recomputed every time, for the rows no marker covers: a trigger
+ * marks a row only if its hour had closed when the statement ran, so a run written in the open hour by
+ * a transaction that commits after the hour closed (and after a rollup read it), or written while the
+ * database's clock is behind the exporter's, has no marker. Work goes in chunks of CHUNK_HOURS, one
+ * transaction each, so a first rollup over a large history never holds one huge transaction.
  */
 export const REROLL_HOURS = 2;
 const CHUNK_HOURS = 6;
 const HOUR_MS = 3600_000;
-const LOCK_KEYS: Record<RunTable, number> = { RuleRun: 0x726f6c01, ConnectorSyncRun: 0x726f6c02 };
 
 interface Spec {
   hourly: string;
@@ -48,6 +53,7 @@ type HourRow = Record<string, unknown> & {
   hour: Date | string;
   runs: number;
   failures: number;
+  durationCount: number;
   durationMsSum: number;
   durationMsMax: number;
   durationBuckets: number[];
@@ -55,23 +61,32 @@ type HourRow = Record<string, unknown> & {
 };
 
 const q = (name: string) => `"${name}"`;
-const COUNTERS = ['runs', 'failures', 'durationMsSum'];
+const COUNTERS = ['runs', 'failures', 'durationCount', 'durationMsSum'];
 
 export interface RollupResult {
   table: RunTable;
   hours: number;
+  /** Closed hours recomputed because runs were written or updated after they were rolled. */
+  lateHours: number;
+  /** Marked hours not recomputed because retention may have removed raw rows of them. */
+  lateHoursSkipped: number;
   rolledUntil: Date;
 }
 
 export async function rollUp(pool: pg.Pool, table: RunTable, now = Date.now()): Promise<RollupResult> {
   const target = Math.floor(now / HOUR_MS) * HOUR_MS; // only closed hours
   let hours = 0;
+  let lateHours = 0;
+  let lateHoursSkipped = 0;
   for (;;) {
     const client = await pool.connect();
     try {
       await client.query('BEGIN');
-      await client.query('SELECT pg_advisory_xact_lock($1)', [LOCK_KEYS[table]]);
-      const state = await client.query<{ rolledUntil: Date }>(`SELECT "rolledUntil" FROM "RollupState" WHERE name = $1`, [table]);
+      await client.query('SELECT pg_advisory_xact_lock($1)', [ROLLUP_LOCK_KEYS[table]]);
+      const state = await client.query<{ rolledUntil: Date; prunedBefore: Date | null }>(
+        `SELECT "rolledUntil", "prunedBefore" FROM "RollupState" WHERE name = $1`,
+        [table],
+      );
       let from: number;
       if (state.rows[0]) {
         from = state.rows[0].rolledUntil.getTime();
@@ -81,8 +96,13 @@ export async function rollUp(pool: pg.Pool, table: RunTable, now = Date.now()): 
         from = first.rows[0].min ? Math.floor(first.rows[0].min.getTime() / HOUR_MS) * HOUR_MS : target;
       }
       const to = Math.min(target, from + CHUNK_HOURS * HOUR_MS);
-      if (to > from) await rollRange(client, SPECS[table], table, new Date(from), new Date(to));
       const until = new Date(Math.max(to, state.rows[0]?.rolledUntil.getTime() ?? 0));
+      const prunedBefore = state.rows[0]?.prunedBefore?.getTime() ?? null;
+      // Markers first, then raw rows (see late-hours.ts).
+      const late = await readLateHours(client, table, { rollFrom: from, rollTo: to, until: until.getTime(), prunedBefore });
+      if (to > from) await rollRange(client, SPECS[table], table, new Date(from), new Date(to));
+      for (const [lateFrom, lateTo] of late.ranges) await rollRange(client, SPECS[table], table, new Date(lateFrom), new Date(lateTo));
+      await deleteMarkers(client, late.ids);
       await client.query(
         `INSERT INTO "RollupState" (name, "rolledUntil") VALUES ($1, $2)
          ON CONFLICT (name) DO UPDATE SET "rolledUntil" = excluded."rolledUntil"`,
@@ -90,7 +110,9 @@ export async function rollUp(pool: pg.Pool, table: RunTable, now = Date.now()): 
       );
       await client.query('COMMIT');
       hours += Math.max(0, (to - from) / HOUR_MS);
-      if (to >= target) return { table, hours, rolledUntil: until };
+      lateHours += late.ranges.reduce((sum, [a, b]) => sum + (b - a) / HOUR_MS, 0);
+      lateHoursSkipped += late.skipped;
+      if (to >= target) return { table, hours, lateHours, lateHoursSkipped, rolledUntil: until };
     } catch (err) {
       await client.query('ROLLBACK').catch(() => undefined);
       throw err;
@@ -105,6 +127,7 @@ async function rollRange(client: pg.PoolClient, spec: Spec, table: RunTable, fro
   const fresh = await client.query<HourRow>(
     `SELECT date_trunc('hour', "startedAt") AS hour, ${keyCols},
             count(*) AS runs, count(*) FILTER (WHERE status IN ${FAILURE_STATUS_SQL}) AS failures,
+            count("durationMs") AS "durationCount",
             coalesce(sum("durationMs"), 0) AS "durationMsSum", coalesce(max("durationMs"), 0) AS "durationMsMax",
             ${cumulativeBucketsSql('"durationMs"', spec.bounds)} AS "durationBuckets",
             ${spec.sums.map((s) => `coalesce(sum(${q(s)}), 0) AS ${q(s)}`).join(', ')},
@@ -151,11 +174,14 @@ async function rollRange(client: pg.PoolClient, spec: Spec, table: RunTable, fro
   );
   if (!changed.length) return;
   const all = [...COUNTERS, ...spec.sums];
+  // A running total only grows: a Prometheus counter that goes back reads as a restart. A negative
+  // difference comes only from a rolled run updated to lower figures (a status corrected away from
+  // FAILED, a shorter duration); the hourly table takes the correction, the counter keeps what it showed.
   await client.query(
     `INSERT INTO ${q(spec.total)} AS t SELECT * FROM json_populate_recordset(NULL::${q(spec.total)}, $1)
      ON CONFLICT (${spec.totalKeys.map(q).join(', ')}) DO UPDATE SET
-       ${all.map((c) => `${q(c)} = t.${q(c)} + excluded.${q(c)}`).join(', ')},
-       "durationBuckets" = (SELECT array_agg(coalesce(a, 0) + coalesce(b, 0) ORDER BY i)
+       ${all.map((c) => `${q(c)} = t.${q(c)} + greatest(excluded.${q(c)}, 0)`).join(', ')},
+       "durationBuckets" = (SELECT array_agg(coalesce(a, 0) + greatest(coalesce(b, 0), 0) ORDER BY i)
                             FROM unnest(t."durationBuckets", excluded."durationBuckets") WITH ORDINALITY AS u(a, b, i)),
        "lastStartedAt" = greatest(t."lastStartedAt", excluded."lastStartedAt")`,
     [JSON.stringify(changed)],

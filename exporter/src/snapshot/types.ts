@@ -54,8 +54,11 @@ export type RunStatus = 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'SKIPPED';
 
 /** Cumulative figures: hourly rollups that are never pruned plus the raw rows not yet rolled up. */
 export interface RunTotals {
+  /** Every run, with or without a duration: the *_total counters. */
   runs: number;
   failures: number;
+  /** Runs with a duration: the observations of the duration histogram (its _count and +Inf bucket). */
+  durationCount: number;
   durationMsSum: number;
   /** Cumulative bucket counts, aligned with the domain's bucket bounds. */
   durationBuckets: number[];

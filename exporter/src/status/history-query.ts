@@ -34,15 +34,15 @@ export function historySql(source: HistorySource, scope: HistoryScope): HistoryS
   const key = keys[scope.kind];
   const constantKey = key.startsWith("'");
   const tenant = (n: number) => (scope.kind === 'tenant' ? ` AND "organizationId" = $${n}` : '');
-  const failures = `count(*) FILTER (WHERE status IN ${FAILURE_STATUS_SQL})::int`;
+  const failures = `count(*) FILTER (WHERE status IN ${FAILURE_STATUS_SQL})::bigint`;
   return {
     daily: `
-SELECT ${key} AS key, ${day('hour')} AS day, sum(runs)::int AS runs, sum(failures)::int AS failures
+SELECT ${key} AS key, ${day('hour')} AS day, sum(runs)::bigint AS runs, sum(failures)::bigint AS failures
 FROM "${hourly}" WHERE hour >= $1 AND hour < $2${tenant(3)} GROUP BY ${constantKey ? '2' : '1, 2'}
 UNION ALL
-SELECT ${key}, ${day('"startedAt"')}, count(*)::int, ${failures}
+SELECT ${key}, ${day('"startedAt"')}, count(*)::bigint, ${failures}
 FROM "${raw}" WHERE "startedAt" >= greatest($1, $2)${tenant(3)} GROUP BY ${constantKey ? '2' : '1, 2'}`,
-    recent: `SELECT ${key} AS key, count(*)::int AS runs, ${failures} AS failures
+    recent: `SELECT ${key} AS key, count(*)::bigint AS runs, ${failures} AS failures
 FROM "${raw}" WHERE "startedAt" >= $1${tenant(2)}${constantKey ? '' : ' GROUP BY 1'}`,
   };
 }

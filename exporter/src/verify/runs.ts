@@ -9,8 +9,8 @@ import { tenantFilter, type Definitions, type Recomputed, type VerifyContext } f
  *  - failures are status FAILED or TIMED_OUT;
  *  - the histogram counts runs with a duration: `_count` and `+Inf` = runs with a non-null durationMs,
  *    `_sum` = sum(durationMs) / 1000, `le=x` = runs with durationMs <= x * 1000.
- * The hourly rollup keeps cumulative bucket counts in the bounds' order (docs/schema.md) but no count of
- * runs with a duration: for removed hours `_count` is their run count.
+ * For removed hours the hourly rollup has what the definitions need: runs, failures, the sums, the runs
+ * with a duration ("durationCount") and cumulative bucket counts in the bounds' order (docs/schema.md).
  */
 interface Spec {
   runTable: string;
@@ -73,7 +73,7 @@ WITH raw AS (
   GROUP BY 1, 2
 ), gone AS (
   SELECT h."organizationId" AS org, h.${key} AS key, sum(h.runs) AS runs, sum(h.failures) AS failures,
-         sum(h.runs) AS timed, sum(h."durationMsSum") AS dsum, ${sumCols('h.')}, ${goneBuckets}
+         sum(h."durationCount") AS timed, sum(h."durationMsSum") AS dsum, ${sumCols('h.')}, ${goneBuckets}
   FROM "${spec.hourlyTable}" h
   LEFT JOIN raw ON raw.org = h."organizationId" AND raw.key = h.${key}
   WHERE ${tenantFilter('h."organizationId"')} AND (raw."oldestHour" IS NULL OR h.hour < raw."oldestHour")

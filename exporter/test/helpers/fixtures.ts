@@ -1,6 +1,9 @@
 import type pg from 'pg';
 
-/** Small, explicit rows for tests: every value a test asserts is written here, in the test's sight. */
+/**
+ * Small, explicit rows for tests: every value a test asserts is written here, in the test's sight.
+ * A run with durationMs null has no finishedAt either: skipped, or never finished.
+ */
 export async function insertTenant(pool: pg.Pool, slug: string, retentionDays = 30): Promise<string> {
   const id = `org_${slug}`;
   await pool.query(`INSERT INTO "Organization" (id, name, slug, "dataRetentionDays") VALUES ($1, $2, $3, $4)`, [id, slug.toUpperCase(), slug, retentionDays]);
@@ -21,7 +24,7 @@ export async function insertConnector(
 
 export async function insertSync(
   pool: pg.Pool,
-  s: { connectionId: string; org: string; provider: string; startedAt: Date; durationMs: number; status: string; records?: number },
+  s: { connectionId: string; org: string; provider: string; startedAt: Date; durationMs: number | null; status: string; records?: number },
 ): Promise<void> {
   await pool.query(
     `INSERT INTO "ConnectorSyncRun" ("organizationId", "connectionId", provider, trigger, "startedAt", "finishedAt", "durationMs", status, "recordsIngested")
@@ -42,7 +45,7 @@ export async function insertRule(
 
 export async function insertRuleRun(
   pool: pg.Pool,
-  r: { org: string; ruleId: string; startedAt: Date; durationMs: number; status: string; events?: number; findings?: number },
+  r: { org: string; ruleId: string; startedAt: Date; durationMs: number | null; status: string; events?: number; findings?: number },
 ): Promise<void> {
   await pool.query(
     `INSERT INTO "RuleRun" ("organizationId", "ruleId", trigger, "startedAt", "finishedAt", "durationMs", status, "eventsEvaluated", "findingsOpened")

@@ -7,6 +7,7 @@ import { testCollector } from '../helpers/snapshot';
 
 const NOW = Date.parse('2026-06-15T12:00:00Z');
 const DAY = 24 * 3600_000;
+const HOUR = 3600_000;
 const HISTORY_DAYS = 15;
 
 /** Two tenants (7 and 90 days of retention), one rule run and one sync per tenant per day for 15 days. */
@@ -83,6 +84,28 @@ describe('retention and rollups on real PostgreSQL', () => {
     }
     for (const connector of before.connectors) {
       expect(after.connectors.find((c) => c.id === connector.id)!.totals).toEqual(connector.totals);
+    }
+  });
+
+  it('never recomputes an hour retention may have pruned: a late run there changes no counter and no hourly row', async () => {
+    const { short, long } = await seedHistory(db.pool, 10);
+    await runMaintenance(db.pool, NOW); // rolls everything, deletes the 7-day tenant's older rows, drops partitions past 10 days
+    const before = await testCollector(db.pool, { clock: () => NOW }).refresh();
+    const hourlyBefore = await dump(db.pool, 'RuleRunHourly');
+    // Late runs of the 90-day tenant: day 12 (its partition dropped), day 8 (the 7-day tenant's row of that hour deleted), day 3 (whole).
+    for (const d of [12, 8, 3]) {
+      await insertRuleRun(db.pool, { org: long, ruleId: 'r1', startedAt: new Date(NOW - d * DAY - 20 * 60_000), durationMs: 5, status: 'SUCCEEDED' });
+    }
+    const report = await runMaintenance(db.pool, NOW);
+    expect(report.rollups.find((r) => r.table === 'RuleRun')).toMatchObject({ lateHours: 1, lateHoursSkipped: 2 });
+    const hourlyAfter = await dump(db.pool, 'RuleRunHourly');
+    const day3 = new Date(NOW - 3 * DAY - HOUR).getTime();
+    expect(hourlyAfter.filter((row) => row.hour.getTime() !== day3)).toEqual(hourlyBefore.filter((row) => row.hour.getTime() !== day3));
+    const after = await testCollector(db.pool, { clock: () => NOW }).refresh();
+    for (const rule of before.rules) {
+      const now = after.rules.find((r) => r.tenantId === rule.tenantId)!;
+      for (const key of ['runs', 'failures', 'durationCount', 'durationMsSum', 'eventsEvaluated'] as const) expect(now.totals[key]).toBeGreaterThanOrEqual(rule.totals[key]);
+      expect(now.totals.runs).toBe(rule.tenantId === short ? HISTORY_DAYS : HISTORY_DAYS + 1);
     }
   });
 

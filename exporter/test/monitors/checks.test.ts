@@ -154,6 +154,20 @@ describe('each check goes healthy → failing → healthy with exactly one findi
     expectOneResolved(rows, `aperio.platform.rule_slow:rule:${org}:rule_travel`);
   });
 
+  it('rule_slow: a skipped run without a duration is no observation, so it does not make fast runs look slow', async () => {
+    const org = await insertTenant(db.pool, 'acme');
+    await insertRule(db.pool, { id: 'rule_travel', org, key: 'impossible_travel', interval: 60 });
+    const h = harness(db.pool, clock);
+    await h.cycle();
+    for (let i = 0; i < 4; i++) {
+      await insertRuleRun(db.pool, { org, ruleId: 'rule_travel', startedAt: at(clock.at + i * 10_000), durationMs: 300, status: 'SUCCEEDED' });
+      await insertRuleRun(db.pool, { org, ruleId: 'rule_travel', startedAt: at(clock.at + i * 10_000 + 5_000), durationMs: null, status: 'SKIPPED' });
+    }
+    clock.advance(MIN);
+    expect((await h.cycle()).opened).toEqual([]);
+    expect(await findings(db.pool, 'aperio.platform.rule_slow')).toEqual([]);
+  });
+
   it('exporter_stale_data: the exporter’s own data older than max_age', async () => {
     let staleFor = 0;
     const h = harness(db.pool, clock, { snapshot: (s) => ({ ...s, dataAsOf: s.dataAsOf - staleFor }) });

@@ -32,8 +32,8 @@ export async function seedOutage(pool: pg.Pool, now: number): Promise<void> {
   await pool.query(`INSERT INTO "RollupState" (name, "rolledUntil") VALUES ('ConnectorSyncRun', $1), ('RuleRun', $1)`, [watermark]);
   const threeDaysAgo = new Date(Math.floor(now / HOUR) * HOUR - 72 * HOUR);
   await pool.query(
-    `INSERT INTO "ConnectorSyncHourly" (hour, "connectionId", "organizationId", provider, runs, failures, "durationMsSum", "durationMsMax", "durationBuckets", "recordsIngested")
-     VALUES ($1, 'conn_zorblax_okta', $2, 'okta', 10, 1, 1000, 100, '{}', 0)`,
+    `INSERT INTO "ConnectorSyncHourly" (hour, "connectionId", "organizationId", provider, runs, failures, "durationCount", "durationMsSum", "durationMsMax", "durationBuckets", "recordsIngested")
+     VALUES ($1, 'conn_zorblax_okta', $2, 'okta', 10, 1, 10, 1000, 100, '{}', 0)`,
     [threeDaysAgo, zorblax],
   );
 }

@@ -31,13 +31,13 @@ describe('status page seen with a tenant token', () => {
     const [zorblax, quintessa] = ['org_zorblax', 'org_quintessa'];
     // Rule history of both tenants five days ago, in the rollup; quintessa's rules also fail now.
     await db.pool.query(
-      `INSERT INTO "RuleRunHourly" (hour, "organizationId", "ruleId", runs, failures, "durationMsSum", "durationMsMax", "durationBuckets", "eventsEvaluated", "findingsOpened")
-       VALUES ($1, $2, 'rule_mfa', 7, 2, 700, 100, '{}', 0, 0), ($1, $3, 'rule_mfa', 50, 50, 5000, 100, '{}', 0, 0)`,
+      `INSERT INTO "RuleRunHourly" (hour, "organizationId", "ruleId", runs, failures, "durationCount", "durationMsSum", "durationMsMax", "durationBuckets", "eventsEvaluated", "findingsOpened")
+       VALUES ($1, $2, 'rule_mfa', 7, 2, 7, 700, 100, '{}', 0, 0), ($1, $3, 'rule_mfa', 50, 50, 50, 5000, 100, '{}', 0, 0)`,
       [new Date(Math.floor(now / HOUR) * HOUR - 120 * HOUR), zorblax, quintessa],
     );
     await db.pool.query(
-      `INSERT INTO "ConnectorSyncHourly" (hour, "connectionId", "organizationId", provider, runs, failures, "durationMsSum", "durationMsMax", "durationBuckets", "recordsIngested")
-       VALUES ($1, 'conn_quintessa_okta', $2, 'okta', 4, 4, 400, 100, '{}', 0)`,
+      `INSERT INTO "ConnectorSyncHourly" (hour, "connectionId", "organizationId", provider, runs, failures, "durationCount", "durationMsSum", "durationMsMax", "durationBuckets", "recordsIngested")
+       VALUES ($1, 'conn_quintessa_okta', $2, 'okta', 4, 4, 4, 400, 100, '{}', 0)`,
       [new Date(Math.floor(now / HOUR) * HOUR - 72 * HOUR), quintessa],
     );
     for (let i = 0; i < 3; i++) {

@@ -17,8 +17,9 @@ export const ruleSlow: Check = ({ snapshot, config, history }) => {
     .filter((r) => r.enabled)
     .flatMap((r) => {
       const key = bucketsKey(ruleKey(r));
-      const delta = history.delta(key, snapshot.takenAt, c.windowSeconds * 1000, [r.totals.runs, ...r.totals.durationBuckets]);
+      const delta = history.delta(key, snapshot.takenAt, c.windowSeconds * 1000, [r.totals.durationCount, ...r.totals.durationBuckets]);
       if (!delta) return [];
+      // Runs with a duration, not every run: a skipped run is no observation and would pull the p95 to the top bound.
       const [runs, ...buckets] = delta.deltas;
       if (runs < c.minRuns) return [];
       const p95 = bucketQuantile(0.95, RULE_DURATION_BOUNDS_MS, buckets, runs);
