@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { seedDemo } from '../../src/demo/seed';
+import { rollUp } from '../../src/runs/rollup';
 import type { Exporter } from '../../src/exporter/runtime';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { startTestExporter } from '../helpers/exporter';
@@ -33,12 +34,8 @@ describe('serve runs verify periodically and exposes its outcome on /metrics', (
     expect(first.get(series('aperio_exporter_verify_differences', { family: 'aperio_rule_runs' }))).toBe(0);
 
     // A corrupted running total shows up at the next run.
-    // (Before the first rollup there is no running total yet: the row is written as a rollup would.)
-    await db.pool.query(
-      `INSERT INTO "RuleRunTotal" ("organizationId", "ruleId", runs, failures, "durationMsSum", "durationBuckets", "eventsEvaluated", "findingsOpened")
-       VALUES ('org_acme', 'rule_mfa_disabled', 0, 7, 0, ARRAY[]::bigint[], 0, 0)
-       ON CONFLICT ("organizationId", "ruleId") DO UPDATE SET failures = "RuleRunTotal".failures + 7`,
-    );
+    await rollUp(db.pool, 'RuleRun');
+    await db.pool.query(`UPDATE "RuleRunTotal" SET failures = failures + 7 WHERE "organizationId" = 'org_acme' AND "ruleId" = 'rule_mfa_disabled'`);
     const later = await waitFor('the difference on /metrics', async () => {
       const m = parseExposition(await metrics());
       return m.get(series('aperio_exporter_verify_differences', { family: 'aperio_rule_run_failures' })) === 1 ? m : undefined;
