@@ -5,7 +5,9 @@ import { tenantFilter, type Definitions, type Recomputed, type VerifyContext } f
 /**
  * Run totals and duration histograms, from the definitions:
  *  - a `_total` counter counts every run row of the key, plus the runs retention removed, which survive
- *    only in the hourly rollup: the hourly rows of the key older than its oldest raw hour still present;
+ *    only in the hourly rollup: the hourly rows of the key older than its oldest raw hour still present,
+ *    and that oldest hour's own rollup row when it counted more runs than are left (retention's cutoff
+ *    is a time, not an hour, so it cuts through an hour of every tenant with a shorter retention);
  *  - failures are status FAILED or TIMED_OUT;
  *  - the histogram counts runs with a duration: `_count` and `+Inf` = runs with a non-null durationMs,
  *    `_sum` = sum(durationMs) / 1000, `le=x` = runs with durationMs <= x * 1000.
@@ -57,31 +59,48 @@ const CONNECTORS: Spec = {
 
 function totalsSql(spec: Spec): string {
   const key = `"${spec.keyColumn}"`;
-  // Bounds are parameters $2.. (numbers of the bucket layout, never input).
-  const rawBuckets = spec.bounds.map((_, i) => `count(*) FILTER (WHERE "durationMs" <= $${i + 2}) AS b${i}`).join(', ');
-  const goneBuckets = spec.bounds.map((_, i) => `sum(h."durationBuckets"[${i + 1}]) AS b${i}`).join(', ');
-  const sumCols = (qualifier: string) => spec.sums.map((s, i) => `coalesce(sum(${qualifier}"${s.column}"), 0) AS s${i}`).join(', ');
+  // The definitions over raw rows (qualified by `r.`); bounds are parameters $2.. (the bucket layout, never input).
+  const rawAggregates = [
+    'count(*) AS runs',
+    `count(*) FILTER (WHERE r.status IN ('FAILED', 'TIMED_OUT')) AS failures`,
+    'count(r."durationMs") AS timed',
+    'coalesce(sum(r."durationMs"), 0) AS dsum',
+    ...spec.sums.map((s, i) => `coalesce(sum(r."${s.column}"), 0) AS s${i}`),
+    ...spec.bounds.map((_, i) => `count(*) FILTER (WHERE r."durationMs" <= $${i + 2}) AS b${i}`),
+  ].join(', ');
   const cols = ['runs', 'failures', 'timed', 'dsum', ...spec.sums.map((_, i) => `s${i}`), ...spec.bounds.map((_, i) => `b${i}`)];
+  const sameKey = (a: string, b: string) => `${a}.org = ${b}.org AND ${a}.key = ${b}.key`;
   return `
 WITH raw AS (
-  SELECT "organizationId" AS org, ${key} AS key, count(*) AS runs,
-         count(*) FILTER (WHERE status IN ('FAILED', 'TIMED_OUT')) AS failures,
-         count("durationMs") AS timed, coalesce(sum("durationMs"), 0) AS dsum,
-         ${sumCols('')}, ${rawBuckets},
-         min(date_trunc('hour', "startedAt")) AS "oldestHour"
-  FROM "${spec.runTable}" WHERE ${tenantFilter('"organizationId"')}
+  SELECT r."organizationId" AS org, r.${key} AS key, ${rawAggregates}, min(date_trunc('hour', r."startedAt")) AS "oldestHour"
+  FROM "${spec.runTable}" r WHERE ${tenantFilter('r."organizationId"')}
   GROUP BY 1, 2
+), edge AS (
+  -- The raw rows of each key's oldest hour: retention's cutoff is a time, so it may have cut through it.
+  SELECT raw.org, raw.key, raw."oldestHour", ${rawAggregates}
+  FROM raw JOIN "${spec.runTable}" r ON r."organizationId" = raw.org AND r.${key} = raw.key
+   AND r."startedAt" >= raw."oldestHour" AND r."startedAt" < raw."oldestHour" + interval '1 hour'
+  GROUP BY 1, 2, 3
+), cut AS (
+  -- Oldest hours whose rollup row counted more runs than are left: the rollup row counts that hour.
+  SELECT edge.* FROM edge JOIN "${spec.hourlyTable}" h
+    ON h."organizationId" = edge.org AND h.${key} = edge.key AND h.hour = edge."oldestHour" AND h.runs > edge.runs
 ), gone AS (
   SELECT h."organizationId" AS org, h.${key} AS key, sum(h.runs) AS runs, sum(h.failures) AS failures,
-         sum(h."durationCount") AS timed, sum(h."durationMsSum") AS dsum, ${sumCols('h.')}, ${goneBuckets}
+         sum(h."durationCount") AS timed, sum(h."durationMsSum") AS dsum,
+         ${spec.sums.map((s, i) => `sum(h."${s.column}") AS s${i}`).join(', ')},
+         ${spec.bounds.map((_, i) => `sum(h."durationBuckets"[${i + 1}]) AS b${i}`).join(', ')}
   FROM "${spec.hourlyTable}" h
   LEFT JOIN raw ON raw.org = h."organizationId" AND raw.key = h.${key}
-  WHERE ${tenantFilter('h."organizationId"')} AND (raw."oldestHour" IS NULL OR h.hour < raw."oldestHour")
+  LEFT JOIN cut ON cut.org = h."organizationId" AND cut.key = h.${key}
+  WHERE ${tenantFilter('h."organizationId"')}
+    AND (raw."oldestHour" IS NULL OR h.hour < raw."oldestHour" OR h.hour = cut."oldestHour")
   GROUP BY 1, 2
 ), keys AS (
   SELECT coalesce(raw.org, gone.org) AS org, coalesce(raw.key, gone.key) AS key,
-         ${cols.map((c) => `coalesce(raw.${c}, 0) + coalesce(gone.${c}, 0) AS ${c}`).join(', ')}
-  FROM raw FULL JOIN gone ON gone.org = raw.org AND gone.key = raw.key
+         ${cols.map((c) => `coalesce(raw.${c}, 0) + coalesce(gone.${c}, 0) - coalesce(cut.${c}, 0) AS ${c}`).join(', ')}
+  FROM raw FULL JOIN gone ON ${sameKey('gone', 'raw')}
+  LEFT JOIN cut ON ${sameKey('cut', 'raw')}
 )
 ${spec.objectSql}`;
 }

@@ -100,7 +100,8 @@ describe('aperio-exporter verify on the demo data', () => {
 
   // Last: it removes raw rows, as retention does once their hours are rolled up.
   it('counts the runs that retention removed from the hourly rollups', async () => {
-    const cut = new Date(Math.floor((Date.now() - 6 * HOUR_MS) / HOUR_MS) * HOUR_MS);
+    // Retention's cutoff is a time, not an hour: the oldest hour left is cut through, its rollup row counts it.
+    const cut = new Date(Math.floor((Date.now() - 6 * HOUR_MS) / HOUR_MS) * HOUR_MS + 17 * 60_000);
     const rules = await db.pool.query(`DELETE FROM "RuleRun" WHERE "organizationId" = 'org_acme' AND "startedAt" < $1`, [cut]);
     const syncs = await db.pool.query(`DELETE FROM "ConnectorSyncRun" WHERE "organizationId" = 'org_acme' AND "startedAt" < $1`, [cut]);
     expect(rules.rowCount).toBeGreaterThan(0);
