@@ -46,6 +46,7 @@ const schema = z.object({
   MONITORS_CONFIG: z.string().optional(),
   DEMO: z.enum(['true', 'false']).optional(),
   DEMO_TICK_SECONDS: seconds(5),
+  DEMO_API_TOKEN: z.string().min(16).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -85,6 +86,7 @@ export const SETTINGS_DOC: Record<keyof z.infer<typeof schema>, string> = {
   MONITORS_CONFIG: 'Path to a YAML file overriding the self-monitoring checks (docs/monitors.md): per check enabled, thresholds, `for`, `recovery`, severity.',
   DEMO: '`true` seeds demo data and runs the simulator on DATABASE_URL too (never use on a real Aperio database).',
   DEMO_TICK_SECONDS: 'How often the demo simulator writes new runs, deliveries and jobs.',
+  DEMO_API_TOKEN: 'Demo only: this secret (16+ characters) also works as an OPERATOR API token, so a Grafana provisioned with the same value works on first start (docker-compose.yml).',
   LOG_LEVEL: 'pino log level.',
 };
 
