@@ -1,4 +1,5 @@
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
+import { GRAFANA_VERSION } from './grafana-version';
 import { connectors } from './connectors';
 import { exporterHealth } from './exporter';
 import { ingestion } from './ingestion';
@@ -48,7 +49,7 @@ export function importable(dashboard: Dashboard): Record<string, unknown> {
   return {
     __inputs: [{ name: INPUT, label: 'Prometheus', description: 'Prometheus that scrapes the Aperio exporter', type: 'datasource', pluginId: 'prometheus', pluginName: 'Prometheus' }],
     __requires: [
-      { type: 'grafana', id: 'grafana', name: 'Grafana', version: '10.0.0' },
+      { type: 'grafana', id: 'grafana', name: 'Grafana', version: GRAFANA_VERSION },
       { type: 'datasource', id: 'prometheus', name: 'Prometheus', version: '1.0.0' },
       ...panelTypes.map((id) => ({ type: 'panel', id, name: names[id] ?? id, version: '' })),
     ],
