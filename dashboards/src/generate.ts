@@ -3,11 +3,11 @@ import path from 'node:path';
 import { generatedFiles } from './index';
 
 /**
- * Writes dashboards/generated and dashboards/importable from the TypeScript sources. With --check it writes nothing and exits 1
+ * Writes dashboards/generated, importable and plugin from the TypeScript sources. With --check it writes nothing and exits 1
  * if the committed files differ from what the sources produce (or a stale file is left over).
  */
 const ROOT = path.resolve(__dirname, '..');
-const DIRS = ['generated', 'importable'];
+const DIRS = ['generated', 'importable', 'plugin'];
 
 function listJson(): string[] {
   return DIRS.flatMap((dir) => {

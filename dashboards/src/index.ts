@@ -1,5 +1,5 @@
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
-import { GRAFANA_VERSION } from './grafana-version';
+import { GRAFANA_VERSION } from './grafana-plugin';
 import { connectors } from './connectors';
 import { exporterHealth } from './exporter';
 import { ingestion } from './ingestion';
@@ -18,7 +18,8 @@ export interface GeneratedFile {
 }
 
 /**
- * Every file the generator writes: generated/ for file provisioning (Grafana reads that directory
+ * Every file the generator writes: plugin/ for the app plugin to bundle (no data source uid at all),
+ * generated/ for file provisioning (Grafana reads that directory
  * recursively, so the importable variants with the same uids live beside it, in importable/).
  */
 export function generatedFiles(): GeneratedFile[] {
@@ -27,6 +28,7 @@ export function generatedFiles(): GeneratedFile[] {
     return [
       { path: `generated/${spec.uid}.json`, content: toJson(dashboard) },
       { path: `importable/${spec.uid}.json`, content: toJson(importable(dashboard)) },
+      { path: `plugin/${spec.uid}.json`, content: toJson(buildDashboard(spec, 'plugin')) },
     ];
   });
 }

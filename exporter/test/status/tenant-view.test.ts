@@ -67,7 +67,7 @@ describe('status page seen with a tenant token', () => {
     expect(component(s, 'siem').components).toEqual(['destination-dest_zorblax_splunk']);
     expect(component(s, 'detection').components).toEqual(['detection-rules', 'scheduled-runs']);
     expect(component(s, 'platform').components).toEqual(['ingestion-queue', 'data-freshness']);
-    expect(component(s, 'connection-conn_zorblax_okta')).toMatchObject({ name: 'okta of org_zorblax', description: 'Syncs from okta.' });
+    expect(component(s, 'connection-conn_zorblax_okta')).toMatchObject({ name: 'okta of org_zorblax', description: 'Syncs from Okta.' });
     expect(component(s, 'destination-dest_zorblax_splunk')).toMatchObject({ name: 'SPLUNK_HEC of org_zorblax', status: 'operational' });
 
     const status = (await get(exporter.url, '/api/v2/status.json', tokens.zorblax)).body as Json;

@@ -45,4 +45,14 @@ describe('dist/ package', () => {
       expect(typeof dashboard.revision).toBe('number');
     }
   });
+
+  it('bundles dashboards that name no data source uid, so they work in any Grafana', () => {
+    const dashboards = plugin.includes.filter((i: { type: string }) => i.type === 'dashboard');
+    for (const d of dashboards) {
+      const text = read(d.path);
+      const uid = JSON.parse(text).uid;
+      const datasourceUids = (text.match(/"uid": "[^"]*"/g) ?? []).filter((u) => u !== `"uid": "${uid}"`);
+      expect([d.path, datasourceUids.filter((u) => u !== '"uid": "${datasource}"')]).toEqual([d.path, []]);
+    }
+  });
 });
