@@ -1,4 +1,5 @@
 export const testIds = {
+  refresh: 'data-testid refresh-picker',
   appConfig: {
     url: 'data-testid ac-url',
     token: 'data-testid ac-token',
@@ -30,6 +31,8 @@ export const testIds = {
     table: 'data-testid audit-table',
     row: 'data-testid audit-row',
     rule: 'data-testid audit-rule',
+    tenant: 'data-testid audit-tenant',
+    timeRange: 'data-testid audit-time-range',
     minDuration: 'data-testid audit-min-duration',
     minFindings: 'data-testid audit-min-findings',
     apply: 'data-testid audit-apply',

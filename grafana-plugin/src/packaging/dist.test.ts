@@ -25,7 +25,13 @@ describe('dist/ package', () => {
 
   it('declares proxy routes with their Grafana roles and the token only as a header', () => {
     const roles = Object.fromEntries(plugin.routes.map((r: { path: string; reqRole: string }) => [r.path, r.reqRole]));
-    expect(roles).toEqual({ whoami: 'Viewer', health: 'Admin', 'rule-runs': 'Editor', 'connector-syncs': 'Editor', status: 'Viewer' });
+    expect(roles).toEqual({
+      whoami: 'Viewer',
+      health: 'Admin',
+      'rule-runs': 'Editor',
+      'connector-syncs': 'Editor',
+      status: 'Viewer',
+    });
     for (const route of plugin.routes) {
       expect(route.url).toMatch(/^\{\{ \.JsonData\.url \}\}\//);
     }
@@ -33,7 +39,13 @@ describe('dist/ package', () => {
     const withToken = plugin.routes.filter((r: { headers?: Array<{ name: string; content: string }> }) =>
       r.headers?.some((h) => h.name === 'Authorization' && h.content === 'Bearer {{ .SecureJsonData.token }}')
     );
-    expect(withToken.map((r: { path: string }) => r.path)).toEqual(['whoami', 'health', 'rule-runs', 'connector-syncs', 'status']);
+    expect(withToken.map((r: { path: string }) => r.path)).toEqual([
+      'whoami',
+      'health',
+      'rule-runs',
+      'connector-syncs',
+      'status',
+    ]);
   });
 
   it('ships every included dashboard as parseable JSON', () => {

@@ -17,7 +17,9 @@ const importable = fs
 describe('the Grafana version line', () => {
   it('builds every @grafana package at one exact version', () => {
     expect(BUILT_AGAINST).toMatch(/^\d+\.\d+\.\d+$/);
-    const grafanaDeps = Object.entries(pluginPackage.dependencies).filter(([name]) => /^@grafana\/(data|runtime|ui|schema|i18n)$/.test(name));
+    const grafanaDeps = Object.entries(pluginPackage.dependencies).filter(([name]) =>
+      /^@grafana\/(data|runtime|ui|schema|i18n)$/.test(name)
+    );
     expect(grafanaDeps.map(([, version]) => version)).toEqual(grafanaDeps.map(() => BUILT_AGAINST));
   });
 
@@ -27,7 +29,9 @@ describe('the Grafana version line', () => {
 
   it('runs that Grafana in the demo compose file and the plugin development compose file', () => {
     expect(readYaml('docker-compose.yml').services.grafana.image).toBe(`grafana/grafana:${BUILT_AGAINST}`);
-    expect(readYaml('grafana-plugin/docker-compose.yaml').services.grafana.build.args.grafana_version).toBe(`\${GRAFANA_VERSION:-${BUILT_AGAINST}}`);
+    expect(readYaml('grafana-plugin/docker-compose.yaml').services.grafana.build.args.grafana_version).toBe(
+      `\${GRAFANA_VERSION:-${BUILT_AGAINST}}`
+    );
   });
 
   it('has the importable dashboards require it, in the schema version that Grafana writes', () => {

@@ -22,12 +22,29 @@ function fetchThroughServer(options: BackendSrvRequest) {
     if (!response.ok) {
       throw { status: response.status, statusText: response.statusText, data, config: options };
     }
-    return { status: response.status, statusText: response.statusText, ok: true, data, headers: response.headers, url: options.url, type: 'basic', redirected: false, config: options };
+    return {
+      status: response.status,
+      statusText: response.statusText,
+      ok: true,
+      data,
+      headers: response.headers,
+      url: options.url,
+      type: 'basic',
+      redirected: false,
+      config: options,
+    };
   });
 }
 
 export const runtimeMock = {
   getBackendSrv: () => ({ fetch: fetchThroughServer }),
   getDataSourceSrv: () => ({ getList: () => [] }),
-  PluginPage: ({ children }: { children: React.ReactNode }) => <div>{children}</div>,
+  // Grafana's PluginPage puts `actions` in the page header, beside the title: rendered here so the
+  // controls placed there (refresh, time range) are on the page as a user sees them.
+  PluginPage: ({ children, actions }: { children: React.ReactNode; actions?: React.ReactNode }) => (
+    <div>
+      <header data-testid="plugin-page-actions">{actions}</header>
+      {children}
+    </div>
+  ),
 };

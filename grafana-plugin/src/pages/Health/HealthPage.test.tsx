@@ -6,7 +6,8 @@ import { renderAt, searchOf } from '../../test/render';
 import { HealthPage } from './HealthPage';
 
 const WAIT = { timeout: 15000 };
-const rows = () => screen.getAllByTestId(testIds.health.connectorRow);
+// The row marker sits in the connector cell; its table row holds the connector's figures.
+const rows = () => screen.getAllByTestId(testIds.health.connectorRow).map((cell) => cell.closest('tr')!);
 
 describe('Health page', () => {
   it('lists connectors worst first with freshness, thresholds, sparkline and history links', async () => {
@@ -22,7 +23,10 @@ describe('Health page', () => {
     expect(light).toHaveTextContent('Critical');
     expect(light).toHaveAttribute('aria-label', 'Critical: stale after 1 h, critical after 6 h');
     expect(within(rows()[0]).getByTestId(testIds.health.sparkline).querySelectorAll('rect')).toHaveLength(2);
-    expect(within(rows()[0]).getByRole('link', { name: /history/i })).toHaveAttribute('href', '/d/aperio-connectors?var-tenant=acme');
+    expect(within(rows()[0]).getByRole('link', { name: /history/i })).toHaveAttribute(
+      'href',
+      '/d/aperio-connectors?var-tenant=acme'
+    );
     expect(within(rows()[1]).getByText('never')).toBeInTheDocument();
   });
 
@@ -73,7 +77,9 @@ describe('Health page', () => {
     setWorld({ grafanaRole: 'Editor' });
     renderAt(<HealthPage />, '/health?refresh=0');
     await waitFor(() => expect(screen.getAllByTestId(testIds.states.error)).toHaveLength(3), WAIT);
-    expect(screen.getAllByTestId(testIds.states.error)[0]).toHaveTextContent('Your Grafana role may not open this view');
+    expect(screen.getAllByTestId(testIds.states.error)[0]).toHaveTextContent(
+      'Your Grafana role may not open this view'
+    );
   });
 
   it('explains a revoked token (401)', async () => {
