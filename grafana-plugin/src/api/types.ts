@@ -28,6 +28,7 @@ export type RuleRunAnswer = Schemas['RuleRunAnswer'];
 /** The exporter's error body: {error: {code, message, field}}; field is null unless one parameter is at fault. */
 export type ApiErrorBody = Schemas['Error'];
 
+/** /status.json is the Statuspage v2 shape (not in the OpenAPI document); the mock checks these against the exporter's Statuspage schema. */
 export type ComponentStatus =
   'operational' | 'degraded_performance' | 'partial_outage' | 'major_outage' | 'under_maintenance';
 export type Indicator = 'none' | 'minor' | 'major' | 'critical' | 'maintenance';
@@ -42,6 +43,12 @@ export type UptimeDay = {
 
 export type StatusComponentJson = {
   id: string;
+  created_at: string;
+  updated_at: string;
+  showcase: boolean;
+  start_date: string | null;
+  page_id: string;
+  only_show_if_degraded: boolean;
   name: string;
   status: ComponentStatus;
   description: string;
@@ -59,13 +66,18 @@ export type IncidentJson = {
   name: string;
   status: string;
   impact: string;
+  shortlink: string;
   started_at: string;
   resolved_at: string | null;
-  incident_updates: Array<{ id: string; status: string; body: string; display_at: string }>;
+  created_at: string;
+  updated_at: string;
+  page_id: string;
+  components: unknown[];
+  incident_updates: Array<{ id: string; status: string; body: string; display_at: string; created_at: string; affected_components: unknown[] }>;
 };
 
 export type StatusSummary = {
-  page: { id: string; name: string; url: string; updated_at: string };
+  page: { id: string; name: string; url: string; time_zone: string; updated_at: string };
   status: { indicator: Indicator; description: string };
   components: StatusComponentJson[];
   incidents: IncidentJson[];

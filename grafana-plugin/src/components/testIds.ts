@@ -3,6 +3,7 @@ export const testIds = {
   appConfig: {
     url: 'data-testid ac-url',
     token: 'data-testid ac-token',
+    traces: 'data-testid ac-traces',
     save: 'data-testid ac-save',
     test: 'data-testid ac-test',
     result: 'data-testid ac-result',

@@ -50,7 +50,7 @@ export function diagnose(error: ApiError): { title: string; detail: string } {
   }
 }
 
-export async function saveSettings(meta: PluginMeta<AppSettings>, url: string, token: string | null): Promise<void> {
+export async function saveSettings(meta: PluginMeta<AppSettings>, settings: AppSettings, token: string | null): Promise<void> {
   await lastValueFrom(
     getBackendSrv().fetch({
       url: `/api/plugins/${meta.id}/settings`,
@@ -58,7 +58,7 @@ export async function saveSettings(meta: PluginMeta<AppSettings>, url: string, t
       data: {
         enabled: true,
         pinned: true,
-        jsonData: { ...meta.jsonData, url },
+        jsonData: { ...meta.jsonData, ...settings },
         // Leaving secureJsonData out keeps the stored token; Grafana never sends it back to the browser.
         secureJsonData: token === null ? undefined : { token },
       },
