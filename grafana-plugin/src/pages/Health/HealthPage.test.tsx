@@ -2,7 +2,7 @@ import React from 'react';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { testIds } from '../../components/testIds';
 import { setWorld } from '../../test/mockApi';
-import { renderAt, searchOf } from '../../test/render';
+import { renderAt } from '../../test/render';
 import { HealthPage } from './HealthPage';
 
 const WAIT = { timeout: 15000 };
@@ -48,7 +48,7 @@ describe('Health page', () => {
     expect(screen.getAllByTestId(testIds.states.empty).length).toBeGreaterThan(0);
   });
 
-  it('shows SIEM delivery figures and ingestion depth', async () => {
+  it('shows SIEM delivery figures and ingestion depth, sorted as the URL says', async () => {
     renderAt(<HealthPage />, '/health?refresh=0&sort=name');
     const siem = await screen.findByTestId(testIds.health.siemTable, {}, WAIT);
     expect(siem).toHaveTextContent('98.75 %');
@@ -56,8 +56,13 @@ describe('Health page', () => {
     const ingestion = await screen.findByTestId(testIds.health.ingestionTable, {}, WAIT);
     expect(ingestion).toHaveTextContent('okta_events');
     expect(ingestion).toHaveTextContent('All tenants');
-    expect(rows()[0]).toHaveTextContent('Acme GitHub');
-    expect(searchOf().get('sort')).toBe('name');
+    // Worst first would put Acme GitHub first too; by name it is followed by Acme Okta, not Globex Workspace.
+    expect(rows().map((r) => r.textContent)).toEqual([
+      expect.stringContaining('Acme GitHub'),
+      expect.stringContaining('Acme Okta'),
+      expect.stringContaining('Globex Okta'),
+      expect.stringContaining('Globex Workspace'),
+    ]);
   });
 
   it('says when no connector is visible', async () => {
