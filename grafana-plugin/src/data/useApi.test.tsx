@@ -21,7 +21,9 @@ describe('useApi', () => {
         return HttpResponse.json({ rule });
       })
     );
-    const { result, rerender } = renderHook(({ url }) => useApi<{ rule: string }>(url), { initialProps: { url: SLOW } });
+    const { result, rerender } = renderHook(({ url }) => useApi<{ rule: string }>(url), {
+      initialProps: { url: SLOW },
+    });
     rerender({ url: FAST });
     await waitFor(() => expect(result.current.data).toEqual({ rule: 'fast' }), WAIT);
     await waitFor(() => expect(slowAnswered).toBe(true), WAIT);

@@ -10,18 +10,26 @@ describe('the mock API contract check', () => {
   });
 
   it('accepts the fixtures as the exporter would send them', () => {
-    expect(contractProblems('/v1/health/connectors', 200, { ...fixtures.snapshotMeta('acme'), data: fixtures.connectors })).toEqual([]);
-    expect(contractProblems('/v1/health/siem', 200, { ...fixtures.snapshotMeta('acme'), data: fixtures.siem })).toEqual([]);
+    expect(
+      contractProblems('/v1/health/connectors', 200, { ...fixtures.snapshotMeta('acme'), data: fixtures.connectors })
+    ).toEqual([]);
+    expect(contractProblems('/v1/health/siem', 200, { ...fixtures.snapshotMeta('acme'), data: fixtures.siem })).toEqual(
+      []
+    );
     expect(contractProblems('/v1/health/ingestion', 200, fixtures.ingestion)).toEqual([]);
     expect(contractProblems('/status.json', 200, fixtures.statusSummary)).toEqual([]);
   });
 
   it('rejects an answer with a field the exporter does not send, or without one it always sends', () => {
     const [first] = fixtures.connectors;
-    expect(contractProblems('/v1/health/connectors', 200, { ...fixtures.snapshotMeta(null), data: [{ ...first, extra: 1 }] })).not.toEqual([]);
+    expect(
+      contractProblems('/v1/health/connectors', 200, { ...fixtures.snapshotMeta(null), data: [{ ...first, extra: 1 }] })
+    ).not.toEqual([]);
     const { lastError, ...withoutError } = first;
     expect(lastError).toBeDefined();
-    expect(contractProblems('/v1/health/connectors', 200, { ...fixtures.snapshotMeta(null), data: [withoutError] })).not.toEqual([]);
+    expect(
+      contractProblems('/v1/health/connectors', 200, { ...fixtures.snapshotMeta(null), data: [withoutError] })
+    ).not.toEqual([]);
     expect(contractProblems('/v1/whoami', 401, { message: 'no' })).not.toEqual([]);
   });
 

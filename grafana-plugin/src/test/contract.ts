@@ -9,7 +9,10 @@ import { summarySchema } from '../../../exporter/test/status/statuspage-schema';
  * (/status.json), and a request's query parameters against the route's declared parameters. A fixture
  * or a mock branch that drifts from the exporter therefore fails the test that used it.
  */
-type Operation = { parameters?: Array<{ name: string; in: string }>; responses: Record<string, { content?: Record<string, unknown> }> };
+type Operation = {
+  parameters?: Array<{ name: string; in: string }>;
+  responses: Record<string, { content?: Record<string, unknown> }>;
+};
 const doc = JSON.parse(JSON.stringify(OPENAPI_DOCUMENT)) as { paths: Record<string, { get: Operation }> };
 
 const ajv = new Ajv2020({ strict: false, allErrors: true });
@@ -31,7 +34,9 @@ export function templateOf(path: string): string | null {
 /** Query parameters the route does not declare (the exporter answers those with 400 unknown_parameter). */
 export function undeclaredParameters(path: string, query: URLSearchParams): string[] {
   const template = templateOf(path);
-  const declared = new Set((template ? doc.paths[template].get.parameters ?? [] : []).filter((p) => p.in === 'query').map((p) => p.name));
+  const declared = new Set(
+    (template ? (doc.paths[template].get.parameters ?? []) : []).filter((p) => p.in === 'query').map((p) => p.name)
+  );
   return [...new Set(query.keys())].filter((key) => !declared.has(key));
 }
 

@@ -43,7 +43,15 @@ export const DATASOURCES = [
 ];
 
 /** Grafana's DataSourcePicker reduced to a native select over DATASOURCES, honouring its `tracing` filter. */
-const DataSourcePicker = ({ current, tracing, onChange }: { current: string | null; tracing?: boolean; onChange: (ds: { uid: string }) => void }) => (
+const DataSourcePicker = ({
+  current,
+  tracing,
+  onChange,
+}: {
+  current: string | null;
+  tracing?: boolean;
+  onChange: (ds: { uid: string }) => void;
+}) => (
   <select aria-label="Data source" value={current ?? ''} onChange={(e) => onChange({ uid: e.currentTarget.value })}>
     <option value="">Select a data source</option>
     {DATASOURCES.filter((ds) => !tracing || ds.meta.tracing).map((ds) => (

@@ -43,12 +43,17 @@ describe('Configuration page', () => {
     expect(screen.queryByTestId(testIds.appConfig.result)).not.toBeInTheDocument();
     fireEvent.change(screen.getByTestId(testIds.appConfig.url), { target: { value: 'http://exporter:9464/' } });
     fireEvent.change(screen.getByTestId(testIds.appConfig.token), { target: { value: 'apt_secret' } });
-    fireEvent.change(within(screen.getByTestId(testIds.appConfig.traces)).getByRole('combobox'), { target: { value: 'tempo' } });
+    fireEvent.change(within(screen.getByTestId(testIds.appConfig.traces)).getByRole('combobox'), {
+      target: { value: 'tempo' },
+    });
     fireEvent.click(screen.getByTestId(testIds.appConfig.save));
     // Grafana hands the app its settings on page load: saving reloads the page.
     await waitFor(() => expect(reload).toHaveBeenCalledTimes(1), WAIT);
     expect(savedSettings).toEqual([
-      expect.objectContaining({ jsonData: { url: 'http://exporter:9464', tracesDatasourceUid: 'tempo' }, secureJsonData: { token: 'apt_secret' } }),
+      expect.objectContaining({
+        jsonData: { url: 'http://exporter:9464', tracesDatasourceUid: 'tempo' },
+        secureJsonData: { token: 'apt_secret' },
+      }),
     ]);
     // The reloaded page tests what was saved.
     page.unmount();
@@ -60,7 +65,9 @@ describe('Configuration page', () => {
 
   it('offers only tracing data sources for trace links', () => {
     render(<AppConfig {...props({}, false)} />);
-    const options = within(screen.getByTestId(testIds.appConfig.traces)).getAllByRole('option').map((o) => o.textContent);
+    const options = within(screen.getByTestId(testIds.appConfig.traces))
+      .getAllByRole('option')
+      .map((o) => o.textContent);
     expect(options).toEqual(['Select a data source', 'Tempo']);
   });
 

@@ -48,10 +48,24 @@ export const AppConfig = ({ plugin }: AppConfigProps) => {
   return (
     <form onSubmit={onSave}>
       <FieldSet label="Aperio exporter">
-        <Field label="Exporter URL" description="As reached from the Grafana server, e.g. http://exporter:9464" invalid={Boolean(urlError)} error={urlError}>
-          <Input width={60} id="aperio-url" data-testid={testIds.appConfig.url} value={url} onChange={(e) => setUrl(e.currentTarget.value.trim())} />
+        <Field
+          label="Exporter URL"
+          description="As reached from the Grafana server, e.g. http://exporter:9464"
+          invalid={Boolean(urlError)}
+          error={urlError}
+        >
+          <Input
+            width={60}
+            id="aperio-url"
+            data-testid={testIds.appConfig.url}
+            value={url}
+            onChange={(e) => setUrl(e.currentTarget.value.trim())}
+          />
         </Field>
-        <Field label="API token" description="Created with `aperio-exporter tokens create`; stored encrypted by Grafana and never shown again">
+        <Field
+          label="API token"
+          description="Created with `aperio-exporter tokens create`; stored encrypted by Grafana and never shown again"
+        >
           <SecretInput
             width={60}
             id="aperio-token"
@@ -70,14 +84,27 @@ export const AppConfig = ({ plugin }: AppConfigProps) => {
           description="Optional: a Tempo, Jaeger or Zipkin data source that holds the exporter's spans; rule runs' trace ids then open in Explore"
         >
           <div data-testid={testIds.appConfig.traces}>
-            <DataSourcePicker tracing current={traces || null} noDefault width={60} onChange={(ds) => setTraces(ds.uid)} onClear={() => setTraces('')} />
+            <DataSourcePicker
+              tracing
+              current={traces || null}
+              noDefault
+              width={60}
+              onChange={(ds) => setTraces(ds.uid)}
+              onClear={() => setTraces('')}
+            />
           </div>
         </Field>
         <Stack gap={1}>
           <Button type="submit" data-testid={testIds.appConfig.save} disabled={!canSave}>
             Save and test
           </Button>
-          <Button type="button" variant="secondary" data-testid={testIds.appConfig.test} disabled={test.running || !meta.jsonData?.url} onClick={test.run}>
+          <Button
+            type="button"
+            variant="secondary"
+            data-testid={testIds.appConfig.test}
+            disabled={test.running || !meta.jsonData?.url}
+            onClick={test.run}
+          >
             Test connection
           </Button>
         </Stack>
