@@ -58,6 +58,20 @@ describe('dist/ package', () => {
     }
   });
 
+  it('ships the screenshots plugin.json lists, and the logo', () => {
+    expect(plugin.info.screenshots.map((s: { name: string }) => s.name)).toEqual([
+      'Health',
+      'Rule audit log',
+      'Status',
+    ]);
+    for (const shot of [...plugin.info.screenshots.map((s: { path: string }) => s.path), plugin.info.logos.large]) {
+      expect([shot, fs.existsSync(path.join(DIST, shot)) && fs.statSync(path.join(DIST, shot)).size > 0]).toEqual([
+        shot,
+        true,
+      ]);
+    }
+  });
+
   it('bundles dashboards that name no data source uid, so they work in any Grafana', () => {
     const dashboards = plugin.includes.filter((i: { type: string }) => i.type === 'dashboard');
     for (const d of dashboards) {
