@@ -58,6 +58,11 @@ describe('dist/ package', () => {
     }
   });
 
+  it('has a changelog whose newest entry is the version it carries', () => {
+    const newest = /^## (\S+)/m.exec(read('CHANGELOG.md'))?.[1];
+    expect(newest).toBe(plugin.info.version);
+  });
+
   it('ships the screenshots plugin.json lists, and the logo', () => {
     expect(plugin.info.screenshots.map((s: { name: string }) => s.name)).toEqual([
       'Health',
