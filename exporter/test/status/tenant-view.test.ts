@@ -116,7 +116,7 @@ describe('status page seen with a tenant token', () => {
 
   it("draws a tenant's 90-day bars from its own runs: rollups before the watermark plus raw runs since", async () => {
     const z = await summary(tokens.zorblax);
-    expect(uptimeOn(component(z, 'connection-conn_zorblax_okta'), day(72))).toEqual({ date: day(72), runs: 10, failures: 1, uptime: 0.9, status: 'partial_outage' });
+    expect(uptimeOn(component(z, 'connection-conn_zorblax_okta'), day(72))).toEqual({ date: day(72), runs: 10, failures: 1, uptime: 0.9, status: 'degraded_performance' });
     expect(uptimeOn(component(z, 'connection-conn_zorblax_github'), day(0))).toMatchObject({ runs: 1, failures: 0 });
     const zRules = component(z, 'detection-rules');
     expect(uptimeOn(zRules, day(120))).toMatchObject({ runs: 7, failures: 2 });
