@@ -39,10 +39,10 @@ function main(): number {
     if (!check) fs.rmSync(path.join(ROOT, stale));
   }
   if (check && drift.length) {
-    console.error(`dashboards/generated or dashboards/importable is out of date (run npm run build -w dashboards):\n  ${drift.join('\n  ')}`);
+    console.error(`dashboards/generated, importable or plugin is out of date (run npm run build -w dashboards):\n  ${drift.join('\n  ')}`);
     return 1;
   }
-  console.log(check ? `dashboards/generated and importable are up to date (${files.length} files)` : `wrote ${drift.length} of ${files.length} files in ${ROOT}`);
+  console.log(check ? `dashboards/generated, importable and plugin are up to date (${files.length} files)` : `wrote ${drift.length} of ${files.length} files in ${ROOT}`);
   return 0;
 }
 
