@@ -20,10 +20,10 @@ export const APP_PAGES = {
   status: `/a/${APP_ID}/status`,
 };
 
-/** A table-row link to an app page, carrying the row's labels (`tenant`, `provider`, `rule`) as the page's filters. */
+/** A table-row link to an app page, carrying the row's labels (`tenant`, `provider`, `connector`, `rule`) as the page's filters. */
 const rowLink = (title: string, page: string, labels: string[]) => ({
   title,
   url: `${page}?${labels.map((label) => `${label}=\${__data.fields.${label}}`).join('&')}`,
 });
-export const toHealth = (...labels: Array<'tenant' | 'provider'>) => rowLink('Health in the Aperio app', APP_PAGES.health, labels);
+export const toHealth = (...labels: Array<'tenant' | 'provider' | 'connector'>) => rowLink('Health in the Aperio app', APP_PAGES.health, labels);
 export const toAudit = (...labels: Array<'tenant' | 'rule'>) => rowLink('Rule audit log in the Aperio app', APP_PAGES.audit, labels);

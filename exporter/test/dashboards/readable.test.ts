@@ -39,7 +39,7 @@ describe('readable dashboards', () => {
     const links = provisioned.flatMap((d) => panels(d).flatMap((p) => (p.fieldConfig?.defaults?.links ?? []).map((l) => `${d.uid} / ${p.title}: ${l.url}`)));
     expect(links).toEqual(
       expect.arrayContaining([
-        `aperio-connectors / Time since last successful sync: ${APP}/health?tenant=\${__data.fields.tenant}&provider=\${__data.fields.provider}`,
+        `aperio-connectors / Time since last successful sync: ${APP}/health?tenant=\${__data.fields.tenant}&provider=\${__data.fields.provider}&connector=\${__data.fields.connector}`,
         `aperio-rules / Time since last run: ${APP}/audit?tenant=\${__data.fields.tenant}&rule=\${__data.fields.rule}`,
         `aperio-siem / Destinations: ${APP}/health?tenant=\${__data.fields.tenant}`,
       ]),

@@ -26,6 +26,7 @@ export const testIds = {
     filterProvider: 'data-testid health-filter-provider',
     filterState: 'data-testid health-filter-state',
     sort: 'data-testid health-sort',
+    connectorFilter: 'data-testid health-connector-filter',
   },
   audit: {
     container: 'data-testid audit-container',

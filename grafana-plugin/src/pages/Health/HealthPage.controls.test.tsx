@@ -36,6 +36,19 @@ describe('Health page controls', () => {
     expect(searchOf().get('tenant')).toBe('globex');
   });
 
+  it('narrows to the connector a dashboard row links to, until "Show all"', async () => {
+    renderAt(<HealthPage />, '/health?refresh=off&tenant=globex&connector=c3');
+    await screen.findByTestId(testIds.health.connectorsTable, {}, WAIT);
+    expect(rows()).toHaveLength(1);
+    expect(rows()[0]).toHaveTextContent('Globex Okta');
+    fireEvent.click(
+      within(screen.getByTestId(testIds.health.connectorFilter)).getByRole('button', { name: 'Show all' })
+    );
+    await waitFor(() => expect(searchOf().get('connector')).toBeNull(), WAIT);
+    expect(searchOf().get('tenant')).toBe('globex');
+    await waitFor(() => expect(rows()).toHaveLength(2), WAIT);
+  });
+
   it('puts the refresh picker in the page header and keeps its interval in the URL', async () => {
     renderAt(<HealthPage />, '/health?refresh=off');
     await screen.findByTestId(testIds.health.connectorsTable, {}, WAIT);

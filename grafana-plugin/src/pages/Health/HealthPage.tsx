@@ -1,7 +1,7 @@
 import React from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { PluginPage } from '@grafana/runtime';
-import { Stack, Text } from '@grafana/ui';
+import { Button, Stack, Text } from '@grafana/ui';
 import { PanelState } from '../../components/common/PanelState';
 import { RefreshControl } from '../../components/common/RefreshControl';
 import { refreshToSearch } from '../../utils/refresh';
@@ -45,6 +45,16 @@ export const HealthPage = () => {
           <HealthFilters filters={filters} sort={sort} tenants={tenants} providers={providers} onChange={change} />
           <section>
             <Text element="h3">Connectors</Text>
+            {filters.connector && (
+              <div data-testid={testIds.health.connectorFilter}>
+                <Text color="secondary" variant="bodySmall">
+                  Only connector {filters.connector}
+                </Text>{' '}
+                <Button size="sm" fill="text" onClick={() => change({ connector: undefined })}>
+                  Show all
+                </Button>
+              </div>
+            )}
             <SnapshotAge meta={connectors.data} />
             <PanelState state={connectors} what="connector health">
               {(answer) => (

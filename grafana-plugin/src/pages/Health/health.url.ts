@@ -14,6 +14,7 @@ export function healthViewFromSearch(search: URLSearchParams) {
     tenant: search.get('tenant') ?? '',
     provider: search.get('provider') ?? '',
     state: state && STATES.includes(state) ? state : '',
+    connector: search.get('connector') ?? '',
   };
   return {
     filters,

@@ -1,6 +1,7 @@
 import type { ConnectorHealth, FreshnessState } from '../../api/types';
 
-export type HealthFilters = { tenant: string; provider: string; state: FreshnessState | '' };
+/** `connector` (a connection id) comes only from links, e.g. a dashboard row: it narrows to that one connector. */
+export type HealthFilters = { tenant: string; provider: string; state: FreshnessState | ''; connector: string };
 export type ConnectorSort = 'worst' | 'oldest' | 'name' | 'tenant';
 
 /** Worst first: critical, never synced, stale, fresh. */
@@ -13,7 +14,8 @@ export function filterConnectors(rows: ConnectorHealth[], filters: HealthFilters
     (c) =>
       (!filters.tenant || c.tenant === filters.tenant) &&
       (!filters.provider || c.provider === filters.provider) &&
-      (!filters.state || c.freshness.state === filters.state)
+      (!filters.state || c.freshness.state === filters.state) &&
+      (!filters.connector || c.id === filters.connector)
   );
 }
 
