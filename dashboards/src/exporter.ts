@@ -14,7 +14,7 @@ export const exporterHealth: DashboardSpec = {
       panels: [
         stat('Snapshot age', 'Time since the newest complete snapshot: how old every other number is.', 'max(time() - aperio_exporter_snapshot_timestamp_seconds)', 's', steps(60, 300)),
         stat('Database reachable', '1 if the last collection reached PostgreSQL.', 'min(aperio_exporter_database_reachable)', 'bool_yes_no', healthy(1)),
-        stat('Failing collectors', 'Collectors whose last collection failed (their previous data is still served).', 'count(aperio_exporter_collect_success == 0) or vector(0)', 'short', redFrom(1)),
+        stat('Failing collectors', 'Collectors whose last collection failed (their previous data is still served).', 'count(aperio_exporter_collect_success == 0)', 'short', redFrom(1), { noValue: '0' }),
         stat('Series limited', '1 if the series budget forced a coarser detail than METRICS_DETAIL.', 'max(aperio_exporter_series_limited)', 'bool_yes_no', redFrom(1)),
         timeseries('Collection duration by collector', 'How long the last collection of each collector took.', [{ expr: 'max by (collector) (aperio_exporter_collect_duration_seconds)', legend: '{{collector}}' }], 's', steps(5, 10)),
         timeseries('Collector data age', 'Time since each collector last succeeded.', [{ expr: 'max by (collector) (time() - aperio_exporter_collector_last_success_timestamp_seconds)', legend: '{{collector}}' }], 's', steps(60, 300)),
@@ -35,7 +35,7 @@ export const exporterHealth: DashboardSpec = {
     {
       title: 'Self-monitoring',
       panels: [
-        stat('Platform findings open', 'Open aperio.platform.* findings raised by the self-monitoring checks.', 'sum(aperio_platform_findings_open) or vector(0)', 'short', redFrom(1)),
+        stat('Platform findings open', 'Open aperio.platform.* findings raised by the self-monitoring checks.', 'sum(aperio_platform_findings_open)', 'short', redFrom(1), { noValue: '0' }),
         stat('Evaluator leaders', 'Replicas holding the self-monitoring lock: exactly 1 is healthy.', 'sum(aperio_monitor_leader)', 'short', [
           { value: null, color: 'red' },
           { value: 1, color: 'green' },

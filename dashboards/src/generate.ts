@@ -3,11 +3,11 @@ import path from 'node:path';
 import { generatedFiles } from './index';
 
 /**
- * Writes dashboards/generated and dashboards/importable from the TypeScript sources. With --check it writes nothing and exits 1
+ * Writes dashboards/generated, importable and plugin from the TypeScript sources. With --check it writes nothing and exits 1
  * if the committed files differ from what the sources produce (or a stale file is left over).
  */
 const ROOT = path.resolve(__dirname, '..');
-const DIRS = ['generated', 'importable'];
+const DIRS = ['generated', 'importable', 'plugin'];
 
 function listJson(): string[] {
   return DIRS.flatMap((dir) => {
@@ -39,10 +39,10 @@ function main(): number {
     if (!check) fs.rmSync(path.join(ROOT, stale));
   }
   if (check && drift.length) {
-    console.error(`dashboards/generated or dashboards/importable is out of date (run npm run build -w dashboards):\n  ${drift.join('\n  ')}`);
+    console.error(`dashboards/generated, importable or plugin is out of date (run npm run build -w dashboards):\n  ${drift.join('\n  ')}`);
     return 1;
   }
-  console.log(check ? `dashboards/generated and importable are up to date (${files.length} files)` : `wrote ${drift.length} of ${files.length} files in ${ROOT}`);
+  console.log(check ? `dashboards/generated, importable and plugin are up to date (${files.length} files)` : `wrote ${drift.length} of ${files.length} files in ${ROOT}`);
   return 0;
 }
 

@@ -1,4 +1,5 @@
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
+import { GRAFANA_VERSION } from './grafana-plugin';
 import { connectors } from './connectors';
 import { exporterHealth } from './exporter';
 import { ingestion } from './ingestion';
@@ -17,7 +18,8 @@ export interface GeneratedFile {
 }
 
 /**
- * Every file the generator writes: generated/ for file provisioning (Grafana reads that directory
+ * Every file the generator writes: plugin/ for the app plugin to bundle (no data source uid at all),
+ * generated/ for file provisioning (Grafana reads that directory
  * recursively, so the importable variants with the same uids live beside it, in importable/).
  */
 export function generatedFiles(): GeneratedFile[] {
@@ -26,6 +28,7 @@ export function generatedFiles(): GeneratedFile[] {
     return [
       { path: `generated/${spec.uid}.json`, content: toJson(dashboard) },
       { path: `importable/${spec.uid}.json`, content: toJson(importable(dashboard)) },
+      { path: `plugin/${spec.uid}.json`, content: toJson(buildDashboard(spec, 'plugin')) },
     ];
   });
 }
@@ -48,7 +51,7 @@ export function importable(dashboard: Dashboard): Record<string, unknown> {
   return {
     __inputs: [{ name: INPUT, label: 'Prometheus', description: 'Prometheus that scrapes the Aperio exporter', type: 'datasource', pluginId: 'prometheus', pluginName: 'Prometheus' }],
     __requires: [
-      { type: 'grafana', id: 'grafana', name: 'Grafana', version: '10.0.0' },
+      { type: 'grafana', id: 'grafana', name: 'Grafana', version: GRAFANA_VERSION },
       { type: 'datasource', id: 'prometheus', name: 'Prometheus', version: '1.0.0' },
       ...panelTypes.map((id) => ({ type: 'panel', id, name: names[id] ?? id, version: '' })),
     ],

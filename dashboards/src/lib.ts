@@ -1,6 +1,10 @@
 import * as common from '@grafana/grafana-foundation-sdk/common';
 import {
   DashboardBuilder,
+  DashboardLinkBuilder,
+  DashboardLinkType,
+  type DashboardLink,
+  type DynamicConfigValue,
   DatasourceVariableBuilder,
   QueryVariableBuilder,
   RowBuilder,
@@ -17,6 +21,7 @@ import { DataqueryBuilder, PromQueryFormat } from '@grafana/grafana-foundation-s
 import { PanelBuilder as StatBuilder } from '@grafana/grafana-foundation-sdk/stat';
 import { PanelBuilder as TableBuilder } from '@grafana/grafana-foundation-sdk/table';
 import { PanelBuilder as TimeseriesBuilder } from '@grafana/grafana-foundation-sdk/timeseries';
+import { APP_PAGES } from './grafana-plugin';
 
 /**
  * A panel as data: dashboards are lists of these, so every query, unit and threshold sits in one
@@ -42,6 +47,14 @@ export interface PanelSpec {
   max?: number;
   /** Value → display text (state sets turned into numbers). */
   mappings?: Record<string, { text: string; color: string }>;
+  /** Shown when the query returns nothing, which for these panels means "none" (no `or vector(0)`). */
+  noValue?: string;
+  /** Per-row links (table cells): `${__data.fields.<label>}` carries the row's tenant, connector, rule. */
+  links?: { title: string; url: string }[];
+  /** Table columns: labels to show, in order, with their headers; Time, Value and other labels are hidden. */
+  columns?: Record<string, string>;
+  /** Per column: value → display text and colour (ids and states read as words). */
+  columnMappings?: Record<string, Record<string, { text: string; color?: string }>>;
 }
 
 export interface DashboardSpec {
@@ -63,9 +76,10 @@ export const DATASOURCE_VARIABLE = '${datasource}';
 export const TENANT = 'tenant=~"$tenant"';
 
 export const GREEN_ONLY: Threshold[] = [{ value: null, color: 'green' }];
+/** Traffic lights: green, yellow from `warn`, red from `crit`. */
 export const steps = (warn: number, crit: number): Threshold[] => [
   { value: null, color: 'green' },
-  { value: warn, color: 'orange' },
+  { value: warn, color: 'yellow' },
   { value: crit, color: 'red' },
 ];
 /** Any value at or above `from` is a problem. */
@@ -79,8 +93,28 @@ export const healthy = (okFrom: number): Threshold[] => [
   { value: okFrom, color: 'green' },
 ];
 
-export function buildDashboard(spec: DashboardSpec): Dashboard {
-  const datasource = { type: 'prometheus', uid: spec.variables === 'none' ? PROVISIONED_DATASOURCE_UID : DATASOURCE_VARIABLE };
+/**
+ * `provisioned`: the files Grafana provisions and imports, where Status (no variables, so it can be
+ * shared publicly) reads the provisioned data source. `plugin`: the copies the app plugin bundles into
+ * any Grafana, where no data source uid can be known, so Status gets the data source variable too.
+ */
+export type Variant = 'provisioned' | 'plugin';
+
+/** Every dashboard links to the others (by the aperio tag, keeping time and variables) and to the app. */
+function dashboardLinks(): DashboardLinkBuilder[] {
+  const app = (title: string, url: string, tooltip: string) =>
+    new DashboardLinkBuilder(title).type(DashboardLinkType.Link).url(url).tooltip(tooltip).icon('apps').keepTime(false).includeVars(false).targetBlank(false).asDropdown(false).tags([]);
+  return [
+    new DashboardLinkBuilder('Aperio dashboards').type(DashboardLinkType.Dashboards).tags(['aperio']).asDropdown(true).keepTime(true).includeVars(true).targetBlank(false).icon('external link'),
+    app('Health', APP_PAGES.health, 'Connectors, SIEM destinations and ingestion in the Aperio app'),
+    app('Rule audit log', APP_PAGES.audit, 'Every rule run, with filters and export, in the Aperio app'),
+    app('Status page', APP_PAGES.status, 'The status page in the Aperio app'),
+  ];
+}
+
+export function buildDashboard(spec: DashboardSpec, variant: Variant = 'provisioned'): Dashboard {
+  const variables = spec.variables === 'none' && variant === 'plugin' ? 'datasource' : spec.variables;
+  const datasource = { type: 'prometheus', uid: variables === 'none' ? PROVISIONED_DATASOURCE_UID : DATASOURCE_VARIABLE };
   const builder = new DashboardBuilder(spec.title)
     .uid(spec.uid)
     .description(spec.description)
@@ -89,13 +123,14 @@ export function buildDashboard(spec: DashboardSpec): Dashboard {
     .editable()
     .refresh('30s')
     .time({ from: 'now-6h', to: 'now' })
-    .timezone('browser');
-  if (spec.variables !== 'none') {
+    .timezone('browser')
+    .links(dashboardLinks());
+  if (variables !== 'none') {
     builder.withVariable(
       new DatasourceVariableBuilder('datasource').label('Data source').type('prometheus').description('Prometheus that scrapes the Aperio exporter.'),
     );
   }
-  if (spec.variables === 'datasource-and-tenant') {
+  if (variables === 'datasource-and-tenant') {
     builder.withVariable(
       new QueryVariableBuilder('tenant')
         .label('Tenant')
@@ -135,6 +170,9 @@ function buildPanel(spec: PanelSpec, datasource: DataSourceRef) {
   if (spec.min !== undefined) panel.min(spec.min);
   if (spec.max !== undefined) panel.max(spec.max);
   if (spec.mappings) panel.mappings([{ type: MappingType.ValueToText, options: spec.mappings }]);
+  if (spec.noValue !== undefined) panel.noValue(spec.noValue);
+  if (spec.links) panel.dataLinks(spec.links.map((link) => ({ build: () => link as unknown as DashboardLink })));
+  if (spec.columns && panel instanceof TableBuilder) organizeColumns(panel, spec);
   spec.queries.forEach((query, i) => {
     const target = new DataqueryBuilder()
       .expr(query.expr)
@@ -147,6 +185,25 @@ function buildPanel(spec: PanelSpec, datasource: DataSourceRef) {
     panel.withTarget(target);
   });
   return panel;
+}
+
+/** Only the named label columns, renamed, in order; ids and states shown through value mappings. */
+function organizeColumns(panel: TableBuilder, spec: PanelSpec) {
+  const columns = Object.keys(spec.columns ?? {});
+  panel.withTransformation({
+    id: 'organize',
+    options: {
+      excludeByName: { Time: true, Value: true },
+      indexByName: Object.fromEntries(columns.map((name, i) => [name, i])),
+      renameByName: spec.columns,
+      includeByName: Object.fromEntries(columns.map((name) => [name, true])),
+    },
+  });
+  for (const [column, values] of Object.entries(spec.columnMappings ?? {})) {
+    const properties: DynamicConfigValue[] = [{ id: 'mappings', value: [{ type: MappingType.ValueToText, options: values }] }];
+    if (Object.values(values).some((v) => v.color)) properties.push({ id: 'custom.cellOptions', value: { type: 'color-text' } });
+    panel.overrideByName(column, properties);
+  }
 }
 
 function panelOf(kind: PanelSpec['kind']) {
@@ -165,7 +222,7 @@ function panelOf(kind: PanelSpec['kind']) {
   }
 }
 
-type Options = Partial<Pick<PanelSpec, 'span' | 'height' | 'min' | 'max' | 'mappings'>>;
+type Options = Partial<Pick<PanelSpec, 'span' | 'height' | 'min' | 'max' | 'mappings' | 'noValue' | 'links' | 'columns' | 'columnMappings'>>;
 const q = (queries: string | Query[]): Query[] => (typeof queries === 'string' ? [{ expr: queries }] : queries);
 
 export const stat = (title: string, description: string, queries: string | Query[], unit: string, thresholds: Threshold[], options: Options = {}): PanelSpec => ({

@@ -1,19 +1,20 @@
 import { stat, steps, table, TENANT, timeseries, type DashboardSpec } from './lib';
+import { toHealth } from './grafana-plugin';
 
 export const siem: DashboardSpec = {
   uid: 'aperio-siem',
   title: 'Aperio SIEM delivery',
   description: 'Whether findings reach each SIEM destination: attempts, failures, retries and dead letters.',
-  revision: 1,
+  revision: 2,
   tags: ['siem'],
   variables: 'datasource-and-tenant',
   rows: [
     {
       title: 'Now',
       panels: [
-        stat('Pending', 'Deliveries waiting for their first attempt.', `sum(aperio_siem_queue_depth{status="pending",${TENANT}}) or vector(0)`, 'short', steps(100, 1000)),
-        stat('Retrying', 'Deliveries waiting for another attempt after a failure.', `sum(aperio_siem_queue_depth{status="retrying",${TENANT}}) or vector(0)`, 'short', steps(1, 100)),
-        stat('Dead letters', 'Deliveries that gave up and wait for an operator.', `sum(aperio_siem_dead_letters{${TENANT}}) or vector(0)`, 'short', steps(1, 100)),
+        stat('Pending', 'Deliveries waiting for their first attempt.', `sum(aperio_siem_queue_depth{status="pending",${TENANT}})`, 'short', steps(100, 1000), { noValue: '0' }),
+        stat('Retrying', 'Deliveries waiting for another attempt after a failure.', `sum(aperio_siem_queue_depth{status="retrying",${TENANT}})`, 'short', steps(1, 100), { noValue: '0' }),
+        stat('Dead letters', 'Deliveries that gave up and wait for an operator.', `sum(aperio_siem_dead_letters{${TENANT}})`, 'short', steps(1, 100), { noValue: '0' }),
         stat('Failure ratio (1h)', 'Failed attempts divided by all attempts in the last hour.', `(sum(increase(aperio_siem_delivery_failures_total{${TENANT}}[1h])) or vector(0)) / clamp_min(sum(increase(aperio_siem_deliveries_total{${TENANT}}[1h])), 1)`, 'percentunit', steps(0.05, 0.2), { min: 0, max: 1 }),
       ],
     },
@@ -24,9 +25,9 @@ export const siem: DashboardSpec = {
         timeseries('Failure ratio by destination', 'Failed attempts divided by all attempts, per destination.', [{ expr: `sum by (tenant, destination) (rate(aperio_siem_delivery_failures_total{${TENANT}}[$__rate_interval])) / sum by (tenant, destination) (rate(aperio_siem_deliveries_total{${TENANT}}[$__rate_interval]))`, legend: '{{tenant}} {{destination}}' }], 'percentunit', steps(0.05, 0.2), { min: 0, max: 1 }),
         timeseries('Queue depth', 'Deliveries waiting, by status.', [{ expr: `sum by (status) (aperio_siem_queue_depth{${TENANT}})`, legend: '{{status}}' }], 'short'),
         timeseries('Dead letters by destination', 'Dead-lettered deliveries per destination.', [{ expr: `sum by (tenant, destination) (aperio_siem_dead_letters{${TENANT}})`, legend: '{{tenant}} {{destination}}' }], 'short', steps(1, 100)),
-        table('Time since last successful delivery', 'Per destination, stalest first.', `sort_desc(time() - aperio_siem_last_delivery_timestamp_seconds{${TENANT}})`, 's', steps(900, 3600)),
-        table('Oldest waiting delivery', 'Per destination: age of the oldest pending or retrying delivery (only destinations with a queue).', `sort_desc(time() - aperio_siem_oldest_pending_timestamp_seconds{${TENANT}})`, 's', steps(300, 1800)),
-        table('Destinations', 'Static properties: name, kind and whether the destination is enabled.', `aperio_siem_destination_info{${TENANT}}`, 'short', undefined, { span: 24 }),
+        table('Time since last successful delivery', 'Per destination, stalest first.', `sort_desc(time() - aperio_siem_last_delivery_timestamp_seconds{${TENANT}})`, 's', steps(900, 3600), { links: [toHealth('tenant')] }),
+        table('Oldest waiting delivery', 'Per destination: age of the oldest pending or retrying delivery (only destinations with a queue).', `sort_desc(time() - aperio_siem_oldest_pending_timestamp_seconds{${TENANT}})`, 's', steps(300, 1800), { noValue: 'Nothing waiting', links: [toHealth('tenant')] }),
+        table('Destinations', 'Static properties: name, kind and whether the destination is enabled.', `aperio_siem_destination_info{${TENANT}}`, 'short', undefined, { span: 24, links: [toHealth('tenant')] }),
       ],
     },
   ],

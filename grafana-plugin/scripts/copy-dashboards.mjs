@@ -1,11 +1,12 @@
-// The bundled dashboards are generated in ../dashboards; copying them into src/ before each build
-// lets the scaffold's webpack config ship them in dist/ without touching .config/.
+// The bundled dashboards are generated in ../dashboards/plugin (the variant that names no data source
+// uid); copying them into src/ before each build lets the scaffold's webpack config ship them in dist/
+// without touching .config/.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
-const from = path.resolve(root, '../dashboards/generated');
+const from = path.resolve(root, '../dashboards/plugin');
 const to = path.join(root, 'src/dashboards');
 
 const files = fs.readdirSync(from).filter((f) => f.endsWith('.json'));

@@ -2,7 +2,7 @@ import type { Settings } from '../config/settings';
 import { UserError } from '../config/user-error';
 import { seedDemo } from '../demo/seed';
 import { DemoSimulator } from '../demo/simulator';
-import { ensureDemoTokens } from '../demo/tokens';
+import { ensureDemoTokens, ensureSharedDemoToken } from '../demo/tokens';
 import { blockingFailures, checkSchema } from '../db/doctor';
 import { applyCoreFixture, migrate } from '../db/migrate';
 import { checkConnection, createPool } from '../db/pool';
@@ -48,6 +48,7 @@ export async function serve(settings: Settings): Promise<void> {
     if (settings.demo) {
       if (await seedDemo(writer)) logger.info('demo data seeded');
       demoTokensFile = await ensureDemoTokens(writer, settings.DATA_DIR);
+      if (settings.DEMO_API_TOKEN) await ensureSharedDemoToken(writer, settings.DEMO_API_TOKEN);
       const simulator = new DemoSimulator(writer, settings.DEMO_TICK_SECONDS);
       simulator.start();
       stops.push(() => simulator.stop());

@@ -48,6 +48,7 @@ const schema = z.object({
   VERIFY_SAMPLE_TENANTS: z.coerce.number().int().min(1).default(50),
   DEMO: z.enum(['true', 'false']).optional(),
   DEMO_TICK_SECONDS: seconds(5),
+  DEMO_API_TOKEN: z.string().min(16).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -89,6 +90,7 @@ export const SETTINGS_DOC: Record<keyof z.infer<typeof schema>, string> = {
   VERIFY_SAMPLE_TENANTS: 'With more tenants than this, `verify` checks a deterministic sample of this many tenants (named in its output) to stay bounded.',
   DEMO: '`true` seeds demo data and runs the simulator on DATABASE_URL too (never use on a real Aperio database).',
   DEMO_TICK_SECONDS: 'How often the demo simulator writes new runs, deliveries and jobs.',
+  DEMO_API_TOKEN: 'Demo only: this secret (16+ characters) also works as an OPERATOR API token, so a Grafana provisioned with the same value works on first start (docker-compose.yml).',
   LOG_LEVEL: 'pino log level.',
 };
 

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type pg from 'pg';
@@ -53,4 +54,19 @@ async function stillValid(pool: pg.Pool, file: string): Promise<boolean> {
     [hashes],
   );
   return rows[0].n === hashes.length;
+}
+
+/**
+ * Registers a secret chosen outside the exporter (DEMO_API_TOKEN) as an OPERATOR token, so that a
+ * Grafana provisioned with the same value is connected on the very first start, before anyone could
+ * read `demo-tokens.json` from the exporter's volume. Idempotent across restarts; un-revokes it, since
+ * the compose file keeps handing the same value to Grafana.
+ */
+export async function ensureSharedDemoToken(pool: pg.Pool, secret: string): Promise<void> {
+  await pool.query(
+    `INSERT INTO "ApiToken" (id, "tokenHash", role, "organizationId", name) VALUES ($1, $2, 'OPERATOR', NULL, 'demo grafana (DEMO_API_TOKEN)')
+     ON CONFLICT ("tokenHash") DO UPDATE SET "revokedAt" = NULL`,
+    [`tok_${randomBytes(8).toString('hex')}`, hashToken(secret)],
+  );
+  logger.info('DEMO_API_TOKEN accepted as an OPERATOR token');
 }

@@ -3,6 +3,7 @@ import type { ConnectorState, IngestionQueueState, RuleState, SiemDestinationSta
 import type { HistorySource, StatusHistory } from './history-types';
 import { connectionFacts, connectorLevel, destinationFacts, destinationLevel, recentRatio } from './judge';
 import { fromObjectLevels, worst, type ComponentStatus, type ObjectLevel } from './levels';
+import { providerName, siemKindName } from './display-names';
 import type { StatusComponent } from './model';
 import type { StatusThresholds } from './thresholds';
 import { countSteps, filterSteps, groupBySteps, mapSteps, type Steps } from '../util/time-slices';
@@ -32,7 +33,6 @@ export const HISTORY_UNAVAILABLE = 'run history could not be read just now: no f
 
 /** Ids safe in URLs and label values: provider and kind strings are lower-cased and squeezed. */
 export const slug = (value: string): string => value.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '') || 'unknown';
-const titleCase = (value: string) => value.replace(/[_-]+/g, ' ').toLowerCase().replace(/\b\w/g, (c) => c.toUpperCase());
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 const byName = <T extends { name: string; id: string }>(a: T, b: T) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id);
 
@@ -75,7 +75,7 @@ export function* connectorComponents(inputs: StatusInputs): Steps<StatusComponen
         const level = connectorLevel(c, snapshot, t);
         const reasons = level === 'ok' ? [] : [`${level === 'down' ? 'critically stale or failing' : 'stale'}: ${connectionFacts(c, snapshot.takenAt, t).join(', ')}`];
         const status = worst([OBJECT_STATUS[level], ratioOf(inputs, 'connector', c.id, reasons)]);
-        return component(`connection-${slug(c.id)}`, c.name, `Syncs from ${c.provider}.`, status, reasons, { source: 'connector', key: c.id }, `connector-${slug(c.provider)}`);
+        return component(`connection-${slug(c.id)}`, c.name, `Syncs from ${providerName(c.provider)}.`, status, reasons, { source: 'connector', key: c.id }, `connector-${slug(c.provider)}`);
       });
   }
   const byProvider = [...(yield* groupBySteps(active, (c) => c.provider)).entries()].sort(([a], [b]) => a.localeCompare(b));
@@ -84,7 +84,7 @@ export function* connectorComponents(inputs: StatusInputs): Steps<StatusComponen
     const levels = yield* mapSteps(list, (c) => connectorLevel(c, snapshot, t));
     const reasons = countedReasons(levels, 'connection', 'critically stale or failing', 'stale');
     const status = worst([fromObjectLevels(levels), ratioOf(inputs, 'connector', provider, reasons)]);
-    components.push(component(`connector-${slug(provider)}`, titleCase(provider), `Syncs from ${provider} across all tenants.`, status, reasons, { source: 'connector', key: provider }));
+    components.push(component(`connector-${slug(provider)}`, providerName(provider), `Syncs from ${providerName(provider)} across all tenants.`, status, reasons, { source: 'connector', key: provider }));
   }
   return components;
 }
@@ -96,7 +96,7 @@ export function* siemComponents(inputs: StatusInputs): Steps<StatusComponent[]> 
     return enabled.sort(byName).map((d) => {
       const level = destinationLevel(d, now, inputs.t);
       const reasons = level === 'ok' ? [] : [`${level === 'down' ? 'dead-lettering or stuck' : 'dead letters or a slow queue'}: ${destinationFacts(d, now).join(', ')}`];
-      return component(`destination-${slug(d.id)}`, d.name, `Deliveries to this ${d.kind} destination.`, OBJECT_STATUS[level], reasons, null, `siem-${slug(d.kind)}`);
+      return component(`destination-${slug(d.id)}`, d.name, `Deliveries to this ${siemKindName(d.kind)} destination.`, OBJECT_STATUS[level], reasons, null, `siem-${slug(d.kind)}`);
     });
   }
   const byKind = [...(yield* groupBySteps(enabled, (d) => d.kind)).entries()].sort(([a], [b]) => a.localeCompare(b));
@@ -104,7 +104,7 @@ export function* siemComponents(inputs: StatusInputs): Steps<StatusComponent[]> 
   for (const [kind, list] of byKind) {
     const levels = yield* mapSteps(list, (d) => destinationLevel(d, now, inputs.t));
     const reasons = countedReasons(levels, 'destination', 'dead-lettering or stuck', 'with dead letters or a slow queue');
-    components.push(component(`siem-${slug(kind)}`, titleCase(kind), `Deliveries to ${kind} destinations across all tenants.`, fromObjectLevels(levels), reasons));
+    components.push(component(`siem-${slug(kind)}`, siemKindName(kind), `Deliveries to ${siemKindName(kind)} destinations across all tenants.`, fromObjectLevels(levels), reasons));
   }
   return components;
 }

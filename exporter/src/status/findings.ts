@@ -36,7 +36,8 @@ export class FindingIncidentTracker {
     for (const [check, list] of byCheck) {
       const status = list.map((f) => IMPACT[f.severity]).reduce((a, b) => (RANK[b] > RANK[a] ? b : a));
       const startedAt = Math.min(...list.map((f) => f.createdAt));
-      const body = `${list.length} open finding${list.length === 1 ? '' : 's'} (${check}), the oldest since ${new Date(startedAt).toISOString()}.`;
+      // Words for readers of a public page: the check's id is internal, and the incident shows its own start time.
+      const body = `Self-monitoring reports ${list.length === 1 ? 'a problem' : `${list.length} problems`} affecting ${PUBLIC[check].name.toLowerCase()}.`;
       const existing = this.open.get(check);
       if (!existing) {
         const id = hashId(check, startedAt);

@@ -30,8 +30,10 @@ h3{font-size:1rem;margin:0;font-weight:600}
 .st-operational{color:var(--ok)}.st-degraded_performance{color:var(--minor)}.st-partial_outage{color:var(--major)}
 .st-major_outage{color:var(--critical)}.st-under_maintenance{color:var(--maint)}
 .reasons{margin:2px 0 0;color:var(--muted);font-size:.88rem}
-.bar{display:flex;gap:2px;height:30px;margin-top:8px}
-.bar span{flex:1;border-radius:2px;background:var(--none);min-width:2px}
+/* 90 cells must fit a 390 px phone: cells may shrink to nothing (min-width:0), gaps are 1 px until there is room. */
+.bar{display:flex;gap:1px;height:30px;margin-top:8px;overflow:hidden}
+.bar span{flex:1 1 0;border-radius:1px;background:var(--none);min-width:0}
+@media (min-width:600px){.bar{gap:2px}.bar span{border-radius:2px}}
 .bar span:hover{opacity:.7}
 .d-operational{background:var(--ok)!important}.d-degraded_performance{background:var(--minor)!important}
 .d-partial_outage{background:var(--major)!important}.d-major_outage{background:var(--critical)!important}

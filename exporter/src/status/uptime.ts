@@ -1,6 +1,7 @@
 import { HISTORY_DAYS, type StatusHistory } from './history-types';
-import type { ComponentStatus } from './levels';
+import { worst, type ComponentStatus } from './levels';
 import type { StatusComponent } from './model';
+import type { StatusThresholds } from './thresholds';
 
 /** One cell of a 90-day bar. `uptime` is the share of runs that did not fail; null on a day without runs. */
 export interface UptimeDay {
@@ -13,16 +14,20 @@ export interface UptimeDay {
 
 const DAY_MS = 24 * 3600 * 1000;
 
-/** A day's colour from its uptime: documented in docs/status.md next to the component thresholds. */
-export function dayStatus(uptime: number): ComponentStatus {
-  if (uptime >= 0.995) return 'operational';
-  if (uptime >= 0.95) return 'degraded_performance';
-  if (uptime >= 0.8) return 'partial_outage';
-  return 'major_outage';
+/**
+ * A day's colour from its failure ratio, by the same thresholds that judge a component's recent runs
+ * (judge.ts recentRatio), so a bar never shows a day worse or better than the component would be.
+ */
+export function dayStatus(runs: number, failures: number, t: StatusThresholds): ComponentStatus {
+  const ratio = failures / runs;
+  if (ratio >= 1) return 'major_outage';
+  if (ratio >= t.failureRatioMajor) return 'partial_outage';
+  if (ratio >= t.failureRatioMinor) return 'degraded_performance';
+  return 'operational';
 }
 
 /** The 90 days up to `at` of a component, from the history its view was judged with (null: not readable). */
-export function uptimeDays(at: number, history: StatusHistory | null, c: StatusComponent): UptimeDay[] {
+export function uptimeDays(at: number, history: StatusHistory | null, c: StatusComponent, t: StatusThresholds): UptimeDay[] {
   const today = Math.floor(at / DAY_MS) * DAY_MS;
   const counts = new Map<string, { runs: number; failures: number }>();
   if (c.history && history) {
@@ -36,14 +41,14 @@ export function uptimeDays(at: number, history: StatusHistory | null, c: StatusC
     const count = counts.get(date);
     if (count && count.runs > 0) {
       const uptime = 1 - count.failures / count.runs;
-      out.push({ date, runs: count.runs, failures: count.failures, uptime, status: dayStatus(uptime) });
+      out.push({ date, runs: count.runs, failures: count.failures, uptime, status: dayStatus(count.runs, count.failures, t) });
     } else {
       out.push({ date, runs: 0, failures: 0, uptime: null, status: null });
     }
   }
-  // Components without run history still show what they are now on today's cell.
+  // Today's cell shows at least what the component is now: an outage never sits beside a green today.
   const last = out[out.length - 1]!;
-  if (!c.history || last.status === null) last.status = c.status;
+  last.status = !c.history || last.status === null ? c.status : worst([last.status, c.status]);
   return out;
 }
 

@@ -48,7 +48,7 @@ export function buildStatusView(snapshot: Snapshot, { page, model, incidents, hi
   const uptime = new Map<string, { days: UptimeDay[]; overall: number | null }>();
   const components = model.groups.flatMap((g) => g.components);
   for (const c of components) {
-    const days = uptimeDays(model.at, history, c);
+    const days = uptimeDays(model.at, history, c, config.thresholds);
     uptime.set(c.id, { days, overall: overallUptime(days) });
   }
   // A tenant is told of the windows that touch its own components; the public page lists them all.

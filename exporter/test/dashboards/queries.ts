@@ -4,6 +4,7 @@ import YAML from 'yaml';
 
 export const REPO = path.resolve(__dirname, '..', '..', '..');
 export const GENERATED = path.join(REPO, 'dashboards', 'generated');
+export const PLUGIN_VARIANT = path.join(REPO, 'dashboards', 'plugin');
 
 export interface DashboardJson {
   uid: string;
@@ -11,6 +12,7 @@ export interface DashboardJson {
   revision?: number;
   description?: string;
   templating?: { list?: { name: string; type: string }[] };
+  links?: { title: string; type: string; url?: string; tags?: string[] }[];
   panels?: PanelJson[];
 }
 
@@ -20,27 +22,33 @@ export interface PanelJson {
   title: string;
   description?: string;
   datasource?: { type?: string; uid?: string };
-  fieldConfig?: { defaults?: { unit?: string; thresholds?: { steps?: unknown[] } } };
+  fieldConfig?: {
+    defaults?: { unit?: string; noValue?: string; links?: { title: string; url: string }[]; thresholds?: { steps?: { color: string; value: number | null }[] } };
+    overrides?: { matcher: { id: string; options: string }; properties: { id: string; value: unknown }[] }[];
+  };
+  transformations?: { id: string; options: Record<string, Record<string, unknown>> }[];
   targets?: { expr: string; refId: string; datasource?: { uid?: string } }[];
 }
 
-export function generatedDashboards(): DashboardJson[] {
+export function generatedDashboards(dir = GENERATED): DashboardJson[] {
   return fs
-    .readdirSync(GENERATED)
+    .readdirSync(dir)
     .filter((f) => f.endsWith('.json'))
     .sort()
-    .map((f) => JSON.parse(fs.readFileSync(path.join(GENERATED, f), 'utf8')) as DashboardJson);
+    .map((f) => JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as DashboardJson);
 }
 
 export interface NamedQuery {
   source: string;
   expr: string;
+  /** The panel shows this text for an empty answer: empty is a valid answer ("none"). */
+  noValue?: string;
 }
 
 /** Every panel query of every generated dashboard, named `<uid> / <panel title>`. */
 export function dashboardQueries(): NamedQuery[] {
   return generatedDashboards().flatMap((d) =>
-    (d.panels ?? []).flatMap((p) => (p.targets ?? []).map((t) => ({ source: `${d.uid} / ${p.title}`, expr: t.expr }))),
+    (d.panels ?? []).flatMap((p) => (p.targets ?? []).map((t) => ({ source: `${d.uid} / ${p.title}`, expr: t.expr, noValue: p.fieldConfig?.defaults?.noValue }))),
   );
 }
 

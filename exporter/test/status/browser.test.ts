@@ -10,6 +10,8 @@ const CHROMIUM = '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const OUTPUT = path.resolve(__dirname, '../../test-output/status.png');
 const README_IMAGE = path.resolve(__dirname, '../../../docs/images/status-page.png');
+const PHONE_OUTPUT = path.resolve(__dirname, '../../test-output/status-phone.png');
+const README_PHONE_IMAGE = path.resolve(__dirname, '../../../docs/images/status-page-phone.png');
 
 // CI must never pass by skipping: without Chromium the test fails there, and skips with a message elsewhere.
 const available = fs.existsSync(CHROMIUM);
@@ -62,6 +64,60 @@ if (!available && process.env.CI !== 'true') process.stderr.write(`skipping the 
     // The README's picture is refreshed on request only, so a test run never changes tracked files.
     if (process.env.UPDATE_SCREENSHOTS === '1') fs.copyFileSync(OUTPUT, README_IMAGE);
     expect(fs.statSync(OUTPUT).size).toBeGreaterThan(10_000);
+    await context.close();
+  });
+
+  it('names providers and SIEM kinds as people write them', async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(`${exporter.url}/status`);
+    const names = await page.locator('li.component h3').allTextContents();
+    expect(names).toEqual(expect.arrayContaining(['GitHub', 'Okta', 'Splunk HEC', 'Webhook']));
+    expect(names.join(' ')).not.toMatch(/Splunk Hec|Github/);
+    await context.close();
+  });
+
+  it('colours each bar consistently with its component: today is never better than the status now', async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(`${exporter.url}/status`);
+    const RANK: Record<string, number> = { 'd-none': -1, 'd-operational': 0, 'd-under_maintenance': 0, 'd-degraded_performance': 1, 'd-partial_outage': 2, 'd-major_outage': 3 };
+    const STATUS_RANK: Record<string, number> = { operational: 0, under_maintenance: 0, degraded_performance: 1, partial_outage: 2, major_outage: 3 };
+    const components = await page.locator('li.component').evaluateAll((items) =>
+      items.map((li) => ({ id: li.id, status: li.getAttribute('data-status')!, today: li.querySelector('.bar span:last-child')!.className })),
+    );
+    expect(components.length).toBeGreaterThanOrEqual(8);
+    for (const c of components) expect([c.id, RANK[c.today] >= STATUS_RANK[c.status]]).toEqual([c.id, true]);
+    // A day with 1 failure in 10 runs is judged like the last hour would be (failure ratio 10 % = degraded), not by a stricter rule.
+    expect(await page.locator('#component-connector-okta .bar span[title*="10 runs, 1 failed"]').getAttribute('class')).toBe('d-degraded_performance');
+    await context.close();
+  });
+
+  it('fits all 90 days of every bar on a 390 px phone screen', async () => {
+    const context = await browser.newContext({ javaScriptEnabled: true, viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true });
+    const page = await context.newPage();
+    await page.goto(`${exporter.url}/status`);
+    // Open every group so every bar is laid out.
+    await page.evaluate(() => document.querySelectorAll('details.group').forEach((d) => d.setAttribute('open', '')));
+    const layout = await page.evaluate(() => ({
+      pageWidth: document.documentElement.scrollWidth,
+      bars: [...document.querySelectorAll('.bar')].map((bar) => {
+        const cells = bar.querySelectorAll('span');
+        const box = bar.getBoundingClientRect();
+        return { cells: cells.length, barRight: box.right, newestRight: cells[cells.length - 1].getBoundingClientRect().right, newestWidth: cells[cells.length - 1].getBoundingClientRect().width };
+      }),
+    }));
+    expect(layout.pageWidth).toBeLessThanOrEqual(390);
+    expect(layout.bars.length).toBeGreaterThanOrEqual(8);
+    for (const bar of layout.bars) {
+      expect(bar.cells).toBe(90);
+      expect(bar.newestRight).toBeLessThanOrEqual(bar.barRight + 0.5);
+      expect(bar.barRight).toBeLessThanOrEqual(390);
+      expect(bar.newestWidth).toBeGreaterThan(1);
+    }
+    fs.mkdirSync(path.dirname(PHONE_OUTPUT), { recursive: true });
+    await page.screenshot({ path: PHONE_OUTPUT, fullPage: true });
+    if (process.env.UPDATE_SCREENSHOTS === '1') fs.copyFileSync(PHONE_OUTPUT, README_PHONE_IMAGE);
     await context.close();
   });
 

@@ -93,7 +93,7 @@ describe('status page JSON, badges and feed from a seeded outage', () => {
     expect(okta.aperio_reasons).toEqual(['2 of 2 connections stale']);
     expect(okta.aperio_uptime_days).toHaveLength(90);
     const threeDaysAgo = new Date(Math.floor(now / 3600_000) * 3600_000 - 72 * 3600_000).toISOString().slice(0, 10);
-    expect(okta.aperio_uptime_days.find((d: Json) => d.date === threeDaysAgo)).toEqual({ date: threeDaysAgo, runs: 10, failures: 1, uptime: 0.9, status: 'partial_outage' });
+    expect(okta.aperio_uptime_days.find((d: Json) => d.date === threeDaysAgo)).toEqual({ date: threeDaysAgo, runs: 10, failures: 1, uptime: 0.9, status: 'degraded_performance' });
     const github = (summary.components as Json[]).find((c) => c.id === 'connector-github')!;
     expect(github.aperio_uptime_days.at(-1)).toMatchObject({ runs: 1, failures: 0, uptime: 1 });
     expect(summary.aperio_thresholds).toMatchObject({ consecutiveFailures: 3, failureRatioMinor: 0.1, queueWarnSeconds: 120 });

@@ -67,7 +67,7 @@ describe('status page seen with a tenant token', () => {
     expect(component(s, 'siem').components).toEqual(['destination-dest_zorblax_splunk']);
     expect(component(s, 'detection').components).toEqual(['detection-rules', 'scheduled-runs']);
     expect(component(s, 'platform').components).toEqual(['ingestion-queue', 'data-freshness']);
-    expect(component(s, 'connection-conn_zorblax_okta')).toMatchObject({ name: 'okta of org_zorblax', description: 'Syncs from okta.' });
+    expect(component(s, 'connection-conn_zorblax_okta')).toMatchObject({ name: 'okta of org_zorblax', description: 'Syncs from Okta.' });
     expect(component(s, 'destination-dest_zorblax_splunk')).toMatchObject({ name: 'SPLUNK_HEC of org_zorblax', status: 'operational' });
 
     const status = (await get(exporter.url, '/api/v2/status.json', tokens.zorblax)).body as Json;
@@ -116,7 +116,7 @@ describe('status page seen with a tenant token', () => {
 
   it("draws a tenant's 90-day bars from its own runs: rollups before the watermark plus raw runs since", async () => {
     const z = await summary(tokens.zorblax);
-    expect(uptimeOn(component(z, 'connection-conn_zorblax_okta'), day(72))).toEqual({ date: day(72), runs: 10, failures: 1, uptime: 0.9, status: 'partial_outage' });
+    expect(uptimeOn(component(z, 'connection-conn_zorblax_okta'), day(72))).toEqual({ date: day(72), runs: 10, failures: 1, uptime: 0.9, status: 'degraded_performance' });
     expect(uptimeOn(component(z, 'connection-conn_zorblax_github'), day(0))).toMatchObject({ runs: 1, failures: 0 });
     const zRules = component(z, 'detection-rules');
     expect(uptimeOn(zRules, day(120))).toMatchObject({ runs: 7, failures: 2 });

@@ -17,15 +17,8 @@ export function toQueryString(params: QueryParams): string {
 }
 
 /** A URL of the plugin proxy: `route` is a plugin.json route path plus what follows it. */
-export const proxyUrl = (route: string, params: QueryParams = {}) => `${PROXY_BASE_URL}/${route}${toQueryString(params)}`;
-
-/**
- * The exporter's own links (`links.next`) are absolute paths under /api/v1; the proxy serves the same
- * resources under the route names, so a link maps onto the route that owns it.
- */
-export function proxyUrlFromLink(link: string): string {
-  return `${PROXY_BASE_URL}/${link.replace(/^\/api\/v1\//, '')}`;
-}
+export const proxyUrl = (route: string, params: QueryParams = {}) =>
+  `${PROXY_BASE_URL}/${route}${toQueryString(params)}`;
 
 const isFetchError = (e: unknown): e is FetchError => typeof e === 'object' && e !== null && 'status' in e;
 

@@ -1,114 +1,54 @@
-/** Shapes of the exporter API (docs/api.md) and of /status.json (docs/status.md). */
+/**
+ * Shapes of the exporter API, taken from the types generated from its OpenAPI document
+ * (openapi.gen.ts, kept in step by `npm run openapi:check`), and of /status.json (docs/status.md).
+ */
+import type { components } from './openapi.gen';
 
-export type Role = 'OPERATOR' | 'ADMIN' | 'SECURITY_ANALYST';
+type Schemas = components['schemas'];
 
-export type Whoami = {
-  tokenId: string;
-  name: string | null;
-  role: Role;
-  tenant: string | null;
-  dataRetentionDays: number | null;
-};
-
-export type SnapshotMeta = {
-  tenant: string | null;
-  snapshot: { takenAt: string | null; dataAsOf: string | null; databaseReachable: boolean };
-};
-
-export type FreshnessLevel = 'green' | 'yellow' | 'red' | 'gray';
-export type FreshnessState = 'fresh' | 'stale' | 'critical' | 'never';
-
-export type RecentSync = { startedAt: string | null; durationMs: number | null; status: string };
-
-export type ConnectorHealth = {
-  id: string;
-  tenant: string;
-  provider: string;
-  name: string;
-  status: string;
-  lastSuccessfulSyncAt: string | null;
-  lastAttemptAt: string | null;
-  freshness: {
-    level: FreshnessLevel;
-    state: FreshnessState;
-    ageSeconds: number | null;
-    thresholds: { warnAfterSeconds: number | null; errorAfterSeconds: number | null };
-  };
-  consecutiveFailures: number;
-  recentSyncs: RecentSync[];
-  lastError: string | null;
-  lastErrorAt: string | null;
-};
-
-export type SiemHealth = {
-  id: string;
-  tenant: string;
-  name: string;
-  kind: string;
-  enabled: boolean;
-  successRatio: { lifetime: number | null };
-  deliveries: { ok: number; failed: number };
-  queue: { pending: number; retrying: number };
-  deadLetters: number;
-  oldestPendingAt: string | null;
-  lastDeliveryAt: string | null;
-  lastError: string | null;
-  lastErrorAt: string | null;
-};
-
-export type QueueFigures = {
-  queued: number;
-  running: number;
-  retrying: number;
-  dead: number;
-  oldestQueuedAt: string | null;
-  oldestQueuedAgeSeconds: number | null;
-};
-
-export type IngestionTenant = QueueFigures & { tenant: string; kinds: Array<QueueFigures & { kind: string }> };
-
+export type Whoami = Schemas['Whoami'];
+export type Role = Whoami['role'];
+export type SnapshotMeta = Pick<Schemas['ConnectorHealthAnswer'], 'tenant' | 'snapshot'>;
+export type ConnectorHealth = Schemas['ConnectorHealth'];
+export type FreshnessLevel = ConnectorHealth['freshness']['level'];
+export type FreshnessState = ConnectorHealth['freshness']['state'];
+export type RecentSync = ConnectorHealth['recentSyncs'][number];
+export type SiemHealth = Schemas['SiemHealth'];
+export type QueueFigures = Schemas['QueueFigures'];
+export type IngestionTenant = Schemas['TenantQueue'];
 export type ListAnswer<T> = SnapshotMeta & { data: T[] };
-export type IngestionAnswer = ListAnswer<IngestionTenant> & { total: QueueFigures };
+export type ConnectorsAnswer = Schemas['ConnectorHealthAnswer'];
+export type SiemAnswer = Schemas['SiemHealthAnswer'];
+export type IngestionAnswer = Schemas['IngestionHealthAnswer'];
+export type RuleRun = Schemas['RuleRun'];
+export type RunStatus = RuleRun['status'];
+export type RunTrigger = RuleRun['trigger'];
+export type RuleRunPage = Schemas['RuleRunPage'];
+export type RuleRunAnswer = Schemas['RuleRunAnswer'];
+/** The exporter's error body: {error: {code, message, field}}; field is null unless one parameter is at fault. */
+export type ApiErrorBody = Schemas['Error'];
 
-export type RunStatus = 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'SKIPPED';
-export type RunTrigger = 'SCHEDULE' | 'MANUAL' | 'EVENT';
-
-export type RuleRun = {
-  id: string;
-  tenant: string;
-  ruleId: string;
-  ruleKey: string;
-  ruleName: string;
-  trigger: RunTrigger;
-  scheduledFor: string | null;
-  startedAt: string;
-  finishedAt: string | null;
-  durationMs: number | null;
-  status: RunStatus;
-  eventsEvaluated: number | null;
-  findingsOpened: number | null;
-  error: string | null;
-  traceId: string | null;
-};
-
-export type RunPage<T> = {
-  data: T[];
-  page: { limit: number; count: number; hasMore: boolean; mode: 'page' | 'poll' };
-  window: { from: string; to: string };
-  order: string;
-  links: { next: string | null; poll: string };
-  tenant: string | null;
-  dataRetentionDays: number | null;
-  retentionByTenant?: Record<string, number>;
-};
-
-export type ComponentStatus = 'operational' | 'degraded_performance' | 'partial_outage' | 'major_outage' | 'under_maintenance';
+/** /status.json is the Statuspage v2 shape (not in the OpenAPI document); the mock checks these against the exporter's Statuspage schema. */
+export type ComponentStatus =
+  'operational' | 'degraded_performance' | 'partial_outage' | 'major_outage' | 'under_maintenance';
 export type Indicator = 'none' | 'minor' | 'major' | 'critical' | 'maintenance';
 
-export type UptimeDay = { date: string; runs: number; failures: number; uptime: number | null; status: ComponentStatus | null };
+export type UptimeDay = {
+  date: string;
+  runs: number;
+  failures: number;
+  uptime: number | null;
+  status: ComponentStatus | null;
+};
 
 export type StatusComponentJson = {
   id: string;
+  created_at: string;
+  updated_at: string;
+  showcase: boolean;
+  start_date: string | null;
+  page_id: string;
+  only_show_if_degraded: boolean;
   name: string;
   status: ComponentStatus;
   description: string;
@@ -126,13 +66,18 @@ export type IncidentJson = {
   name: string;
   status: string;
   impact: string;
+  shortlink: string;
   started_at: string;
   resolved_at: string | null;
-  incident_updates: Array<{ id: string; status: string; body: string; display_at: string }>;
+  created_at: string;
+  updated_at: string;
+  page_id: string;
+  components: unknown[];
+  incident_updates: Array<{ id: string; status: string; body: string; display_at: string; created_at: string; affected_components: unknown[] }>;
 };
 
 export type StatusSummary = {
-  page: { id: string; name: string; url: string; updated_at: string };
+  page: { id: string; name: string; url: string; time_zone: string; updated_at: string };
   status: { indicator: Indicator; description: string };
   components: StatusComponentJson[];
   incidents: IncidentJson[];
@@ -140,6 +85,3 @@ export type StatusSummary = {
   /** Present when the plugin's token is a tenant token: the page then shows that tenant's own components. */
   aperio_tenant?: { slug: string; name: string };
 };
-
-/** The exporter's error body: {error: {code, message, field}}; field is null unless one parameter is at fault. */
-export type ApiErrorBody = { error: { code: string; message: string; field: string | null } };

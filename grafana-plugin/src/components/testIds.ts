@@ -1,7 +1,9 @@
 export const testIds = {
+  refresh: 'data-testid refresh-picker',
   appConfig: {
     url: 'data-testid ac-url',
     token: 'data-testid ac-token',
+    traces: 'data-testid ac-traces',
     save: 'data-testid ac-save',
     test: 'data-testid ac-test',
     result: 'data-testid ac-result',
@@ -24,12 +26,15 @@ export const testIds = {
     filterProvider: 'data-testid health-filter-provider',
     filterState: 'data-testid health-filter-state',
     sort: 'data-testid health-sort',
+    connectorFilter: 'data-testid health-connector-filter',
   },
   audit: {
     container: 'data-testid audit-container',
     table: 'data-testid audit-table',
     row: 'data-testid audit-row',
     rule: 'data-testid audit-rule',
+    tenant: 'data-testid audit-tenant',
+    timeRange: 'data-testid audit-time-range',
     minDuration: 'data-testid audit-min-duration',
     minFindings: 'data-testid audit-min-findings',
     apply: 'data-testid audit-apply',

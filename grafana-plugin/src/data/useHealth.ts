@@ -1,10 +1,11 @@
 import { proxyUrl } from '../api/client';
-import type { ConnectorHealth, IngestionAnswer, ListAnswer, SiemHealth } from '../api/types';
+import type { ConnectorsAnswer, IngestionAnswer, SiemAnswer } from '../api/types';
 import { useApi } from './useApi';
 
 export const useConnectorsHealth = (refreshMs: number) =>
-  useApi<ListAnswer<ConnectorHealth>>(proxyUrl('health/connectors'), refreshMs);
+  useApi<ConnectorsAnswer>(proxyUrl('health/connectors'), refreshMs);
 
-export const useSiemHealth = (refreshMs: number) => useApi<ListAnswer<SiemHealth>>(proxyUrl('health/siem'), refreshMs);
+export const useSiemHealth = (refreshMs: number) => useApi<SiemAnswer>(proxyUrl('health/siem'), refreshMs);
 
-export const useIngestionHealth = (refreshMs: number) => useApi<IngestionAnswer>(proxyUrl('health/ingestion'), refreshMs);
+export const useIngestionHealth = (refreshMs: number) =>
+  useApi<IngestionAnswer>(proxyUrl('health/ingestion'), refreshMs);

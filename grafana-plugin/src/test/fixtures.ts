@@ -1,4 +1,4 @@
-import type { ConnectorHealth, IngestionAnswer, RuleRun, SiemHealth, SnapshotMeta, StatusSummary } from '../api/types';
+import type { ConnectorHealth, IngestionAnswer, RuleRun, SiemHealth, SnapshotMeta, StatusComponentJson, StatusSummary } from '../api/types';
 
 const NOW = Date.parse('2026-11-26T12:00:00Z');
 const ago = (seconds: number) => new Date(NOW - seconds * 1000).toISOString();
@@ -109,13 +109,24 @@ const days = (status: 'operational' | 'major_outage') =>
     status: i < 80 ? null : status === 'operational' || i < 89 ? ('operational' as const) : ('major_outage' as const),
   }));
 
+/** The Statuspage v2 fields every component carries beside Aperio's own. */
+const component = (fields: Omit<StatusComponentJson, 'created_at' | 'updated_at' | 'showcase' | 'start_date' | 'page_id' | 'only_show_if_degraded'>): StatusComponentJson => ({
+  created_at: ago(86_400 * 30),
+  updated_at: ago(5),
+  showcase: !fields.group,
+  start_date: null,
+  page_id: 'aperio',
+  only_show_if_degraded: false,
+  ...fields,
+});
+
 export const statusSummary: StatusSummary = {
-  page: { id: 'aperio', name: 'Aperio', url: 'http://exporter.test/status', updated_at: ago(5) },
+  page: { id: 'aperio', name: 'Aperio', url: 'http://exporter.test/status', time_zone: 'Etc/UTC', updated_at: ago(5) },
   status: { indicator: 'major', description: 'Partial System Outage' },
   components: [
-    { id: 'connectors', name: 'Connectors', status: 'partial_outage', description: '', position: 1, group: true, group_id: null, components: ['connector-okta', 'connector-github'] },
-    { id: 'connector-okta', name: 'Okta', status: 'operational', description: '', position: 2, group: false, group_id: 'connectors', aperio_reasons: [], aperio_uptime_90d: 1, aperio_uptime_days: days('operational') },
-    { id: 'connector-github', name: 'GitHub', status: 'major_outage', description: '', position: 3, group: false, group_id: 'connectors', aperio_reasons: ['1 of 1 connections down.'], aperio_uptime_90d: 0.9, aperio_uptime_days: days('major_outage') },
+    component({ id: 'connectors', name: 'Connectors', status: 'partial_outage', description: '', position: 1, group: true, group_id: null, components: ['connector-okta', 'connector-github'] }),
+    component({ id: 'connector-okta', name: 'Okta', status: 'operational', description: '', position: 2, group: false, group_id: 'connectors', aperio_reasons: [], aperio_uptime_90d: 1, aperio_uptime_days: days('operational') }),
+    component({ id: 'connector-github', name: 'GitHub', status: 'major_outage', description: '', position: 3, group: false, group_id: 'connectors', aperio_reasons: ['1 of 1 connections down.'], aperio_uptime_90d: 0.9, aperio_uptime_days: days('major_outage') }),
   ],
   incidents: [
     {
@@ -123,9 +134,16 @@ export const statusSummary: StatusSummary = {
       name: 'GitHub: major outage',
       status: 'investigating',
       impact: 'critical',
+      shortlink: 'http://exporter.test/status#incident-inc-1',
       started_at: ago(3600),
       resolved_at: null,
-      incident_updates: [{ id: 'u1', status: 'investigating', body: 'GitHub is in major outage.', display_at: ago(3600) }],
+      created_at: ago(3600),
+      updated_at: ago(3600),
+      page_id: 'aperio',
+      components: [],
+      incident_updates: [
+        { id: 'u1', status: 'investigating', body: 'GitHub is in major outage.', display_at: ago(3600), created_at: ago(3600), affected_components: [] },
+      ],
     },
   ],
   scheduled_maintenances: [],

@@ -1,7 +1,9 @@
-import { http, HttpResponse } from 'msw';
+import { http, HttpResponse, type JsonBodyType } from 'msw';
 import { setupServer } from 'msw/node';
 import { PLUGIN_ID } from '../constants';
+import pluginJson from '../plugin.json';
 import type { Role, RuleRun } from '../api/types';
+import { contractProblems, undeclaredParameters } from './contract';
 import * as fixtures from './fixtures';
 
 type GrafanaRole = 'Viewer' | 'Editor' | 'Admin';
@@ -26,7 +28,7 @@ export type World = {
 
 const initialWorld = (): World => ({
   grafanaRole: 'Admin',
-  token: { role: 'ADMIN', tenant: null },
+  token: { role: 'ADMIN', tenant: 'acme' },
   exporter: 'up',
   connectors: fixtures.connectors,
   siem: fixtures.siem,
@@ -44,33 +46,41 @@ export const resetWorld = () => {
 export const setWorld = (changes: Partial<World>) => Object.assign(world, changes);
 
 const RANK: Record<GrafanaRole, number> = { Viewer: 0, Editor: 1, Admin: 2 };
-const ROUTE_ROLE: Array<[string, GrafanaRole]> = [
-  ['whoami', 'Viewer'],
-  ['health', 'Admin'],
-  ['rule-runs', 'Editor'],
-  ['connector-syncs', 'Editor'],
-  ['status', 'Viewer'],
-];
+// Grafana's proxy enforces each route's reqRole as plugin.json declares it: read from there, not copied.
+const ROUTE_ROLE: Array<[string, GrafanaRole]> = pluginJson.routes.map((r) => [r.path, r.reqRole as GrafanaRole]);
 
+/** Answers that broke the exporter's documented contract; jest-setup fails the test that produced one. */
+export const contractViolations: string[] = [];
+
+/** A JSON answer of the exporter at `path` (as under /api), checked against its OpenAPI document first. */
+function answer(path: string, body: JsonBodyType, status = 200) {
+  // /status.json documents only its 200 body (the Statuspage shape).
+  if (path !== '/status.json' || status === 200) {
+    contractViolations.push(...contractProblems(path, status, body));
+  }
+  return HttpResponse.json(body, { status });
+}
+
+let currentPath = '';
 const error = (status: number, code: string, message: string, field?: string) =>
-  HttpResponse.json({ error: { code, message, field: field ?? null } }, { status });
+  answer(currentPath, { error: { code, message, field: field ?? null } }, status);
 
 const encodeCursor = (offset: number, filters: string) => Buffer.from(JSON.stringify({ o: offset, f: filters })).toString('base64url');
 const decodeCursor = (cursor: string) => JSON.parse(Buffer.from(cursor, 'base64url').toString()) as { o: number; f: string };
 
-const RUN_PARAMS = ['from', 'to', 'status', 'trigger', 'rule', 'minDurationMs', 'minFindings', 'limit', 'cursor', 'tenant', 'format'];
-
 function ruleRuns(url: URL) {
   const q = url.searchParams;
-  const unknown = [...q.keys()].find((k) => !RUN_PARAMS.includes(k));
-  if (unknown) {
-    return error(400, 'unknown_parameter', `unknown parameter ${unknown}`, unknown);
+  const scope = world.token!.tenant;
+  if (scope && q.get('tenant') && q.get('tenant') !== scope) {
+    return error(403, 'forbidden', `this token may read only tenant ${scope}`, 'tenant');
   }
+  const tenant = scope ?? q.get('tenant');
   const filterKey = [...q.entries()].filter(([k]) => k !== 'cursor' && k !== 'limit').map(([k, v]) => `${k}=${v}`).sort().join('&');
   const statuses = q.get('status')?.split(',');
   const triggers = q.get('trigger')?.split(',');
   const rows = world.ruleRuns.filter(
     (r) =>
+      (!tenant || r.tenant === tenant) &&
       (!statuses || statuses.includes(r.status)) &&
       (!triggers || triggers.includes(r.trigger)) &&
       (!q.get('rule') || r.ruleKey === q.get('rule') || r.ruleId === q.get('rule')) &&
@@ -94,26 +104,30 @@ function ruleRuns(url: URL) {
     p.set('cursor', encodeCursor(next, filterKey));
     return `/api/v1/rule-runs?${p.toString()}`;
   };
-  return HttpResponse.json({
+  return answer('/v1/rule-runs', {
     data,
     page: { limit, count: data.length, hasMore, mode: 'page' },
     window: { from: '2026-11-25T12:00:00.000Z', to: '2026-11-26T12:00:00.000Z' },
     order: 'startedAt desc, id desc',
     links: { next: hasMore ? link(offset + limit) : null, poll: link(rows.length) },
-    tenant: 'acme',
-    dataRetentionDays: 30,
+    tenant,
+    dataRetentionDays: tenant ? 30 : null,
   });
 }
 
 function exporter(route: string, rest: string, url: URL) {
   if (route === 'status') {
-    return HttpResponse.json(world.status);
+    return answer('/status.json', world.status);
+  }
+  const unknown = undeclaredParameters(currentPath, url.searchParams);
+  if (unknown.length) {
+    return error(400, 'unknown_parameter', `unknown parameter ${unknown[0]}`, unknown[0]);
   }
   if (!world.token) {
     return error(401, 'invalid_token', 'the token is unknown or revoked');
   }
   if (route === 'whoami') {
-    return HttpResponse.json({ tokenId: 'tok_0123456789abcdef', name: 'acme grafana', role: world.token.role, tenant: world.token.tenant, dataRetentionDays: 30 });
+    return answer(currentPath, { tokenId: 'tok_0123456789abcdef', name: 'acme grafana', role: world.token.role, tenant: world.token.tenant, dataRetentionDays: world.token.tenant ? 30 : null });
   }
   if (route === 'health') {
     if (world.token.role === 'SECURITY_ANALYST') {
@@ -121,13 +135,13 @@ function exporter(route: string, rest: string, url: URL) {
     }
     const meta = fixtures.snapshotMeta(world.token.tenant);
     if (rest === 'connectors') {
-      return HttpResponse.json({ ...meta, data: world.connectors });
+      return answer(currentPath, { ...meta, data: world.connectors });
     }
     if (rest === 'siem') {
-      return HttpResponse.json({ ...meta, data: world.siem });
+      return answer(currentPath, { ...meta, data: world.siem });
     }
     if (rest === 'ingestion') {
-      return HttpResponse.json(world.ingestion);
+      return answer(currentPath, world.ingestion);
     }
   }
   if (route === 'rule-runs') {
@@ -138,7 +152,7 @@ function exporter(route: string, rest: string, url: URL) {
       return error(400, 'invalid_parameter', 'id must be a number', 'id');
     }
     const run = world.ruleRuns.find((r) => r.id === rest);
-    return run ? HttpResponse.json({ data: run, dataRetentionDays: 30 }) : error(404, 'not_found', `no rule run ${rest}`);
+    return run ? answer(currentPath, { data: run, dataRetentionDays: 30 }) : error(404, 'not_found', `no rule run ${rest}`);
   }
   return error(404, 'not_found', `no route ${route}/${rest}`);
 }
@@ -147,6 +161,7 @@ const proxy = http.all(`*/api/plugin-proxy/${PLUGIN_ID}/*`, ({ request }) => {
   const url = new URL(request.url);
   world.requests.push(url);
   const [route, ...restParts] = url.pathname.split(`/api/plugin-proxy/${PLUGIN_ID}/`)[1].split('/');
+  currentPath = route === 'status' ? '/status.json' : `/v1/${route}${restParts.length ? `/${restParts.join('/')}` : ''}`;
   const rule = ROUTE_ROLE.find(([path]) => path === route);
   if (!rule) {
     return HttpResponse.json({ message: 'plugin route not found' }, { status: 404 });

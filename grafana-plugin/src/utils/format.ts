@@ -31,4 +31,5 @@ export function formatSeconds(seconds: number | null): string {
   return `${seconds} s`;
 }
 
-export const formatPercent = (ratio: number | null) => (ratio === null ? '—' : `${(ratio * 100).toFixed(ratio === 1 ? 0 : 2)} %`);
+export const formatPercent = (ratio: number | null) =>
+  ratio === null ? '—' : `${(ratio * 100).toFixed(ratio === 1 ? 0 : 2)} %`;

@@ -5,11 +5,14 @@ import { PluginPage } from '@grafana/runtime';
 import { ROUTES } from '../../constants';
 import { TOKEN_FIELD, type AppSettings } from '../../types';
 import { GettingStarted } from '../common/GettingStarted';
+import { AppSettingsContext } from './AppSettingsContext';
 import { PageErrorBoundary } from '../common/PageErrorBoundary';
 import { Loading } from '../common/States';
 
 const HealthPage = lazy(() => import('../../pages/Health/HealthPage').then((m) => ({ default: m.HealthPage })));
-const RuleAuditPage = lazy(() => import('../../pages/RuleAudit/RuleAuditPage').then((m) => ({ default: m.RuleAuditPage })));
+const RuleAuditPage = lazy(() =>
+  import('../../pages/RuleAudit/RuleAuditPage').then((m) => ({ default: m.RuleAuditPage }))
+);
 const StatusPage = lazy(() => import('../../pages/Status/StatusPage').then((m) => ({ default: m.StatusPage })));
 
 const NotConfigured = () => (
@@ -32,11 +35,13 @@ export function App({ meta }: AppRootProps<AppSettings>) {
   const hasUrl = Boolean(meta.jsonData?.url);
   const hasToken = Boolean(meta.secureJsonFields?.[TOKEN_FIELD]);
   return (
-    <Routes>
-      <Route path={ROUTES.Health} element={gate(hasUrl && hasToken, <HealthPage />)} />
-      <Route path={ROUTES.Audit} element={gate(hasUrl && hasToken, <RuleAuditPage />)} />
-      <Route path={ROUTES.Status} element={gate(hasUrl, <StatusPage />)} />
-      <Route path="*" element={<Navigate to={ROUTES.Status} replace />} />
-    </Routes>
+    <AppSettingsContext.Provider value={meta.jsonData ?? {}}>
+      <Routes>
+        <Route path={ROUTES.Health} element={gate(hasUrl && hasToken, <HealthPage />)} />
+        <Route path={ROUTES.Audit} element={gate(hasUrl && hasToken, <RuleAuditPage />)} />
+        <Route path={ROUTES.Status} element={gate(hasUrl, <StatusPage />)} />
+        <Route path="*" element={<Navigate to={ROUTES.Status} replace />} />
+      </Routes>
+    </AppSettingsContext.Provider>
   );
 }

@@ -18,11 +18,11 @@ export function useConnectionTest() {
 export function useSaveSettings(meta: PluginMeta<AppSettings>) {
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<string>();
-  const save = async (url: string, token: string | null) => {
+  const save = async (settings: AppSettings, token: string | null) => {
     setSaving(true);
     setError(undefined);
     try {
-      await saveSettings(meta, url, token);
+      await saveSettings(meta, settings, token);
       return true;
     } catch (e) {
       setError(e instanceof Error ? e.message : 'Grafana could not save the settings');

@@ -6,7 +6,8 @@ import { ApiError } from '../../api/errors';
 import type { Whoami } from '../../api/types';
 import type { AppSettings } from '../../types';
 
-export type ConnectionResult = { ok: true; whoami: Whoami } | { ok: false; error: ApiError; title: string; detail: string };
+export type ConnectionResult =
+  { ok: true; whoami: Whoami } | { ok: false; error: ApiError; title: string; detail: string };
 
 /** The test goes through the same proxy route the pages use, so it proves the whole path, token included. */
 export async function testConnection(): Promise<ConnectionResult> {
@@ -37,11 +38,15 @@ export function diagnose(error: ApiError): { title: string; detail: string } {
         detail: `The exporter refused the token's role or tenant: ${error.message}`,
       };
     case 'grafana_forbidden':
-      return { title: 'Grafana refused the request (403)', detail: `Your Grafana role may not use the plugin's routes: ${error.message}` };
+      return {
+        title: 'Grafana refused the request (403)',
+        detail: `Your Grafana role may not use the plugin's routes: ${error.message}`,
+      };
     case 'not_found':
       return {
         title: 'The exporter is too old or the URL is wrong (404)',
-        detail: 'The URL answered but has no /api/v1/whoami: upgrade the exporter to a version with the API, or point the URL at the exporter (default port 9464) rather than another service.',
+        detail:
+          'The URL answered but has no /api/v1/whoami: upgrade the exporter to a version with the API, or point the URL at the exporter (default port 9464) rather than another service.',
       };
     case 'rate_limited':
       return { title: 'Too many failed attempts (429)', detail: error.message };
@@ -50,7 +55,11 @@ export function diagnose(error: ApiError): { title: string; detail: string } {
   }
 }
 
-export async function saveSettings(meta: PluginMeta<AppSettings>, url: string, token: string | null): Promise<void> {
+export async function saveSettings(
+  meta: PluginMeta<AppSettings>,
+  settings: AppSettings,
+  token: string | null
+): Promise<void> {
   await lastValueFrom(
     getBackendSrv().fetch({
       url: `/api/plugins/${meta.id}/settings`,
@@ -58,7 +67,7 @@ export async function saveSettings(meta: PluginMeta<AppSettings>, url: string, t
       data: {
         enabled: true,
         pinned: true,
-        jsonData: { ...meta.jsonData, url },
+        jsonData: { ...meta.jsonData, ...settings },
         // Leaving secureJsonData out keeps the stored token; Grafana never sends it back to the browser.
         secureJsonData: token === null ? undefined : { token },
       },

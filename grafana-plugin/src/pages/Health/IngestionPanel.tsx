@@ -1,64 +1,51 @@
-import React from 'react';
-import type { IngestionAnswer } from '../../api/types';
+import React, { useMemo } from 'react';
+import { InteractiveTable, type Column } from '@grafana/ui';
+import type { IngestionAnswer, QueueFigures } from '../../api/types';
 import { Empty } from '../../components/common/States';
 import { testIds } from '../../components/testIds';
 import { formatSeconds } from '../../utils/format';
 
+type QueueRow = QueueFigures & { id: string; tenant: string; kind: string };
+type Cell = { row: { original: QueueRow } };
+
 const age = (seconds: number | null) => (seconds === null ? '—' : formatSeconds(seconds));
 
+const COLUMNS: Array<Column<QueueRow>> = [
+  { id: 'tenant', header: 'Tenant', sortType: 'alphanumeric' },
+  { id: 'kind', header: 'Kind', sortType: 'alphanumeric' },
+  { id: 'queued', header: 'Queued', sortType: 'number' },
+  { id: 'running', header: 'Running', sortType: 'number' },
+  { id: 'retrying', header: 'Retrying', sortType: 'number' },
+  { id: 'dead', header: 'Dead', sortType: 'number' },
+  {
+    id: 'oldestQueuedAgeSeconds',
+    header: 'Oldest queued',
+    sortType: (a: { original: QueueRow }, b: { original: QueueRow }) =>
+      (a.original.oldestQueuedAgeSeconds ?? -1) - (b.original.oldestQueuedAgeSeconds ?? -1),
+    cell: ({ row: { original } }: Cell) => age(original.oldestQueuedAgeSeconds),
+  },
+];
+
+/** One row per tenant (all kinds), one per tenant and job kind, and the platform total when no tenant is picked. */
+function queueRows(answer: IngestionAnswer, tenant: string): QueueRow[] {
+  const tenants = answer.data.filter((t) => !tenant || t.tenant === tenant);
+  const rows = tenants.flatMap(({ kinds, ...t }) => [
+    { ...t, id: t.tenant, kind: 'All kinds' },
+    ...kinds.map(({ kind, ...k }) => ({ ...k, id: `${t.tenant}/${kind}`, tenant: t.tenant, kind })),
+  ]);
+  return tenant || rows.length === 0
+    ? rows
+    : [...rows, { ...answer.total, id: '*', tenant: 'All tenants', kind: 'All kinds' }];
+}
+
 export const IngestionPanel = ({ answer, tenant }: { answer: IngestionAnswer; tenant: string }) => {
-  const rows = answer.data.filter((t) => !tenant || t.tenant === tenant);
+  const rows = useMemo(() => queueRows(answer, tenant), [answer, tenant]);
   if (rows.length === 0) {
     return <Empty>No ingestion jobs are queued, running or dead.</Empty>;
   }
   return (
-    <table className="filter-table" data-testid={testIds.health.ingestionTable}>
-      <thead>
-        <tr>
-          <th>Tenant / kind</th>
-          <th>Queued</th>
-          <th>Running</th>
-          <th>Retrying</th>
-          <th>Dead</th>
-          <th>Oldest queued</th>
-        </tr>
-      </thead>
-      <tbody>
-        {rows.flatMap((t) => [
-          <tr key={t.tenant}>
-            <td>
-              <strong>{t.tenant}</strong>
-            </td>
-            <td>{t.queued}</td>
-            <td>{t.running}</td>
-            <td>{t.retrying}</td>
-            <td>{t.dead}</td>
-            <td>{age(t.oldestQueuedAgeSeconds)}</td>
-          </tr>,
-          ...t.kinds.map((k) => (
-            <tr key={`${t.tenant}-${k.kind}`}>
-              <td>&nbsp;&nbsp;{k.kind}</td>
-              <td>{k.queued}</td>
-              <td>{k.running}</td>
-              <td>{k.retrying}</td>
-              <td>{k.dead}</td>
-              <td>{age(k.oldestQueuedAgeSeconds)}</td>
-            </tr>
-          )),
-        ])}
-        {!tenant && (
-          <tr>
-            <td>
-              <strong>All tenants</strong>
-            </td>
-            <td>{answer.total.queued}</td>
-            <td>{answer.total.running}</td>
-            <td>{answer.total.retrying}</td>
-            <td>{answer.total.dead}</td>
-            <td>{age(answer.total.oldestQueuedAgeSeconds)}</td>
-          </tr>
-        )}
-      </tbody>
-    </table>
+    <div data-testid={testIds.health.ingestionTable}>
+      <InteractiveTable columns={COLUMNS} data={rows} getRowId={(row) => row.id} />
+    </div>
   );
 };

@@ -1,5 +1,6 @@
 import React from 'react';
 import { Icon, type IconName } from '@grafana/ui';
+import { providerName } from '../../utils/displayNames';
 
 // Grafana's icon set covers a few providers by brand; the rest get a generic plug with the name beside it.
 const BRANDS: Record<string, IconName> = {
@@ -14,6 +15,7 @@ const BRANDS: Record<string, IconName> = {
 
 export const ProviderIcon = ({ provider }: { provider: string }) => (
   <span title={provider}>
-    <Icon name={BRANDS[provider.toLowerCase()] ?? 'plug'} aria-label={provider} /> <small>{provider}</small>
+    <Icon name={BRANDS[provider.toLowerCase()] ?? 'plug'} aria-label={providerName(provider)} />{' '}
+    <small>{providerName(provider)}</small>
   </span>
 );

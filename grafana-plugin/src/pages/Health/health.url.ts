@@ -1,23 +1,25 @@
 import type { FreshnessState } from '../../api/types';
+import { refreshFromSearch } from '../../utils/refresh';
 import type { ConnectorSort, HealthFilters } from './health.utils';
 
 const STATES: FreshnessState[] = ['fresh', 'stale', 'critical', 'never'];
 const SORTS: ConnectorSort[] = ['worst', 'oldest', 'name', 'tenant'];
-export const DEFAULT_REFRESH_MS = 30_000;
+/** Health is a live view: it refreshes every 30 s unless the URL says otherwise. */
+export const DEFAULT_REFRESH = '30s';
 
 export function healthViewFromSearch(search: URLSearchParams) {
   const state = search.get('state') as FreshnessState | null;
   const sort = search.get('sort') as ConnectorSort | null;
-  const refresh = Number(search.get('refresh') ?? DEFAULT_REFRESH_MS);
   const filters: HealthFilters = {
     tenant: search.get('tenant') ?? '',
     provider: search.get('provider') ?? '',
     state: state && STATES.includes(state) ? state : '',
+    connector: search.get('connector') ?? '',
   };
   return {
     filters,
     sort: sort && SORTS.includes(sort) ? sort : ('worst' as ConnectorSort),
-    refreshMs: Number.isFinite(refresh) && refresh >= 0 ? refresh : DEFAULT_REFRESH_MS,
+    refresh: refreshFromSearch(search, DEFAULT_REFRESH),
   };
 }
 

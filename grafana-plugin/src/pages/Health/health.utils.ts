@@ -1,9 +1,11 @@
 import type { ConnectorHealth, FreshnessState } from '../../api/types';
 
-export type HealthFilters = { tenant: string; provider: string; state: FreshnessState | '' };
+/** `connector` (a connection id) comes only from links, e.g. a dashboard row: it narrows to that one connector. */
+export type HealthFilters = { tenant: string; provider: string; state: FreshnessState | ''; connector: string };
 export type ConnectorSort = 'worst' | 'oldest' | 'name' | 'tenant';
 
-const SEVERITY: Record<FreshnessState, number> = { critical: 0, never: 1, stale: 2, fresh: 3 };
+/** Worst first: critical, never synced, stale, fresh. */
+export const FRESHNESS_SEVERITY: Record<FreshnessState, number> = { critical: 0, never: 1, stale: 2, fresh: 3 };
 
 export const uniqueSorted = (values: string[]) => [...new Set(values)].sort((a, b) => a.localeCompare(b));
 
@@ -12,7 +14,8 @@ export function filterConnectors(rows: ConnectorHealth[], filters: HealthFilters
     (c) =>
       (!filters.tenant || c.tenant === filters.tenant) &&
       (!filters.provider || c.provider === filters.provider) &&
-      (!filters.state || c.freshness.state === filters.state)
+      (!filters.state || c.freshness.state === filters.state) &&
+      (!filters.connector || c.id === filters.connector)
   );
 }
 
@@ -23,7 +26,9 @@ export function sortConnectors(rows: ConnectorHealth[], sort: ConnectorSort): Co
   const copy = [...rows];
   switch (sort) {
     case 'oldest':
-      return copy.sort((a, b) => (b.freshness.ageSeconds ?? Infinity) - (a.freshness.ageSeconds ?? Infinity) || byName(a, b));
+      return copy.sort(
+        (a, b) => (b.freshness.ageSeconds ?? Infinity) - (a.freshness.ageSeconds ?? Infinity) || byName(a, b)
+      );
     case 'name':
       return copy.sort(byName);
     case 'tenant':
@@ -31,7 +36,7 @@ export function sortConnectors(rows: ConnectorHealth[], sort: ConnectorSort): Co
     default:
       return copy.sort(
         (a, b) =>
-          SEVERITY[a.freshness.state] - SEVERITY[b.freshness.state] ||
+          FRESHNESS_SEVERITY[a.freshness.state] - FRESHNESS_SEVERITY[b.freshness.state] ||
           b.consecutiveFailures - a.consecutiveFailures ||
           byName(a, b)
       );

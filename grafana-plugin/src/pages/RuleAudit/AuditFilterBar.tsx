@@ -1,14 +1,21 @@
 import React, { useState } from 'react';
-import { dateMath, type SelectableValue, type TimeRange } from '@grafana/data';
-import { Button, InlineField, Input, MultiSelect, Stack, TimeRangeInput } from '@grafana/ui';
+import type { SelectableValue } from '@grafana/data';
+import { Button, InlineField, Input, MultiSelect, Stack } from '@grafana/ui';
 import type { RunStatus, RunTrigger } from '../../api/types';
 import { testIds } from '../../components/testIds';
 import { RUN_STATUSES, RUN_TRIGGERS, type AuditFilters } from './audit.url';
 
-const toOptions = <T extends string>(values: T[]): Array<SelectableValue<T>> => values.map((v) => ({ label: v, value: v }));
+const toOptions = <T extends string>(values: T[]): Array<SelectableValue<T>> =>
+  values.map((v) => ({ label: v, value: v }));
 
 /** A labelled pick of any number of an enum's values (run statuses, triggers). */
-function EnumField<T extends string>(props: { label: string; inputId: string; values: T[]; value: T[]; onChange: (value: T[]) => void }) {
+function EnumField<T extends string>(props: {
+  label: string;
+  inputId: string;
+  values: T[];
+  value: T[];
+  onChange: (value: T[]) => void;
+}) {
   return (
     <InlineField label={props.label}>
       <MultiSelect<T>
@@ -22,21 +29,13 @@ function EnumField<T extends string>(props: { label: string; inputId: string; va
   );
 }
 
-function toTimeRange(from: string, to: string): TimeRange {
-  const start = dateMath.parse(from, false);
-  const end = dateMath.parse(to, true);
-  return { from: start!, to: end!, raw: { from, to } };
-}
-
-const rawText = (value: TimeRange['raw']['from']) => (typeof value === 'string' ? value : value.toISOString());
-
-type Props = { filters: AuditFilters; onApply: (filters: AuditFilters) => void };
+type Props = { filters: AuditFilters; showTenant: boolean; onApply: (filters: AuditFilters) => void };
 
 /**
- * Edits a draft; only Apply (or Enter) changes the URL, so typing does not fire a request per key.
+ * The time range is in the page header (AuditTimeRange). Edits a draft; only Apply (or Enter) changes the URL, so typing does not fire a request per key.
  * The parent keys it by the URL's filters, so back/forward resets the draft.
  */
-export const AuditFilterBar = ({ filters, onApply }: Props) => {
+export const AuditFilterBar = ({ filters, showTenant, onApply }: Props) => {
   const [draft, setDraft] = useState(filters);
   const set = (changes: Partial<AuditFilters>) => setDraft({ ...draft, ...changes });
   const submit = (event: React.FormEvent) => {
@@ -47,12 +46,20 @@ export const AuditFilterBar = ({ filters, onApply }: Props) => {
   return (
     <form onSubmit={submit}>
       <Stack wrap="wrap" gap={1} alignItems="flex-start">
-        <InlineField label="Time range">
-          <TimeRangeInput
-            value={toTimeRange(draft.from, draft.to)}
-            onChange={(range) => set({ from: rawText(range.raw.from), to: rawText(range.raw.to) })}
-          />
-        </InlineField>
+        {showTenant && (
+          <InlineField
+            label="Tenant"
+            tooltip="Your token is an OPERATOR token: it reads every tenant's runs unless you name one"
+          >
+            <Input
+              width={16}
+              data-testid={testIds.audit.tenant}
+              placeholder="all tenants"
+              value={draft.tenant}
+              onChange={(e) => set({ tenant: e.currentTarget.value })}
+            />
+          </InlineField>
+        )}
         <InlineField label="Rule">
           <Input
             width={24}
@@ -62,8 +69,20 @@ export const AuditFilterBar = ({ filters, onApply }: Props) => {
             onChange={(e) => set({ rule: e.currentTarget.value })}
           />
         </InlineField>
-        <EnumField<RunStatus> label="Status" inputId="audit-status" values={RUN_STATUSES} value={draft.status} onChange={(status) => set({ status })} />
-        <EnumField<RunTrigger> label="Trigger" inputId="audit-trigger" values={RUN_TRIGGERS} value={draft.trigger} onChange={(trigger) => set({ trigger })} />
+        <EnumField<RunStatus>
+          label="Status"
+          inputId="audit-status"
+          values={RUN_STATUSES}
+          value={draft.status}
+          onChange={(status) => set({ status })}
+        />
+        <EnumField<RunTrigger>
+          label="Trigger"
+          inputId="audit-trigger"
+          values={RUN_TRIGGERS}
+          value={draft.trigger}
+          onChange={(trigger) => set({ trigger })}
+        />
         <InlineField label="Min duration (ms)">
           <Input
             width={12}

@@ -6,7 +6,8 @@ import { renderAt, searchOf } from '../../test/render';
 import { RuleAuditPage } from './RuleAuditPage';
 
 const WAIT = { timeout: 15000 };
-const rows = () => screen.getAllByTestId(testIds.audit.row);
+// The row marker sits in the rule cell; its table row holds the run's figures.
+const rows = () => screen.getAllByTestId(testIds.audit.row).map((cell) => cell.closest('tr')!);
 const lastRunsRequest = () => world.requests.filter((u) => u.pathname.endsWith('/rule-runs')).pop()!;
 
 describe('Rule audit log page', () => {
@@ -65,7 +66,7 @@ describe('Rule audit log page', () => {
   it('opens a run detail by id and keeps it in the URL', async () => {
     renderAt(<RuleAuditPage />, '/audit');
     await screen.findByTestId(testIds.audit.table, {}, WAIT);
-    fireEvent.click(rows()[1]);
+    fireEvent.click(within(rows()[1]).getByRole('button', { name: 'Run 99 details' }));
     const detail = await screen.findByTestId(testIds.audit.detail, {}, WAIT);
     await waitFor(() => expect(detail).toHaveTextContent('query canceled: statement timeout'), WAIT);
     expect(within(detail).getByText('mass_download', { exact: false })).toBeInTheDocument();
@@ -80,7 +81,9 @@ describe('Rule audit log page', () => {
   it('explains a Grafana Viewer without access (403) and a failing exporter (500)', async () => {
     setWorld({ grafanaRole: 'Viewer' });
     const view = renderAt(<RuleAuditPage />, '/audit');
-    expect(await screen.findByTestId(testIds.states.error, {}, WAIT)).toHaveTextContent('Your Grafana role may not open this view');
+    expect(await screen.findByTestId(testIds.states.error, {}, WAIT)).toHaveTextContent(
+      'Your Grafana role may not open this view'
+    );
     view.unmount();
     setWorld({ grafanaRole: 'Editor', exporter: 'broken' });
     renderAt(<RuleAuditPage />, '/audit');

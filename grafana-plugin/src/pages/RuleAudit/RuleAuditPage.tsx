@@ -1,13 +1,17 @@
-import React, { useMemo, useState } from 'react';
+import React, { useCallback, useMemo } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { PluginPage } from '@grafana/runtime';
 import { Button, LinkButton, Stack, Text } from '@grafana/ui';
 import { PanelState } from '../../components/common/PanelState';
+import { RefreshControl } from '../../components/common/RefreshControl';
 import { Empty } from '../../components/common/States';
 import { testIds } from '../../components/testIds';
 import { exportUrl, useRuleRuns } from '../../data/useRuleRuns';
+import { useWhoami } from '../../data/useWhoami';
+import { refreshFromSearch, refreshToSearch } from '../../utils/refresh';
 import { AuditFilterBar } from './AuditFilterBar';
-import { filtersFromSearch, filtersToSearch } from './audit.url';
+import { AuditTimeRange } from './AuditTimeRange';
+import { cursorOf, cursorsFromSearch, filtersFromSearch, filtersToSearch, withCursors } from './audit.url';
 import { RunDetail } from './RunDetail';
 import { RunsTable } from './RunsTable';
 
@@ -15,33 +19,69 @@ export const RuleAuditPage = () => {
   const [search, setSearch] = useSearchParams();
   const filterKey = filtersToSearch(filtersFromSearch(search)).toString();
   const filters = useMemo(() => filtersFromSearch(new URLSearchParams(filterKey)), [filterKey]);
-  // Cursor links of the pages before the current one; a new filter starts again at page one.
-  const [pages, setPages] = useState<{ key: string; links: string[] }>({ key: filterKey, links: [] });
-  const links = pages.key === filterKey ? pages.links : [];
-  const cursor = links.length > 0 ? links[links.length - 1] : null;
-  const runs = useRuleRuns(filters, cursor);
+  const cursors = cursorsFromSearch(search);
+  const refresh = refreshFromSearch(search, '');
+  const runs = useRuleRuns(filters, cursors.length ? cursors[cursors.length - 1] : null, refresh.ms);
+  const operator = useWhoami().data?.role === 'OPERATOR';
   const selected = search.get('run');
 
-  const select = (id: string | null) => {
-    const next = new URLSearchParams(search);
-    if (id) {
-      next.set('run', id);
-    } else {
-      next.delete('run');
-    }
-    setSearch(next);
-  };
+  const update = useCallback(
+    (change: (current: URLSearchParams) => URLSearchParams) =>
+      setSearch((current) => change(new URLSearchParams(current))),
+    [setSearch]
+  );
+  const select = useCallback(
+    (id: string | null) =>
+      update((next) => {
+        if (id) {
+          next.set('run', id);
+        } else {
+          next.delete('run');
+        }
+        return next;
+      }),
+    [update]
+  );
+  const applyFilters = (changes: Partial<typeof filters>) =>
+    update((current) => filtersToSearch({ ...filters, ...changes }, current));
 
   return (
-    <PluginPage>
+    <PluginPage
+      actions={
+        <>
+          <AuditTimeRange from={filters.from} to={filters.to} onChange={(from, to) => applyFilters({ from, to })} />
+          <RefreshControl
+            interval={refresh.interval}
+            loading={runs.loading}
+            onRefresh={runs.reload}
+            onIntervalChanged={(interval) =>
+              update((next) => {
+                next.set('refresh', refreshToSearch(interval));
+                return next;
+              })
+            }
+          />
+        </>
+      }
+    >
       <div data-testid={testIds.audit.container}>
         <Stack direction="column" gap={2}>
-          <AuditFilterBar key={filterKey} filters={filters} onApply={(f) => setSearch(filtersToSearch(f))} />
+          <AuditFilterBar key={filterKey} filters={filters} showTenant={operator} onApply={(f) => applyFilters(f)} />
           <Stack gap={1}>
-            <LinkButton variant="secondary" icon="download-alt" href={exportUrl(filters, 'csv')} data-testid={testIds.audit.exportCsv}>
+            <LinkButton
+              variant="secondary"
+              icon="download-alt"
+              href={exportUrl(filters, 'csv')}
+              data-testid={testIds.audit.exportCsv}
+            >
               Export CSV
             </LinkButton>
-            <LinkButton variant="secondary" icon="download-alt" href={exportUrl(filters, 'ndjson')} data-testid={testIds.audit.exportNdjson}>
+            <LinkButton
+              variant="secondary"
+              icon="download-alt"
+              href={exportUrl(filters, 'ndjson')}
+              data-testid={testIds.audit.exportNdjson}
+            >
               Export NDJSON
             </LinkButton>
           </Stack>
@@ -55,15 +95,15 @@ export const RuleAuditPage = () => {
                 {answer.data.length === 0 ? (
                   <Empty>No rule run matches these filters in this time range.</Empty>
                 ) : (
-                  <RunsTable runs={answer.data} onSelect={select} />
+                  <RunsTable runs={answer.data} showTenant={operator && !filters.tenant} onSelect={select} />
                 )}
                 <Stack gap={1}>
                   <Button
                     variant="secondary"
                     icon="arrow-left"
-                    disabled={links.length === 0}
+                    disabled={cursors.length === 0}
                     data-testid={testIds.audit.previous}
-                    onClick={() => setPages({ key: filterKey, links: links.slice(0, -1) })}
+                    onClick={() => update((next) => withCursors(next, cursors.slice(0, -1)))}
                   >
                     Newer
                   </Button>
@@ -72,7 +112,12 @@ export const RuleAuditPage = () => {
                     icon="arrow-right"
                     disabled={!answer.links.next}
                     data-testid={testIds.audit.next}
-                    onClick={() => answer.links.next && setPages({ key: filterKey, links: [...links, answer.links.next] })}
+                    onClick={() => {
+                      const cursor = answer.links.next && cursorOf(answer.links.next);
+                      if (cursor) {
+                        update((next) => withCursors(next, [...cursors, cursor]));
+                      }
+                    }}
                   >
                     Older
                   </Button>

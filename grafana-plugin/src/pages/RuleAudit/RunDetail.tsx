@@ -5,6 +5,7 @@ import { testIds } from '../../components/testIds';
 import { useRuleRun } from '../../data/useRuleRuns';
 import { absoluteTime, formatDuration } from '../../utils/format';
 import { RunStatusBadge } from './RunStatusBadge';
+import { TraceLink } from './TraceLink';
 
 /** Loaded by id, so a shared link with `run=<id>` opens the same run for a colleague. */
 export const RunDetail = ({ id, onClose }: { id: string; onClose: () => void }) => {
@@ -17,9 +18,9 @@ export const RunDetail = ({ id, onClose }: { id: string; onClose: () => void }) 
             <table className="filter-table">
               <tbody>
                 <Row label="Rule">
-                  {run.ruleName} ({run.ruleKey}, id {run.ruleId})
+                  {run.ruleName ?? run.ruleKey ?? run.ruleId} ({run.ruleKey ?? 'no key'}, id {run.ruleId})
                 </Row>
-                <Row label="Tenant">{run.tenant}</Row>
+                <Row label="Tenant">{run.tenant ?? '—'}</Row>
                 <Row label="Status">
                   <RunStatusBadge status={run.status} />
                 </Row>
@@ -30,7 +31,9 @@ export const RunDetail = ({ id, onClose }: { id: string; onClose: () => void }) 
                 <Row label="Duration">{formatDuration(run.durationMs)}</Row>
                 <Row label="Events evaluated">{run.eventsEvaluated ?? '—'}</Row>
                 <Row label="Findings opened">{run.findingsOpened ?? '—'}</Row>
-                <Row label="Trace id">{run.traceId ?? '—'}</Row>
+                <Row label="Trace id">
+                  <TraceLink traceId={run.traceId} />
+                </Row>
                 <Row label="Error">
                   <pre style={{ whiteSpace: 'pre-wrap' }}>{run.error ?? '—'}</pre>
                 </Row>
