@@ -1,16 +1,18 @@
 import { loadSettings } from '../config/settings';
 import { UserError } from '../config/user-error';
 import { doctor } from './doctor';
+import { maintenanceCommand } from './maintenance-command';
 import { migrateCommand } from './migrate-command';
 import { serve } from './serve';
 import { tokensCommand } from './tokens-command';
 
-const USAGE = `usage: aperio-exporter [serve|migrate|doctor|demo|tokens|help]
+const USAGE = `usage: aperio-exporter [serve|migrate|doctor|maintenance|demo|tokens|help]
 
   serve    (default) collect, serve /metrics, /status and the API; with no DATABASE_URL an embedded
            PostgreSQL with demo data
   migrate  apply the observability tables' migrations to DATABASE_URL
   doctor   check connectivity, the schema contract, privileges and indexes; exit 1 if anything fails
+  maintenance  one run of partitions, rollups and retention ("maintenance help" for flags and exit codes)
   demo     like serve, with demo data and the simulator also on DATABASE_URL (never on a real Aperio database)
   tokens   create, list or revoke API tokens ("tokens help" for the flags)
 
@@ -34,6 +36,8 @@ async function main(argv: string[]): Promise<number> {
       return migrateCommand(settings);
     case 'doctor':
       return doctor(settings);
+    case 'maintenance':
+      return maintenanceCommand(settings, argv.slice(1));
     case 'tokens':
       return tokensCommand(settings, argv.slice(1));
     default:
