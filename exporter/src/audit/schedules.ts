@@ -3,6 +3,7 @@ import type pg from 'pg';
 import { CronExpressionParser } from 'cron-parser';
 import { z } from 'zod';
 import { badRequest } from '../api/errors';
+import { optionalColumnSql } from '../db/contract';
 import { isoInstant, parseQuery, shortText } from '../api/params';
 import { resolveScope } from '../api/scope';
 import { requireRole } from '../auth/middleware';
@@ -106,10 +107,10 @@ export function mountScheduleRoutes(router: Router, pool: pg.Pool, clock: () => 
     if (wantRules) {
       const { rows } = await pool.query<Job>(
         `SELECT 'rule' AS kind, o.id AS "tenantId", o.slug AS tenant, d.id, d.key, d.name, NULL AS provider,
-                d."scheduleIntervalSeconds" AS "intervalSeconds", d."scheduleCron" AS cron
+                d."scheduleIntervalSeconds" AS "intervalSeconds", ${optionalColumnSql('d', 'scheduleCron')} AS cron
            FROM "DetectionRule" d
            JOIN "Organization" o ON o.id = d."organizationId" OR d."organizationId" IS NULL
-          WHERE d.enabled AND (d."scheduleCron" IS NOT NULL OR d."scheduleIntervalSeconds" > 0)
+          WHERE d.enabled AND (${optionalColumnSql('d', 'scheduleCron')} IS NOT NULL OR d."scheduleIntervalSeconds" > 0)
             AND ($1::text IS NULL OR o.id = $1) AND ($2::text IS NULL OR d.id = $2 OR d.key = $2)
           ORDER BY o.slug, d.key, d.id`,
         [scope.tenantId, params.rule ?? null],

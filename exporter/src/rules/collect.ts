@@ -1,3 +1,4 @@
+import { optionalColumnSql } from '../db/contract';
 import { addBuckets, cumulativeBucketsSql, RULE_DURATION_BOUNDS_MS } from '../runs/buckets';
 import { rolledUntil } from '../runs/rollup-state';
 import { FAILURE_STATUS_SQL } from '../runs/statuses';
@@ -53,7 +54,7 @@ WITH pairs AS (
 )
 SELECT p."organizationId" AS "tenantId", o.slug AS tenant, p."ruleId", r.key AS "ruleKey", r.name AS "ruleName",
        (r."organizationId" IS NULL) AS "builtIn", r.enabled, r.severity,
-       r."scheduleIntervalSeconds", r."scheduleCron",
+       r."scheduleIntervalSeconds", ${optionalColumnSql('r', 'scheduleCron')} AS "scheduleCron",
        t.runs AS "totalRuns", t.failures AS "totalFailures", t."durationMsSum" AS "totalDurationMs",
        t."durationBuckets" AS "totalBuckets", t."eventsEvaluated" AS "totalEvents",
        t."findingsOpened" AS "totalFindings", ${epochMsSql('t."lastStartedAt"')} AS "totalLastStartedAt",

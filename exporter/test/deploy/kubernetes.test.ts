@@ -5,7 +5,6 @@ import YAML from 'yaml';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { runCli } from '../helpers/processes';
 import { REPO, RULES_FILE } from '../provisioning/tools';
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { renderPrometheusRule } = require('../../../scripts/prometheus-rule.js') as { renderPrometheusRule: () => string };
 
 /**
