@@ -10,7 +10,7 @@ const USAGE = `usage: aperio-exporter [serve|migrate|doctor|maintenance|demo|tok
 
   serve    (default) collect, serve /metrics, /status and the API; with no DATABASE_URL an embedded
            PostgreSQL with demo data
-  migrate  apply the observability tables' migrations to DATABASE_URL
+  migrate  apply the observability tables' migrations to DATABASE_URL (--adopt: take over existing run tables)
   doctor   check connectivity, the schema contract, privileges and indexes; exit 1 if anything fails
   maintenance  one run of partitions, rollups and retention ("maintenance help" for flags and exit codes)
   demo     like serve, with demo data and the simulator also on DATABASE_URL (never on a real Aperio database)
@@ -33,7 +33,7 @@ async function main(argv: string[]): Promise<number> {
       await serve({ ...settings, demo: true });
       return -1;
     case 'migrate':
-      return migrateCommand(settings);
+      return migrateCommand(settings, argv.slice(1));
     case 'doctor':
       return doctor(settings);
     case 'maintenance':

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { CORE_CONTRACT, indexDdl, OWNED_TABLES, RECOMMENDED_INDEXES, TYPE_FAMILIES, type RecommendedIndex } from './contract';
+import { findForeignRunTables } from './adopt';
 import { loadMigrations } from './migrate';
 
 export interface Check {
@@ -60,6 +61,15 @@ export async function checkSchema(pool: pg.Pool): Promise<Check[]> {
     ok: pending.length === 0,
     detail: pending.length ? `not applied: ${pending.map((m) => m.name).join(', ')} (run: aperio-exporter migrate)` : `${applied.size} applied`,
   });
+  if (pending.some((m) => m.version === 1)) {
+    for (const f of await findForeignRunTables(pool as unknown as pg.ClientBase)) {
+      checks.push({
+        name: `table "${f.table}"`,
+        ok: false,
+        detail: `exists but was not created by aperio-exporter migrate: ${f.missing.length ? `it lacks ${f.missing.join(', ')}; see \`aperio-exporter migrate\` for the remedy` : 'run `aperio-exporter migrate --adopt` to move its rows into the partitioned table'}`,
+      });
+    }
+  }
   for (const table of OWNED_TABLES) {
     if (!columns.has(table)) continue;
     const priv = await pool.query<{ ok: boolean }>(`SELECT has_table_privilege(format('%I', $1::text), 'INSERT') AS ok`, [table]);
