@@ -5,6 +5,7 @@ import { probeMonitorWrites } from '../../src/db/doctor-probes';
 import { logger } from '../../src/log';
 import { runMaintenance } from '../../src/maintenance/runner';
 import { openFinding } from '../../src/monitors/findings';
+import { readRuns, RUN_TABLES } from '../../src/telemetry/source';
 import type { Exporter } from '../../src/exporter/runtime';
 import { startApiExporter, get } from '../api/helpers';
 import { createContractDatabase } from '../helpers/contract-database';
@@ -107,6 +108,22 @@ describe('a database with only the contract columns (text ids)', () => {
     expect((await get(exporter.url, '/api/v1/connector-syncs', (await createToken(db.pool, { role: 'OPERATOR', tenant: null })).token)).body.data).toHaveLength(1);
     expect(await revokeToken(db.pool, record.id)).toBe(true);
     expect((await get(exporter.url, '/api/v1/rule-runs', token)).status).toBe(401);
+  });
+
+  it('the audit export and the detail of a run answer, and the telemetry tail reads the runs', async () => {
+    const { token } = await createToken(db.pool, { role: 'ADMIN', tenant: 'acme' });
+    const exported = await get(exporter.url, '/api/v1/rule-runs/export?format=ndjson', token);
+    expect(exported.status).toBe(200);
+    expect(exported.text.trim().split('\n')).toHaveLength(5);
+    const first = (await get(exporter.url, '/api/v1/rule-runs?limit=1', token)).body.data[0];
+    expect((await get(exporter.url, `/api/v1/rule-runs/${first.id}`, token)).status).toBe(200);
+    const client = await db.pool.connect();
+    try {
+      const runs = await Promise.all(RUN_TABLES.map((table) => readRuns(client, table, 0, 100)));
+      expect(runs.map((r) => r.length)).toEqual([5, 1]);
+    } finally {
+      client.release();
+    }
   });
 
   it('the health API answers', async () => {
