@@ -1,5 +1,4 @@
 import { createToken, listTokens, revokeToken } from '../../src/auth/tokens';
-import { loadSettings } from '../../src/config/settings';
 import { checkSchema, blockingFailures } from '../../src/db/doctor';
 import { probeMonitorWrites } from '../../src/db/doctor-probes';
 import { logger } from '../../src/log';
