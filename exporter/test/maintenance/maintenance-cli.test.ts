@@ -68,6 +68,18 @@ describe('aperio-exporter maintenance', () => {
     expect(await withMaintenanceLock(db.pool, 0, async () => 'ran')).toEqual({ value: 'ran' });
   });
 
+  it('exits 1 naming the step that failed, keeping the steps before it', async () => {
+    // The rollup of RuleRun fails: its rollup table is gone. The partitions step before it still counts.
+    const partition = (await db.pool.query<{ name: string }>(`SELECT 'RuleRun_p' || to_char(current_date + 6, 'YYYYMMDD') AS name`)).rows[0].name;
+    await db.pool.query(`DROP TABLE "${partition}"`);
+    await db.pool.query(`DROP TABLE "RuleRunHourly"`);
+    const run = runCli(['maintenance'], { DATABASE_URL: db.url });
+    expect((await run.exited).code).toBe(1);
+    expect(run.output()).toMatch(/maintenance step "rollup RuleRun" failed: relation "RuleRunHourly" does not exist/);
+    expect(await rollupStates(db.pool)).toBe(0);
+    expect((await db.pool.query(`SELECT to_regclass($1) IS NOT NULL AS ok`, [`"${partition}"`])).rows[0].ok).toBe(true);
+  });
+
   it('rejects a bad flag naming it, and a database without the migrations, with exit code 2', async () => {
     const bad = runCli(['maintenance', '--wait-seconds', 'soon'], { DATABASE_URL: db.url });
     expect((await bad.exited).code).toBe(2);
