@@ -111,7 +111,7 @@ export function mountScheduleRoutes(router: Router, pool: pg.Pool, clock: () => 
            FROM "DetectionRule" d
            JOIN "Organization" o ON o.id = d."organizationId" OR d."organizationId" IS NULL
           WHERE d.enabled AND (${optionalColumnSql('d', 'scheduleCron')} IS NOT NULL OR d."scheduleIntervalSeconds" > 0)
-            AND ($1::text IS NULL OR o.id = $1) AND ($2::text IS NULL OR d.id = $2 OR d.key = $2)
+            AND ($1::text IS NULL OR o.id::text = $1) AND ($2::text IS NULL OR d.id::text = $2 OR d.key = $2)
           ORDER BY o.slug, d.key, d.id`,
         [scope.tenantId, params.rule ?? null],
       );
@@ -123,7 +123,7 @@ export function mountScheduleRoutes(router: Router, pool: pg.Pool, clock: () => 
                 c."syncIntervalSeconds" AS "intervalSeconds", NULL AS cron
            FROM "IntegrationConnection" c JOIN "Organization" o ON o.id = c."organizationId"
           WHERE c.status = $1 AND c."syncIntervalSeconds" > 0
-            AND ($2::text IS NULL OR o.id = $2) AND ($3::text IS NULL OR c.id = $3)
+            AND ($2::text IS NULL OR o.id::text = $2) AND ($3::text IS NULL OR c.id::text = $3)
           ORDER BY o.slug, c.provider, c.id`,
         [ACTIVE_CONNECTOR, scope.tenantId, params.connector ?? null],
       );
@@ -148,7 +148,8 @@ export function mountScheduleRoutes(router: Router, pool: pg.Pool, clock: () => 
     });
 
     // Runs of the window, one indexed range query per table: ("organizationId", "ruleId", "startedAt")
-    // and ("connectionId", "startedAt"). A run may start up to one period after its slot.
+    // and ("connectionId", "startedAt"). A run may start up to one period after its slot. The id arrays
+    // take the columns' own type (text, uuid or integer ids), so the indexes serve them.
     const ends = planned.filter((p) => p.plan !== null).map((p) => p.plan!.after);
     const until = new Date(Math.min(Math.max(toMs, ...ends) + 3600_000, toMs + SCHEDULE_MAX_WINDOW_DAYS * 86400_000));
     const since = new Date(fromMs - MIN_GRACE_MS);
@@ -159,7 +160,7 @@ export function mountScheduleRoutes(router: Router, pool: pg.Pool, clock: () => 
     if (ruleJobs.length) {
       const { rows } = await pool.query<RunRow>(
         `SELECT ${columns}, r."ruleId" AS "jobId" FROM "RuleRun" r
-          WHERE r."organizationId" = ANY($1::text[]) AND r."ruleId" = ANY($2::text[])
+          WHERE r."organizationId" = ANY($1) AND r."ruleId" = ANY($2)
             AND r."startedAt" >= $3 AND r."startedAt" < $4
           ORDER BY r."startedAt", r.id`,
         [[...new Set(ruleJobs.map((j) => j.tenantId))], [...new Set(ruleJobs.map((j) => j.id))], since, until],
@@ -169,7 +170,7 @@ export function mountScheduleRoutes(router: Router, pool: pg.Pool, clock: () => 
     if (connectorJobs.length) {
       const { rows } = await pool.query<RunRow>(
         `SELECT ${columns}, r."connectionId" AS "jobId" FROM "ConnectorSyncRun" r
-          WHERE r."connectionId" = ANY($1::text[]) AND r."startedAt" >= $2 AND r."startedAt" < $3
+          WHERE r."connectionId" = ANY($1) AND r."startedAt" >= $2 AND r."startedAt" < $3
           ORDER BY r."startedAt", r.id`,
         [connectorJobs.map((j) => j.id), since, until],
       );

@@ -71,13 +71,9 @@ export const CORE_CONTRACT: Record<string, ContractColumn[]> = {
   ],
 };
 
-/**
- * PostgreSQL types (pg_type.typname) each family accepts; enum types count as text (Prisma enums).
- * Ids must be text for now: the run tables store them as text and the queries join and filter on them
- * as text, so uuid or integer ids fail (test/core/contract-database.test.ts runs text ids only).
- */
+/** PostgreSQL types (pg_type.typname) each family accepts; enum types count as text (Prisma enums). */
 export const TYPE_FAMILIES: Record<TypeFamily, string[]> = {
-  id: ['text', 'varchar', 'bpchar'],
+  id: ['text', 'varchar', 'bpchar', 'uuid', 'int8', 'int4'],
   text: ['text', 'varchar', 'bpchar'],
   integer: ['int2', 'int4', 'int8', 'numeric'],
   boolean: ['bool'],

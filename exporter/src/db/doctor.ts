@@ -38,7 +38,7 @@ export async function checkSchema(pool: pg.Pool): Promise<Check[]> {
       const found = have.get(c.name);
       // Enum types (data_type USER-DEFINED) count as text: Prisma maps its enums to them.
       const accepted = found && (TYPE_FAMILIES[c.type].includes(found.udt_name) || (c.type === 'text' && found.data_type === 'USER-DEFINED'));
-      return found && !accepted ? [`"${table}"."${c.name}" is ${found.udt_name}, the exporter needs ${c.type === 'id' ? 'a text id (uuid and integer ids are not supported yet)' : `a ${c.type}`}`] : [];
+      return found && !accepted ? [`"${table}"."${c.name}" is ${found.udt_name}, the exporter needs ${c.type === 'id' ? 'an id (text, uuid or integer)' : c.type === 'integer' ? 'an integer' : `a ${c.type}`}`] : [];
     });
     const problems = [...(missing.length ? [`missing column${missing.length > 1 ? 's' : ''} ${missing.map((c) => `"${table}"."${c.name}"`).join(', ')}`] : []), ...wrongType];
     checks.push({ name: `table "${table}"`, ok: problems.length === 0, detail: problems.length ? problems.join('; ') : `${wanted.length} columns` });

@@ -111,13 +111,11 @@ describe('doctor passes exactly when the exporter works', () => {
     }
   });
 
-  it('fails on ids of a type the exporter cannot write or join on yet (a uuid Finding.id), naming the column', async () => {
+  it('names a column of the wrong type', async () => {
     const db = await cloneOf(template);
     try {
-      await db.pool.query(`ALTER TABLE "Finding" ALTER COLUMN id TYPE uuid USING gen_random_uuid()`);
-      expect(failed(await checkSchema(db.pool))).toContainEqual(
-        'table "Finding": "Finding"."id" is uuid, the exporter needs a text id (uuid and integer ids are not supported yet)',
-      );
+      await db.pool.query(`ALTER TABLE "Organization" ALTER COLUMN "dataRetentionDays" TYPE text`);
+      expect(failed(await checkSchema(db.pool))).toContainEqual('table "Organization": "Organization"."dataRetentionDays" is text, the exporter needs an integer');
     } finally {
       await db.drop();
     }
