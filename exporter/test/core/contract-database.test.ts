@@ -33,9 +33,10 @@ const IDS: Record<IdType, Record<'acme' | 'globex' | 'c1' | 'c2' | 'd1' | 'r1', 
     seq: () => 'gen_random_uuid()',
   },
   bigint: { acme: '1', globex: '2', c1: '11', c2: '12', d1: '21', r1: '31', seq: (_prefix, n) => `1000 + ${n}` },
+  integer: { acme: '1', globex: '2', c1: '11', c2: '12', d1: '21', r1: '31', seq: (_prefix, n) => `1000 + ${n}` },
 };
 
-describe.each(['text', 'uuid', 'bigint'] as IdType[])('a database with only the contract columns (%s ids)', (idType) => {
+describe.each(['text', 'uuid', 'bigint', 'integer'] as IdType[])('a database with only the contract columns (%s ids)', (idType) => {
   const ID = IDS[idType];
   let db: TestDatabase;
   let exporter: Exporter;
