@@ -6,7 +6,7 @@ import { AUDIT_REQUESTS, EXPORT_MAX_MS, EXPORT_MAX_ROWS, MAX_DEPTH_PAGES, measur
 import { timeCollectors, timeFullCollection, type CollectorTiming } from './collection';
 import { benchDatabase } from './database';
 import { measureMaintenance, type MaintenanceFigures } from './maintenance';
-import { note } from './progress';
+import { note } from '../src/util/progress';
 import { scrapeDuringCollection, SCRAPERS, type ScrapeResult } from './scrape';
 import { seed } from './seed';
 import { measureStatus, STATUS_CLIENTS, type StatusResult } from './status';

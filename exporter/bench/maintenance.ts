@@ -3,7 +3,7 @@ import { applyRetention, RUN_TABLES } from '../src/maintenance/retention';
 import { ensurePartitions, runMaintenance } from '../src/maintenance/runner';
 import { rollUp } from '../src/runs/rollup';
 import { FAILURE_STATUS_SQL } from '../src/runs/statuses';
-import { note } from './progress';
+import { note } from '../src/util/progress';
 
 export interface MaintenanceFigures {
   firstRollupMs: number;

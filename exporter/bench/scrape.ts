@@ -32,8 +32,8 @@ function nextMessage<T>(child: ChildProcess, accept: (message: unknown) => boole
 }
 
 const forkTs = (file: string, args: string[]) => fork(path.join(__dirname, file), args, { execArgv: ['--import', 'tsx'] });
-// The exporter process loads its TypeScript the way bin/aperio-exporter does (tsx's CommonJS hook, no
-// loader thread), so its memory is what a deployed exporter's is.
+// The exporter process loads its TypeScript the way the tests run the CLI (tsx's CommonJS hook, no
+// loader thread); a deployed exporter runs the same code compiled to dist/.
 const forkExporter = (args: string[], execArgv: string[]) =>
   fork(path.join(__dirname, 'exporter-process.ts'), args, { execArgv: ['--require', 'tsx/cjs', ...execArgv] });
 // BENCH_CPU_PROFILE_DIR: write a V8 CPU profile of the exporter process there, to see what a stall was.

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { Scale } from './args';
-import { note, Progress } from './progress';
+import { note, Progress } from '../src/util/progress';
 
 /**
  * Seeds a dataset of the given scale with generate_series, in chunks so each statement stays short and

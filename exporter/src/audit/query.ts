@@ -69,7 +69,7 @@ export async function fetchPage(pool: pg.Pool, resource: RunResource, q: AuditQu
 export async function fetchById(pool: pg.Pool, resource: RunResource, id: string, tenantId: string | null): Promise<RunRow | null> {
   const { rows } = await pool.query<RunRow>(
     `SELECT ${resource.select} FROM ${resource.table} r ${resource.joins}
-      WHERE r.id = $1::bigint AND ($2::text IS NULL OR r."organizationId" = $2)`,
+      WHERE r.id = $1::bigint AND ($2::text IS NULL OR r."organizationId"::text = $2)`,
     [id, tenantId],
   );
   return rows[0] ?? null;

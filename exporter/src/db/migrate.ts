@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type pg from 'pg';
 import { UserError } from '../config/user-error';
+import { assertAdoptable, copyAdoptedRows, findForeignRunTables, renameForeignRunTables, type AdoptionReport, type ForeignRunTable } from './adopt';
 
 /**
  * Applies the numbered SQL files in migrations/ in order, each in its own transaction, and records
@@ -35,9 +36,21 @@ export function loadMigrations(dir = MIGRATIONS_DIR): Migration[] {
     });
 }
 
-export async function migrate(pool: pg.Pool, migrations = loadMigrations()): Promise<string[]> {
+/** The migration that creates RuleRun and ConnectorSyncRun: tables found before it are adopted, or refused. */
+const RUN_TABLES_MIGRATION = 1;
+
+export interface MigrateOptions {
+  /** Adopt a RuleRun / ConnectorSyncRun that migrate did not create (db/adopt.ts) instead of refusing. */
+  adopt?: boolean;
+  /** With adopt: a progress bar per table on stderr. */
+  progress?: boolean;
+  onAdopted?: (reports: AdoptionReport[]) => void;
+}
+
+export async function migrate(pool: pg.Pool, migrations = loadMigrations(), options: MigrateOptions = {}): Promise<string[]> {
   const client = await pool.connect();
   const applied: string[] = [];
+  let foreign: ForeignRunTable[] = [];
   try {
     await client.query('SELECT pg_advisory_lock($1)', [LOCK_KEY]);
     await client.query(`CREATE TABLE IF NOT EXISTS "_aperio_migrations" (
@@ -47,6 +60,10 @@ export async function migrate(pool: pg.Pool, migrations = loadMigrations()): Pro
       'SELECT version, name, checksum FROM "_aperio_migrations"',
     );
     const done = new Map(rows.map((row) => [row.version, row]));
+    if (!done.has(RUN_TABLES_MIGRATION) && migrations.some((m) => m.version === RUN_TABLES_MIGRATION)) {
+      foreign = await findForeignRunTables(client);
+      assertAdoptable(foreign, options.adopt ?? false);
+    }
     for (const migration of migrations) {
       const previous = done.get(migration.version);
       if (previous) {
@@ -60,6 +77,7 @@ export async function migrate(pool: pg.Pool, migrations = loadMigrations()): Pro
       }
       try {
         await client.query('BEGIN');
+        if (migration.version === RUN_TABLES_MIGRATION && foreign.length) await renameForeignRunTables(client, foreign);
         await client.query(migration.sql);
         await client.query('INSERT INTO "_aperio_migrations" (version, name, checksum) VALUES ($1, $2, $3)', [
           migration.version,
@@ -79,6 +97,8 @@ export async function migrate(pool: pg.Pool, migrations = loadMigrations()): Pro
     await client.query('SELECT pg_advisory_unlock($1)', [LOCK_KEY]).catch(() => undefined);
     client.release();
   }
+  // Outside the migration lock: the copy may take minutes, and it is resumable on its own.
+  if (options.adopt) options.onAdopted?.(await copyAdoptedRows(pool, { progress: options.progress }));
   return applied;
 }
 

@@ -31,30 +31,78 @@ export interface RetentionOptions {
   lockTimeoutMs?: number;
 }
 
-export async function applyRetention(pool: pg.Pool, table: RunTable, now = Date.now(), options: RetentionOptions = {}): Promise<RetentionResult> {
-  const result: RetentionResult = { table, partitionsDropped: [], rowsDeleted: 0 };
-  const safeUntil = await deletableUntil(pool, table);
-  if (safeUntil === null) return result; // never rolled up: every row still feeds the counters
+/** What retention removes for one run table at `now`: the cutoffs per tenant retention, or null before the first rollup. */
+interface RetentionScope {
+  longestCutoff: Date;
+  /** The shortest retention's cutoff, the latest: no raw row at or after it is removed. */
+  shortestCutoff: Date;
+  /** Tenants with a shorter retention than the longest, by retention value. */
+  shorter: { days: number; cutoff: Date }[];
+}
+
+async function retentionScope(pool: pg.Pool, table: RunTable, now: number, rolledUntil?: number): Promise<RetentionScope | null> {
+  const safeUntil = rolledUntil === undefined ? await deletableUntil(pool, table) : rolledUntil - REROLL_HOURS * HOUR_MS;
+  if (safeUntil === null) return null; // never rolled up: every row still feeds the counters
   // Tenants are handled per distinct retention (a handful of values), not one by one: thousands of
   // tenants would otherwise cost thousands of statements on every run, even with nothing to delete.
   const retentions = await pool.query<{ days: number }>(`SELECT DISTINCT "dataRetentionDays" AS days FROM "Organization" ORDER BY 1`);
-  if (!retentions.rows.length) return result;
+  if (!retentions.rows.length) return null;
   const longest = retentions.rows[retentions.rows.length - 1].days;
   const cutoff = (days: number) => new Date(Math.min(now - days * DAY_MS, safeUntil));
+  return {
+    longestCutoff: cutoff(longest),
+    shortestCutoff: cutoff(retentions.rows[0].days),
+    // The longest-retention tenants' rows leave with whole partitions.
+    shorter: retentions.rows.filter(({ days }) => days < longest).map(({ days }) => ({ days, cutoff: cutoff(days) })),
+  };
+}
+
+export async function applyRetention(pool: pg.Pool, table: RunTable, now = Date.now(), options: RetentionOptions = {}): Promise<RetentionResult> {
+  const result: RetentionResult = { table, partitionsDropped: [], rowsDeleted: 0 };
+  const scope = await retentionScope(pool, table, now);
+  if (!scope) return result;
   const batch = options.batchRows ?? DELETE_BATCH_ROWS;
   // The shortest retention has the latest cutoff: no raw row at or after it is removed by this run. Said
   // before anything is removed, so a rollup never recomputes a late hour that lost raw rows.
-  await recordPrunedBefore(pool, table, cutoff(retentions.rows[0].days));
+  await recordPrunedBefore(pool, table, scope.shortestCutoff);
 
-  result.partitionsDropped = await dropPartitionsBefore(pool, table, cutoff(longest), options.lockTimeoutMs ?? 5_000);
-  for (const { days } of retentions.rows) {
-    if (days >= longest) continue; // these tenants' rows leave with whole partitions
-    const partitions = await partitionsStartingBefore(pool, table, cutoff(days));
-    result.rowsDeleted += await deleteInBatches(pool, partitions, cutoff(days), batch, days);
+  const droppable = await partitionsEndingBefore(pool, table, scope.longestCutoff);
+  result.partitionsDropped = await dropPartitions(pool, droppable, options.lockTimeoutMs ?? 5_000);
+  for (const { days, cutoff } of scope.shorter) {
+    const partitions = await partitionsStartingBefore(pool, table, cutoff);
+    result.rowsDeleted += await deleteInBatches(pool, partitions, cutoff, batch, days);
   }
   // Rows dated where no daily partition existed sit in the DEFAULT partition; partition drops never reach them.
-  result.rowsDeleted += await deleteInBatches(pool, [`${table}_default`], cutoff(longest), batch, null);
+  result.rowsDeleted += await deleteInBatches(pool, [`${table}_default`], scope.longestCutoff, batch, null);
   return result;
+}
+
+/**
+ * What applyRetention would remove at `now`, without removing anything (`maintenance --dry-run`);
+ * `rolledUntil` is the watermark the rollups will have reached by then.
+ */
+export async function planRetention(pool: pg.Pool, table: RunTable, now: number, rolledUntil: number): Promise<RetentionResult> {
+  const plan: RetentionResult = { table, partitionsDropped: [], rowsDeleted: 0 };
+  const scope = await retentionScope(pool, table, now, rolledUntil);
+  if (!scope) return plan;
+  plan.partitionsDropped = await partitionsEndingBefore(pool, table, scope.longestCutoff);
+  const dropped = new Set(plan.partitionsDropped);
+  const earliest = new Date(Math.max(scope.longestCutoff.getTime(), ...scope.shorter.map((s) => s.cutoff.getTime())));
+  for (const partition of await partitionsStartingBefore(pool, table, earliest)) {
+    if (dropped.has(partition)) continue;
+    const isDefault = partition === `${table}_default`;
+    // The same rows the deletes pick: a shorter-retention tenant's rows before its cutoff, and in the
+    // DEFAULT partition also every row before the longest retention's cutoff.
+    const { rows } = await pool.query<{ n: string }>(
+      `SELECT count(*) AS n FROM "${partition.replace(/"/g, '""')}" p
+       LEFT JOIN "Organization" o ON o.id = p."organizationId"
+       LEFT JOIN unnest($1::int[], $2::timestamptz[]) AS r(days, cutoff) ON r.days = o."dataRetentionDays"
+       WHERE p."startedAt" < r.cutoff OR ($3 AND p."startedAt" < $4)`,
+      [scope.shorter.map((s) => s.days), scope.shorter.map((s) => s.cutoff), isDefault, scope.longestCutoff],
+    );
+    plan.rowsDeleted += Number(rows[0].n);
+  }
+  return plan;
 }
 
 /** The end of what the rollups hold and will not re-read, or null before the first rollup. */
@@ -63,7 +111,7 @@ async function deletableUntil(pool: pg.Pool, table: RunTable): Promise<number | 
   return rows[0] ? rows[0].rolledUntil.getTime() - REROLL_HOURS * HOUR_MS : null;
 }
 
-async function dropPartitionsBefore(pool: pg.Pool, table: RunTable, cutoff: Date, lockTimeoutMs: number): Promise<string[]> {
+async function partitionsEndingBefore(pool: pg.Pool, table: RunTable, cutoff: Date): Promise<string[]> {
   // A partition's upper bound is the next day in the session time zone, as aperio_ensure_daily_partitions made it.
   const { rows } = await pool.query<{ name: string }>(
     `SELECT c.relname AS name
@@ -73,8 +121,12 @@ async function dropPartitionsBefore(pool: pg.Pool, table: RunTable, cutoff: Date
      ORDER BY c.relname`,
     [table, cutoff],
   );
+  return rows.map((row) => row.name);
+}
+
+async function dropPartitions(pool: pg.Pool, names: string[], lockTimeoutMs: number): Promise<string[]> {
   const dropped: string[] = [];
-  for (const { name } of rows) {
+  for (const name of names) {
     const client = await pool.connect();
     try {
       await client.query('BEGIN');

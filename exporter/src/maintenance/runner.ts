@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { PeriodicTask } from '../util/periodic-task';
 import { rollUp, type RollupResult } from '../runs/rollup';
+import { withMaintenanceLock } from './lock';
 import { applyRetention, RUN_TABLES, type RetentionResult } from './retention';
 
 /**
@@ -30,19 +31,35 @@ export interface MaintenanceReport {
   durationMs: number;
 }
 
-export async function runMaintenance(pool: pg.Pool, now = Date.now()): Promise<MaintenanceReport> {
+/** The steps of one run, in order; `onStep` hears of each as it starts and ends (the CLI's progress bar). */
+export const MAINTENANCE_STEPS = ['partitions', ...RUN_TABLES.map((t) => `rollup ${t}`), ...RUN_TABLES.map((t) => `retention ${t}`)];
+export type StepListener = (event: { step: string; index: number; phase: 'start' | 'end'; ms?: number }) => void;
+
+export async function runMaintenance(pool: pg.Pool, now = Date.now(), onStep: StepListener = () => undefined): Promise<MaintenanceReport> {
   const started = performance.now();
-  const partitionsCreated = await ensurePartitions(pool, now);
+  let index = 0;
+  const step = async <T>(run: () => Promise<T>): Promise<T> => {
+    const name = MAINTENANCE_STEPS[index];
+    const t0 = performance.now();
+    onStep({ step: name, index, phase: 'start' });
+    const value = await run();
+    onStep({ step: name, index: index++, phase: 'end', ms: performance.now() - t0 });
+    return value;
+  };
+  const partitionsCreated = await step(() => ensurePartitions(pool, now));
   const rollups: RollupResult[] = [];
-  for (const table of RUN_TABLES) rollups.push(await rollUp(pool, table, now));
+  for (const table of RUN_TABLES) rollups.push(await step(() => rollUp(pool, table, now)));
   const retention: RetentionResult[] = [];
-  for (const table of RUN_TABLES) retention.push(await applyRetention(pool, table, now));
+  for (const table of RUN_TABLES) retention.push(await step(() => applyRetention(pool, table, now)));
   return { partitionsCreated, rollups, retention, durationMs: performance.now() - started };
 }
 
-/** Maintenance every minute: partitions ahead, rollups, retention (safe on every replica at once). */
+/**
+ * Maintenance every minute: partitions ahead, rollups, retention. A replica that finds another run
+ * (another replica's, or `aperio-exporter maintenance`) holding the lock skips its turn.
+ */
 export class MaintenanceLoop extends PeriodicTask {
   constructor(pool: pg.Pool, intervalSeconds = 60) {
-    super('maintenance', intervalSeconds * 1000, () => runMaintenance(pool));
+    super('maintenance', intervalSeconds * 1000, () => withMaintenanceLock(pool, 0, () => runMaintenance(pool)));
   }
 }

@@ -38,18 +38,30 @@ export async function openFinding(client: pg.ClientBase, o: Observation, now: nu
       await client.query('COMMIT');
       return { id: existing.rows[0].id, created: false };
     }
-    const id = `fnd_platform_${randomUUID()}`;
-    await client.query(
-      `INSERT INTO "Finding" (id, "organizationId", "ruleId", title, description, severity, status, category, "dedupKey", "createdAt", "updatedAt")
-       VALUES ($1, $2, NULL, $3, $4, $5, 'OPEN', $6, $7, $8, $9)`,
-      [id, o.tenantId, o.title, o.description, o.severity, o.check, key, new Date(o.since ?? now), new Date(now)],
+    // Aperio's ids may be text, uuid or integers: an id of the column's kind, or none for integers,
+    // which the column's own default (identity or sequence) numbers.
+    const id = await newFindingId(client);
+    const inserted = await client.query<{ id: string }>(
+      `INSERT INTO "Finding" (${id === null ? '' : 'id, '}"organizationId", "ruleId", title, description, severity, status, category, "dedupKey", "createdAt", "updatedAt")
+       VALUES (${id === null ? '' : '$9, '}$1, NULL, $2, $3, $4, 'OPEN', $5, $6, $7, $8) RETURNING id`,
+      [o.tenantId, o.title, o.description, o.severity, o.check, key, new Date(o.since ?? now), new Date(now), ...(id === null ? [] : [id])],
     );
     await client.query('COMMIT');
-    return { id, created: true };
+    return { id: inserted.rows[0].id, created: true };
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined);
     throw err;
   }
+}
+
+async function newFindingId(client: pg.ClientBase): Promise<string | null> {
+  const { rows } = await client.query<{ type: string }>(
+    `SELECT t.typcategory AS type FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
+     WHERE a.attrelid = '"Finding"'::regclass AND a.attname = 'id'`,
+  );
+  const category = rows[0]?.type; // S: string types, U: uuid (user-defined category), N: numeric
+  if (category === 'N') return null;
+  return category === 'S' ? `fnd_platform_${randomUUID()}` : randomUUID();
 }
 
 /** Refreshes a finding that is still failing; false when it is no longer open (resolved by someone else). */

@@ -1,3 +1,4 @@
+import { optionalColumnSql } from '../db/contract';
 import { addBuckets, cumulativeBucketsSql, RULE_DURATION_BOUNDS_MS } from '../runs/buckets';
 import { rolledUntil } from '../runs/rollup-state';
 import { RECENT_SERVING_RUNS } from '../schedules/judge';
@@ -58,7 +59,7 @@ WITH pairs AS (
 )
 SELECT p."organizationId" AS "tenantId", o.slug AS tenant, p."ruleId", r.key AS "ruleKey", r.name AS "ruleName",
        (r."organizationId" IS NULL) AS "builtIn", r.enabled, r.severity,
-       r."scheduleIntervalSeconds", r."scheduleCron",
+       r."scheduleIntervalSeconds", ${optionalColumnSql('r', 'scheduleCron')} AS "scheduleCron",
        t.runs AS "totalRuns", t.failures AS "totalFailures", t."durationCount" AS "totalDurationCount",
        t."durationMsSum" AS "totalDurationMs",
        t."durationBuckets" AS "totalBuckets", t."eventsEvaluated" AS "totalEvents",
@@ -75,8 +76,8 @@ LEFT JOIN LATERAL (
   SELECT array_agg(s.ref ORDER BY s."startedAt" DESC) AS refs
   FROM (SELECT ${epochMsSql(referenceTimeSql('s'))}::bigint AS ref, s."startedAt" FROM "RuleRun" s
         WHERE s."organizationId" = p."organizationId" AND s."ruleId" = p."ruleId" AND ${servingRunSql('s')}
-          AND r.enabled AND (r."scheduleCron" IS NOT NULL OR r."scheduleIntervalSeconds" > 0)
-          AND s."startedAt" >= $2::timestamptz - ${servingLookbackSql('r."scheduleCron"', 'r."scheduleIntervalSeconds"')}
+          AND r.enabled AND (${optionalColumnSql('r', 'scheduleCron')} IS NOT NULL OR r."scheduleIntervalSeconds" > 0)
+          AND s."startedAt" >= $2::timestamptz - ${servingLookbackSql(optionalColumnSql('r', 'scheduleCron'), 'r."scheduleIntervalSeconds"')}
         ORDER BY s."startedAt" DESC LIMIT ${RECENT_SERVING_RUNS}) s
 ) serving ON true
 ORDER BY o.slug, r.key`;

@@ -3,7 +3,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 export const EXPORTER_ROOT = path.resolve(__dirname, '../..');
-export const CLI = path.join(EXPORTER_ROOT, 'bin', 'aperio-exporter');
+// The tests run the CLI from the TypeScript sources (the code under test), never from a dist/ that may
+// be older; test/core/production-build.test.ts runs the compiled one.
+const SOURCE_CLI = ['--require', 'tsx/cjs', path.join(EXPORTER_ROOT, 'src', 'cli', 'main.ts')];
 
 export { freePort } from '../../src/util/net';
 
@@ -14,8 +16,8 @@ export interface CliProcess {
 }
 
 /** Runs the aperio-exporter CLI as a user would, with only the given environment on top of PATH/HOME. */
-export function runCli(args: string[], env: Record<string, string>): CliProcess {
-  const child = spawn(process.execPath, [CLI, ...args], {
+export function runCli(args: string[], env: Record<string, string>, entry: string[] = SOURCE_CLI): CliProcess {
+  const child = spawn(process.execPath, [...entry, ...args], {
     cwd: EXPORTER_ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -29,6 +29,8 @@ describe('alerting rules', () => {
         'AperioScheduledRunMissed',
         'AperioExporterSnapshotStale',
         'AperioDatabaseUnreachable',
+        'AperioExporterDown',
+        'AperioExporterAbsent',
       ]),
     );
   });
