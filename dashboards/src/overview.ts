@@ -39,7 +39,7 @@ export const overview: DashboardSpec = {
     {
       title: 'Did the scheduled jobs for each tenant run?',
       panels: [
-        stat('Missed scheduled slots', 'Scheduled rules and connector syncs whose last run is older than their interval plus grace.', `sum(aperio_scheduled_run_missed{${TENANT}})`, 'short', steps(1, 5), { noValue: '0' }),
+        stat('Missed scheduled slots', 'Scheduled rules (cron or interval) and active connectors whose latest due slot had no scheduler-started run; /api/v1/schedules shows each slot.', `sum(aperio_scheduled_run_missed{${TENANT}})`, 'short', steps(1, 5), { noValue: '0' }),
         table('Missed slots by tenant and kind', 'Which tenant has overdue scheduled work, split into rules and connector syncs.', `sum by (tenant, kind) (aperio_scheduled_run_missed{${TENANT}})`, 'short', steps(1, 5), { span: 18, noValue: 'No missed slots', links: [toHealth('tenant')] }),
       ],
     },

@@ -15,7 +15,7 @@ export const rules: DashboardSpec = {
         stat('Runs (1h)', 'Evaluations in the last hour, of any outcome.', `sum(increase(aperio_rule_runs_total{${TENANT}}[1h]))`, 'short', GREEN_ONLY, { noValue: '0' }),
         stat('Failure ratio (1h)', 'Failed or timed-out evaluations divided by all evaluations.', `(sum(increase(aperio_rule_run_failures_total{${TENANT}}[1h])) or vector(0)) / clamp_min(sum(increase(aperio_rule_runs_total{${TENANT}}[1h])), 1)`, 'percentunit', steps(0.05, 0.1), { min: 0, max: 1 }),
         stat('Findings opened (1h)', 'Findings opened by detection rules in the last hour.', `sum(increase(aperio_rule_findings_opened_total{${TENANT}}[1h]))`, 'short', GREEN_ONLY, { noValue: '0' }),
-        stat('Missed rule slots', 'Scheduled rules whose last run is older than their interval plus grace.', `sum(aperio_scheduled_run_missed{kind="rule",${TENANT}})`, 'short', steps(1, 5), { noValue: '0' }),
+        stat('Missed rule slots', 'Scheduled rules (cron or interval) whose latest due slot had no scheduler-started run; /api/v1/schedules shows each slot.', `sum(aperio_scheduled_run_missed{kind="rule",${TENANT}})`, 'short', steps(1, 5), { noValue: '0' }),
       ],
     },
     {

@@ -54,7 +54,7 @@ export const status: DashboardSpec = {
         stat('Connector data freshness', 'Share of connectors whose data is fresh.', 'sum(aperio_connector_freshness{state="fresh"}) / clamp_min(sum(aperio_connector_freshness), 1)', 'percentunit', healthy(0.95), { min: 0, max: 1, span: 8 }),
         stat('SIEM delivery success (1h)', 'Share of SIEM delivery attempts in the last hour that succeeded.', '1 - ((sum(increase(aperio_siem_delivery_failures_total[1h])) or vector(0)) / clamp_min(sum(increase(aperio_siem_deliveries_total[1h])), 1))', 'percentunit', healthy(0.95), { min: 0, max: 1, span: 8 }),
         stat('Detection rule success (1h)', 'Share of detection rule evaluations in the last hour that succeeded.', '1 - ((sum(increase(aperio_rule_run_failures_total[1h])) or vector(0)) / clamp_min(sum(increase(aperio_rule_runs_total[1h])), 1))', 'percentunit', healthy(0.95), { min: 0, max: 1, span: 8 }),
-        stat('Scheduled jobs overdue', 'Scheduled rules and connector syncs past their slot.', 'sum(aperio_scheduled_run_missed)', 'short', steps(1, 10), { noValue: '0', span: 8 }),
+        stat('Scheduled jobs overdue', 'Scheduled rules and connector syncs whose latest due slot passed its grace with no run.', 'sum(aperio_scheduled_run_missed)', 'short', steps(1, 10), { noValue: '0', span: 8 }),
         stat('Ingestion delay', 'Age of the oldest queued ingestion job (0 when nothing waits).', 'max(time() - aperio_ingestion_oldest_queued_timestamp_seconds)', 's', steps(300, 900), { noValue: 'None waiting', span: 8 }),
         stat('Monitoring data age', 'How current this page is: time since the exporter\'s last complete snapshot.', 'max(time() - aperio_exporter_snapshot_timestamp_seconds)', 's', steps(60, 300), { span: 8 }),
       ],

@@ -57,7 +57,7 @@ describe.each(['text', 'uuid', 'bigint', 'integer'] as IdType[])('a database wit
     );
     await q(
       `INSERT INTO "SiemDelivery" (id, "destinationId", status, attempts, "createdAt")
-       SELECT ${ID.seq('dl', 'g')}, $2, CASE WHEN g <= 3 THEN 'PENDING' ELSE 'DEAD_LETTER' END, 1, $1 FROM generate_series(1, 5) g`,
+       SELECT ${ID.seq('dl', 'g')}, $2, CASE WHEN g <= 3 THEN 'PENDING' ELSE 'DEAD_LETTER' END, CASE WHEN g <= 3 THEN 0 ELSE 5 END, $1 FROM generate_series(1, 5) g`,
       [at(10 * 60_000), ID.d1],
     );
     await q(`INSERT INTO "IngestionJob" (id, "organizationId", kind, status, attempts, "createdAt") SELECT ${ID.seq('j', 'g')}, $2, 'events', 'QUEUED', 0, $1 FROM generate_series(1, 4) g`, [

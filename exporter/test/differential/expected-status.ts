@@ -14,7 +14,7 @@ import type { DestinationFacts, QueueFacts } from './expected-queues';
 type Status = 'operational' | 'degraded_performance' | 'partial_outage' | 'major_outage';
 export const STATUSES = ['operational', 'degraded_performance', 'partial_outage', 'major_outage', 'under_maintenance'];
 const ORDER: Status[] = ['operational', 'degraded_performance', 'partial_outage', 'major_outage'];
-const worst = (a: Status, b: Status) => (ORDER.indexOf(a) >= ORDER.indexOf(b) ? a : b);
+export const worst = (a: Status, b: Status) => (ORDER.indexOf(a) >= ORDER.indexOf(b) ? a : b);
 const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '_');
 
 export interface ExpectedComponent {

@@ -1,22 +1,25 @@
 import type pg from 'pg';
 import { NOW, PRUNED } from './clock';
 import type { Value } from './compare';
+import { worst, type ExpectedComponent } from './expected-status';
 
 /**
  * The status page's uptime bars (docs/status.md, Uptime bars): 90 UTC days up to today per component
  * with run history (connectors per provider, detection rules); a day's runs and failures are every run
- * started that day, its uptime 1 - failures / runs and its colour >= 99.5 % operational, >= 95 %
- * degraded, >= 80 % partial outage, below major outage; days without runs have no uptime or colour.
- * `aperio_uptime_90d` is the run-weighted uptime over the 90 days.
+ * started that day, its uptime 1 - failures / runs and its colour by the component thresholds on the
+ * failure ratio (every run failed: major outage, >= 0.5 partial outage, >= 0.1 degraded, else
+ * operational); today's cell is never better than the component's current status; days without runs
+ * have no uptime or colour. `aperio_uptime_90d` is the run-weighted uptime over the 90 days.
  */
 const DAY = 86_400_000;
 const DAYS = 90;
 
-function dayColour(uptime: number): string {
-  if (uptime >= 0.995) return 'operational';
-  if (uptime >= 0.95) return 'degraded_performance';
-  if (uptime >= 0.8) return 'partial_outage';
-  return 'major_outage';
+type Status = ExpectedComponent['status'];
+function dayColour(runs: number, failures: number): Status {
+  if (failures === runs) return 'major_outage';
+  if (failures / runs >= 0.5) return 'partial_outage';
+  if (failures / runs >= 0.1) return 'degraded_performance';
+  return 'operational';
 }
 
 type Counts = Map<string, { runs: number; failures: number }>;
@@ -40,7 +43,7 @@ const add = (counts: Map<string, Counts>, component: string, at: Date, runs: num
   counts.set(component, days);
 };
 
-export async function expectedUptime(pool: pg.Pool): Promise<Map<string, Value>> {
+export async function expectedUptime(pool: pg.Pool, components: ExpectedComponent[]): Promise<Map<string, Value>> {
   const FAILED = `status IN ('FAILED', 'TIMED_OUT')`;
   const counts = await dailyCounts(
     pool,
@@ -64,7 +67,10 @@ export async function expectedUptime(pool: pg.Pool): Promise<Map<string, Value>>
       const date = new Date(first + i * DAY).toISOString().slice(0, 10);
       const day = days.get(date) ?? { runs: 0, failures: 0 };
       const uptime = day.runs ? 1 - day.failures / day.runs : null;
-      setDay(out, component, { date, runs: day.runs, failures: day.failures, uptime, status: uptime === null ? null : dayColour(uptime) });
+      let status: Status | null = day.runs ? dayColour(day.runs, day.failures) : null;
+      const now = components.find((c) => c.id === component)?.status ?? 'operational';
+      if (i === DAYS - 1) status = status === null ? now : worst(status, now);
+      setDay(out, component, { date, runs: day.runs, failures: day.failures, uptime, status });
       runs += day.runs;
       failures += day.failures;
     }

@@ -68,5 +68,5 @@ export async function checkSchedules(c: Context, comparison: Comparison, tenant:
 export async function checkStatusJson(c: Context, comparison: Comparison): Promise<void> {
   const body = await (await fetch(`${c.url}/status.json`)).json();
   comparison.maps(expectedStatusJson(c.facts.components), actualStatusJson(body, c.facts.components));
-  comparison.maps(await expectedUptime(c.pool), actualUptime(body));
+  comparison.maps(await expectedUptime(c.pool, c.facts.components), actualUptime(body));
 }
