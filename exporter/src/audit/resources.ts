@@ -24,7 +24,7 @@ const common = `r.id::text AS id, o.slug AS tenant, r.trigger, r."scheduledFor",
 export const RULE_RUNS: RunResource = {
   name: 'rule-runs',
   table: '"RuleRun"',
-  select: `${common}, r."ruleId", d.key AS "ruleKey", d.name AS "ruleName", r."eventsEvaluated", r."findingsOpened"`,
+  select: `${common}, r."ruleId"::text AS "ruleId", d.key AS "ruleKey", d.name AS "ruleName", r."eventsEvaluated", r."findingsOpened"`,
   joins: `LEFT JOIN "Organization" o ON o.id = r."organizationId" LEFT JOIN "DetectionRule" d ON d.id = r."ruleId"`,
   filters: { rule: shortText.optional(), minFindings: nonNegativeInt().optional() },
   conditions(filters, param) {
@@ -46,7 +46,7 @@ export const RULE_RUNS: RunResource = {
 export const CONNECTOR_SYNCS: RunResource = {
   name: 'connector-syncs',
   table: '"ConnectorSyncRun"',
-  select: `${common}, r."connectionId", c.name AS "connectionName", r.provider, r."recordsIngested"`,
+  select: `${common}, r."connectionId"::text AS "connectionId", c.name AS "connectionName", r.provider, r."recordsIngested"`,
   joins: `LEFT JOIN "Organization" o ON o.id = r."organizationId" LEFT JOIN "IntegrationConnection" c ON c.id = r."connectionId"`,
   filters: { connector: shortText.optional(), provider: shortText.optional(), minRecords: nonNegativeInt(Number.MAX_SAFE_INTEGER).optional() },
   conditions(filters, param) {

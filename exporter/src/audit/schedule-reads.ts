@@ -37,7 +37,7 @@ export interface JobFilter {
 
 export async function readRuleJobs(pool: pg.Pool, filter: JobFilter): Promise<JobRow[]> {
   const { rows } = await pool.query<JobRow>(
-    `SELECT 'rule' AS kind, o.id AS "tenantId", o.slug AS tenant, d.id, d.key, d.name, NULL AS provider,
+    `SELECT 'rule' AS kind, o.id::text AS "tenantId", o.slug AS tenant, d.id::text AS id, d.key, d.name, NULL AS provider,
             d."scheduleIntervalSeconds" AS "intervalSeconds", ${optionalColumnSql('d', 'scheduleCron')} AS cron
        FROM "DetectionRule" d
        JOIN "Organization" o ON o.id = d."organizationId" OR d."organizationId" IS NULL
@@ -51,7 +51,7 @@ export async function readRuleJobs(pool: pg.Pool, filter: JobFilter): Promise<Jo
 
 export async function readConnectorJobs(pool: pg.Pool, filter: JobFilter): Promise<JobRow[]> {
   const { rows } = await pool.query<JobRow>(
-    `SELECT 'connector' AS kind, o.id AS "tenantId", o.slug AS tenant, c.id, NULL AS key, c.name, c.provider,
+    `SELECT 'connector' AS kind, o.id::text AS "tenantId", o.slug AS tenant, c.id::text AS id, NULL AS key, c.name, c.provider,
             c."syncIntervalSeconds" AS "intervalSeconds", NULL AS cron
        FROM "IntegrationConnection" c JOIN "Organization" o ON o.id = c."organizationId"
       WHERE c.status = $1 AND c."syncIntervalSeconds" > 0

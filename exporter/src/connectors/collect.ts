@@ -40,7 +40,7 @@ interface Row {
 // The lateral reads are bounded to the recent window so that partition pruning keeps them to a few
 // daily partitions whatever the retention; raw aggregates start at the rollup watermark.
 const SQL = `
-SELECT c.id, c."organizationId" AS "tenantId", o.slug AS tenant, c.provider, c.name, c.status,
+SELECT c.id::text AS id, c."organizationId"::text AS "tenantId", o.slug AS tenant, c.provider, c.name, c.status,
        ${epochMsSql('c."lastSyncAt"')} AS "lastSyncAt", c."lastError", ${epochMsSql('c."lastErrorAt"')} AS "lastErrorAt", c."syncIntervalSeconds",
        t.runs AS "totalRuns", t.failures AS "totalFailures", t."durationCount" AS "totalDurationCount",
        t."durationMsSum" AS "totalDurationMs",

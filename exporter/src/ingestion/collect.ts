@@ -4,7 +4,7 @@ import type { IngestionQueueState } from '../snapshot/types';
 
 // Open and dead jobs only, through the partial index "IngestionJob_open_idx": finished jobs are never scanned.
 const SQL = `
-SELECT j."organizationId" AS "tenantId", o.slug AS tenant, j.kind,
+SELECT j."organizationId"::text AS "tenantId", o.slug AS tenant, j.kind,
        count(*) FILTER (WHERE j.status = 'QUEUED')::int AS queued,
        count(*) FILTER (WHERE j.status = 'RUNNING')::int AS running,
        count(*) FILTER (WHERE ${JOB_RETRYING_SQL('j')})::int AS retrying,

@@ -15,7 +15,7 @@ export interface PlatformFinding {
 
 // `category = ANY(checks) AND status = 'OPEN'` is served by the fixture's Finding_open_category_idx.
 const SQL = `
-SELECT id, category AS check, "dedupKey", "organizationId" AS "tenantId", severity, title, "createdAt", "updatedAt"
+SELECT id::text AS id, category AS check, "dedupKey", "organizationId"::text AS "tenantId", severity, title, "createdAt", "updatedAt"
 FROM "Finding" WHERE status = 'OPEN' AND category = ANY($1::text[])
 ORDER BY "createdAt", id LIMIT 1000`;
 

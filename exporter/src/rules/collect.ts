@@ -57,7 +57,7 @@ WITH pairs AS (
 ), all_pairs AS (
   SELECT "organizationId", "ruleId" FROM pairs UNION SELECT "organizationId", "ruleId" FROM raw
 )
-SELECT p."organizationId" AS "tenantId", o.slug AS tenant, p."ruleId", r.key AS "ruleKey", r.name AS "ruleName",
+SELECT p."organizationId"::text AS "tenantId", o.slug AS tenant, p."ruleId"::text AS "ruleId", r.key AS "ruleKey", r.name AS "ruleName",
        (r."organizationId" IS NULL) AS "builtIn", r.enabled, r.severity,
        r."scheduleIntervalSeconds", ${optionalColumnSql('r', 'scheduleCron')} AS "scheduleCron",
        t.runs AS "totalRuns", t.failures AS "totalFailures", t."durationCount" AS "totalDurationCount",

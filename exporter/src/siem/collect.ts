@@ -4,7 +4,7 @@ import type { SiemDestinationState } from '../snapshot/types';
 
 // Open deliveries only, through the partial index "SiemDelivery_open_idx": delivered history is never scanned.
 const SQL = `
-SELECT d.id, d."organizationId" AS "tenantId", o.slug AS tenant, d.name, d.kind, d.enabled,
+SELECT d.id::text AS id, d."organizationId"::text AS "tenantId", o.slug AS tenant, d.name, d.kind, d.enabled,
        d."deliveriesOk", d."deliveriesFail", d."lastDeliveryAt", d."lastError", d."lastErrorAt",
        coalesce(q.pending, 0)::int AS pending, coalesce(q.retrying, 0)::int AS retrying,
        coalesce(q.dead, 0)::int AS "deadLetters", q."oldestPendingAt"

@@ -6,10 +6,7 @@ import { MOUNTS } from '../../src/http/mounts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { insertConnector, insertDestination, insertJobs, insertRule, insertTenant } from '../helpers/fixtures';
 import { get, insertRuleRuns, insertSyncRuns, token, type Answer } from './helpers';
-
-// OpenAPI 3.1 schemas are JSON Schema 2020-12.
-import Ajv2020 from 'ajv/dist/2020';
-import addFormats from 'ajv-formats';
+import { openApiConformance } from '../helpers/openapi-conformance';
 
 type Doc = typeof OPENAPI_DOCUMENT;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -36,7 +33,6 @@ describe('the OpenAPI document', () => {
   let db: TestDatabase;
   let exporter: Exporter;
   let app: Express;
-  let ajv: Any;
   const tokens: Record<string, string> = {};
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -63,34 +59,13 @@ describe('the OpenAPI document', () => {
         mount(a, deps);
       }),
     });
-    ajv = new Ajv2020({ strict: false, allErrors: true });
-    addFormats(ajv);
-    ajv.addSchema({ ...OPENAPI_DOCUMENT, $id: 'https://aperio.invalid/openapi.json' });
   });
   afterAll(async () => {
     await exporter?.stop();
     await db?.drop();
   });
 
-  const operation = (route: string) => (OPENAPI_DOCUMENT.paths as Any)[route]?.get;
-  const validate = (schemaRef: string, value: unknown, where: string) => {
-    const check = ajv.getSchema(`https://aperio.invalid/openapi.json${schemaRef}`);
-    if (!check) throw new Error(`${where}: the document has no schema ${schemaRef}`);
-    if (!check(value)) throw new Error(`${where} does not match ${schemaRef}: ${ajv.errorsText(check.errors)}\n${JSON.stringify(value).slice(0, 500)}`);
-  };
-
-  /** Checks one real answer against the document's response for its route and status. */
-  const conforms = (route: string, answer: Answer, where: string) => {
-    const response = operation(route)?.responses?.[String(answer.status)];
-    if (!response) throw new Error(`${where}: status ${answer.status} is not described for ${route}`);
-    const type = (answer.headers.get('content-type') ?? '').split(';')[0];
-    const media = response.content?.[type];
-    if (!media) throw new Error(`${where}: ${type} is not described for ${route} ${answer.status}`);
-    if (type === 'application/json') validate(media.schema.$ref, answer.body, where);
-    else if (type === 'application/x-ndjson') {
-      for (const line of answer.text.trimEnd().split('\n').filter(Boolean)) validate(media.schema.$ref, JSON.parse(line), where);
-    }
-  };
+  const { operation, validate, conforms } = openApiConformance();
 
   it('is served without a token, as OpenAPI 3.1', async () => {
     const answer = await get(exporter.url, '/api/openapi.json');

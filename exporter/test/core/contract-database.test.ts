@@ -10,6 +10,7 @@ import type { Exporter } from '../../src/exporter/runtime';
 import { startApiExporter, get } from '../api/helpers';
 import { createContractDatabase, type IdType } from '../helpers/contract-database';
 import { columnsUsed } from '../helpers/contract-usage';
+import { openApiConformance } from '../helpers/openapi-conformance';
 import { captureStatements } from '../helpers/statement-capture';
 import type { TestDatabase } from '../helpers/database';
 import { testCollector } from '../helpers/snapshot';
@@ -149,11 +150,22 @@ describe.each(['text', 'uuid', 'bigint', 'integer'] as IdType[])('a database wit
     }
   });
 
-  it('the health API answers', async () => {
+  it('the health, audit and schedules API answer in the shapes of the OpenAPI document, ids as strings whatever their type', async () => {
     const { token } = await createToken(db.pool, { role: 'OPERATOR', tenant: null });
     await exporter.collector.refresh();
-    for (const path of ['/api/v1/health/connectors', '/api/v1/health/siem', '/api/v1/health/ingestion']) {
-      expect([path, (await get(exporter.url, path, token)).status]).toEqual([path, 200]);
+    const { conforms } = openApiConformance();
+    const routes: [string, string][] = [
+      ['/v1/health/connectors', '/api/v1/health/connectors'],
+      ['/v1/health/siem', '/api/v1/health/siem'],
+      ['/v1/health/ingestion', '/api/v1/health/ingestion'],
+      ['/v1/rule-runs', '/api/v1/rule-runs'],
+      ['/v1/connector-syncs', '/api/v1/connector-syncs'],
+      ['/v1/schedules', '/api/v1/schedules'],
+    ];
+    for (const [route, path] of routes) {
+      const answer = await get(exporter.url, path, token);
+      expect([path, answer.status]).toEqual([path, 200]);
+      conforms(route, answer, `GET ${path} (${idType} ids)`);
     }
   });
 
