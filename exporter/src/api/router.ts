@@ -5,7 +5,8 @@ import { mountAuditRoutes } from '../audit/routes';
 import { mountScheduleRoutes } from '../audit/schedules';
 import type { Mount } from '../http/mounts';
 import { DEFAULT_MONITORS_CONFIG, loadMonitorsConfig } from '../monitors/config';
-import { ApiError, apiErrorHandler, sendApiError } from './errors';
+import { createCursorCodec } from './cursor';
+import { ApiError, errorHandler, namePathParameter, sendApiError } from './errors';
 import { mountHealthRoutes } from './health';
 import { mountOpenApi } from './openapi';
 import { parseQuery } from './params';
@@ -43,10 +44,11 @@ export const mountApi: Mount = (app, { getSnapshot, pool, settings, clock, resol
     res.json({ tokenId: p.tokenId, name: p.name, role: p.role, tenant: p.tenant, dataRetentionDays: p.dataRetentionDays });
   });
   mountHealthRoutes(router, getSnapshot, clock);
-  mountAuditRoutes(router, pool, clock);
+  mountAuditRoutes(router, pool, createCursorCodec(settings.API_CURSOR_KEY), clock);
   mountScheduleRoutes(router, pool, clock, scheduleSettings(settings.MONITORS_CONFIG));
-  router.use(apiErrorHandler);
+  router.use(errorHandler);
   app.use('/api', router);
+  namePathParameter(app, '/api/v1/', 'id');
 };
 
 /** Slots are judged as the schedule_missed monitor judges them (time zone of cron schedules, grace). */

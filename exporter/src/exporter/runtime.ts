@@ -6,6 +6,7 @@ import { UserError } from '../config/user-error';
 import { freshnessPolicy } from '../connectors/freshness';
 import { createPool, type Pool } from '../db/pool';
 import { createApp } from '../http/app';
+import { answerClientErrors } from '../http/client-errors';
 import { metricsHandler, withMetricsFastPath } from '../http/metrics-route';
 import { keepHeapNearLiveSize } from './heap';
 import { MOUNTS, type Mount } from '../http/mounts';
@@ -74,6 +75,7 @@ export async function startExporter({ settings, databaseUrl, clock = Date.now, m
   const server = await new Promise<Server>((resolve, reject) => {
     // Scrapes skip Express (http/metrics-route.ts); the app keeps its own /metrics route for HEAD and tests.
     const s = createServer(withMetricsFastPath(metricsHandler(() => rendered, settings.METRICS_TOKEN), app));
+    answerClientErrors(s);
     s.listen(settings.PORT, settings.HOST, () => resolve(s));
     s.once('error', reject);
   }).catch((err: NodeJS.ErrnoException) => {

@@ -1,6 +1,5 @@
-import express, { type Express, type NextFunction, type Request, type Response } from 'express';
-import { errorBody } from '../api/errors';
-import { logger } from '../log';
+import express, { type Express, type Request, type Response } from 'express';
+import { errorBody, errorHandler } from '../api/errors';
 import type { RenderedMetrics } from '../metrics/render';
 import type { Snapshot } from '../snapshot/types';
 import { healthzHandler, readyzHandler } from './health-routes';
@@ -27,10 +26,7 @@ export function createApp(deps: AppDeps): Express {
   app.use((req: Request, res: Response) => {
     res.status(404).json(errorBody('not_found', `no route for ${req.method} ${req.path}`));
   });
-  // Unexpected errors: logged with their stack, answered without it.
-  app.use((err: Error, req: Request, res: Response, _next: NextFunction) => {
-    logger.error({ err, path: req.path }, 'request failed');
-    if (!res.headersSent) res.status(500).json(errorBody('internal', 'internal error; see the exporter log'));
-  });
+  // Every error of every route, Express's own (undecodable path parameters) included: a JSON answer.
+  app.use(errorHandler);
   return app;
 }
