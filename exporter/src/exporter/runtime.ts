@@ -68,6 +68,7 @@ export async function startExporter({ settings, databaseUrl, clock = Date.now, m
     getSnapshot,
     getRendered: () => rendered,
     metricsToken: settings.METRICS_TOKEN,
+    trustedProxies: settings.TRUSTED_PROXIES,
     intervalSeconds: settings.COLLECT_INTERVAL_SECONDS,
     clock,
     mount: (a) => mounts.forEach((mount) => mount(a, { getSnapshot, pool, settings, clock, resolvePrincipal })),

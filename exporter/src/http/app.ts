@@ -1,5 +1,6 @@
 import express, { type Express, type Request, type Response } from 'express';
 import { errorBody, errorHandler } from '../api/errors';
+import { UserError } from '../config/user-error';
 import type { RenderedMetrics } from '../metrics/render';
 import type { Snapshot } from '../snapshot/types';
 import { healthzHandler, readyzHandler } from './health-routes';
@@ -9,6 +10,8 @@ export interface AppDeps {
   getSnapshot: () => Snapshot;
   getRendered: () => RenderedMetrics | null;
   metricsToken?: string;
+  /** TRUSTED_PROXIES: only these may say who the client is (X-Forwarded-For), for req.ip. */
+  trustedProxies?: string;
   intervalSeconds: number;
   clock?: () => number;
   /** Further routers (status page, API) mounted by their own modules. */
@@ -19,6 +22,14 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  if (deps.trustedProxies) {
+    const list = deps.trustedProxies.split(',').map((entry) => entry.trim()).filter(Boolean);
+    try {
+      app.set('trust proxy', list);
+    } catch (err) {
+      throw new UserError(`TRUSTED_PROXIES=${JSON.stringify(deps.trustedProxies)}: ${(err as Error).message}`, 'give IP addresses or CIDR ranges separated by commas, e.g. 10.0.0.5,192.168.0.0/16');
+    }
+  }
   app.get('/metrics', metricsHandler(deps.getRendered, deps.metricsToken));
   app.get('/healthz', healthzHandler);
   app.get('/readyz', readyzHandler(deps.getSnapshot, deps.intervalSeconds, deps.clock));
