@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { createPrincipalResolver } from '../auth/resolver';
 import type { Settings } from '../config/settings';
@@ -7,6 +8,7 @@ import { freshnessPolicy } from '../connectors/freshness';
 import { createPool, type Pool } from '../db/pool';
 import { createApp } from '../http/app';
 import { answerClientErrors } from '../http/client-errors';
+import { metricsAccess, metricsExposureWarning } from '../http/metrics-auth';
 import { metricsHandler, withMetricsFastPath } from '../http/metrics-route';
 import { keepHeapNearLiveSize } from './heap';
 import { MOUNTS, type Mount } from '../http/mounts';
@@ -36,6 +38,9 @@ export interface ExporterOptions {
 /** Wires one exporter: pool → collector → snapshot → renderers → HTTP. */
 export async function startExporter({ settings, databaseUrl, clock = Date.now, mounts = MOUNTS }: ExporterOptions): Promise<Exporter> {
   keepHeapNearLiveSize();
+  const access = metricsAccess(settings);
+  const exposure = metricsExposureWarning(settings, access);
+  if (exposure) logger.warn(exposure);
   const pool = createPool(settings.DATABASE_READ_URL ?? databaseUrl, { max: 6 });
   // Token checks and lastUsedAt go to the primary: a replica could still accept a token revoked a moment
   // ago, and it cannot take writes.
@@ -67,7 +72,7 @@ export async function startExporter({ settings, databaseUrl, clock = Date.now, m
   const app = createApp({
     getSnapshot,
     getRendered: () => rendered,
-    metricsToken: settings.METRICS_TOKEN,
+    metricsAccess: access,
     trustedProxies: settings.TRUSTED_PROXIES,
     intervalSeconds: settings.COLLECT_INTERVAL_SECONDS,
     clock,
@@ -75,7 +80,8 @@ export async function startExporter({ settings, databaseUrl, clock = Date.now, m
   });
   const server = await new Promise<Server>((resolve, reject) => {
     // Scrapes skip Express (http/metrics-route.ts); the app keeps its own /metrics route for HEAD and tests.
-    const s = createServer(withMetricsFastPath(metricsHandler(() => rendered, settings.METRICS_TOKEN), app));
+    const handler = withMetricsFastPath(metricsHandler(() => rendered, access), app);
+    const s = access.tls ? createTlsServer({ cert: access.tls.cert, key: access.tls.key }, handler) : createServer(handler);
     answerClientErrors(s);
     s.listen(settings.PORT, settings.HOST, () => resolve(s));
     s.once('error', reject);
@@ -87,7 +93,7 @@ export async function startExporter({ settings, databaseUrl, clock = Date.now, m
   const address = server.address() as AddressInfo;
   const host = settings.HOST === '0.0.0.0' || settings.HOST === '::' ? '127.0.0.1' : settings.HOST;
   return {
-    url: `http://${host}:${address.port}`,
+    url: `${access.tls ? 'https' : 'http'}://${host}:${address.port}`,
     pool,
     collector,
     rendered: () => rendered,

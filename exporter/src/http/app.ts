@@ -4,12 +4,13 @@ import { UserError } from '../config/user-error';
 import type { RenderedMetrics } from '../metrics/render';
 import type { Snapshot } from '../snapshot/types';
 import { healthzHandler, readyzHandler } from './health-routes';
+import type { MetricsAccess } from './metrics-auth';
 import { metricsHandler } from './metrics-route';
 
 export interface AppDeps {
   getSnapshot: () => Snapshot;
   getRendered: () => RenderedMetrics | null;
-  metricsToken?: string;
+  metricsAccess: Pick<MetricsAccess, 'authorize' | 'challenge'>;
   /** TRUSTED_PROXIES: only these may say who the client is (X-Forwarded-For), for req.ip. */
   trustedProxies?: string;
   intervalSeconds: number;
@@ -30,7 +31,7 @@ export function createApp(deps: AppDeps): Express {
       throw new UserError(`TRUSTED_PROXIES=${JSON.stringify(deps.trustedProxies)}: ${(err as Error).message}`, 'give IP addresses or CIDR ranges separated by commas, e.g. 10.0.0.5,192.168.0.0/16');
     }
   }
-  app.get('/metrics', metricsHandler(deps.getRendered, deps.metricsToken));
+  app.get('/metrics', metricsHandler(deps.getRendered, deps.metricsAccess));
   app.get('/healthz', healthzHandler);
   app.get('/readyz', readyzHandler(deps.getSnapshot, deps.intervalSeconds, deps.clock));
   deps.mount?.(app);
