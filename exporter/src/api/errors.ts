@@ -1,4 +1,5 @@
 import type { Express, NextFunction, Request, Response } from 'express';
+import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from '../db/unavailable';
 import { logger } from '../log';
 
 /** The JSON body of every 4xx and 5xx answer: `{error: {code, message, field}}`, field null unless one parameter is at fault. */
@@ -54,8 +55,9 @@ const STATUS_CODES: Record<number, string> = { 400: 'invalid_request', 413: 'bod
 /**
  * Any error a request can end in, as the answer to give. ApiErrors are answered as they are; the 4xx
  * errors Express and its router raise themselves (http-errors style `status` with `expose`, or a path
- * parameter that is not valid percent-encoding) keep their status with a JSON body; everything else
- * is a 500 whose detail goes to the log only.
+ * parameter that is not valid percent-encoding) keep their status with a JSON body; a database that
+ * cannot serve the query now (down, or no connection free in time) is a 503 with Retry-After; everything
+ * else is a 500 whose detail goes to the log only.
  */
 export function answerFor(err: unknown, req: Request): ApiError {
   if (err instanceof ApiError) return err;
@@ -66,6 +68,9 @@ export function answerFor(err: unknown, req: Request): ApiError {
     const field = prefixes.find(([prefix]) => path.startsWith(prefix))?.[1] ?? 'path';
     return badRequest(field, `${field} is not valid percent-encoded UTF-8`);
   }
+  if (isDatabaseUnavailable(err)) {
+    return new ApiError(503, 'database_unavailable', 'the database is unreachable or busy; retry after the time in Retry-After', undefined, RETRY_AFTER_SECONDS);
+  }
   if (typeof status === 'number' && status >= 400 && status < 500) {
     return new ApiError(status, STATUS_CODES[status] ?? 'invalid_request', (err as { expose?: boolean }).expose ? (err as Error).message : 'the request cannot be read');
   }
@@ -75,7 +80,8 @@ export function answerFor(err: unknown, req: Request): ApiError {
 /** The one error path of every route: the JSON error answer, logged with its stack when it is the exporter's fault. */
 export function errorHandler(err: unknown, req: Request, res: Response, _next: NextFunction): void {
   const answer = answerFor(err, req);
-  if (answer.status >= 500 && answer.status !== 503) logger.error({ err, path: req.path }, 'request failed');
+  if (answer.status === 503) logger.warn({ err: (err as Error).message, path: req.path }, 'request answered 503: database unavailable');
+  else if (answer.status >= 500) logger.error({ err, path: req.path }, 'request failed');
   if (res.headersSent) {
     // Half an answer must not look like a whole one: cut the connection.
     res.destroy();

@@ -25,7 +25,7 @@ function securityHeaders(_req: Request, res: Response, next: NextFunction): void
 }
 
 /** /api: bearer tokens, the health panels (from the snapshot) and the audit history (from the database). */
-export const mountApi: Mount = (app, { getSnapshot, pool, settings, clock, resolvePrincipal }) => {
+export const mountApi: Mount = (app, { getSnapshot, pool, exportPool, settings, clock, resolvePrincipal }) => {
   const router = express.Router();
   router.use(securityHeaders);
   // The API only has GET routes; a body is refused outright rather than read.
@@ -44,7 +44,7 @@ export const mountApi: Mount = (app, { getSnapshot, pool, settings, clock, resol
     res.json({ tokenId: p.tokenId, name: p.name, role: p.role, tenant: p.tenant, dataRetentionDays: p.dataRetentionDays });
   });
   mountHealthRoutes(router, getSnapshot, clock);
-  mountAuditRoutes(router, pool, createCursorCodec(settings.API_CURSOR_KEY), clock);
+  mountAuditRoutes(router, { pool, exportPool }, createCursorCodec(settings.API_CURSOR_KEY), clock);
   mountScheduleRoutes(router, pool, clock, scheduleSettings(settings.MONITORS_CONFIG));
   router.use(errorHandler);
   app.use('/api', router);

@@ -15,13 +15,13 @@ import { retentionByTenant } from './tenants';
 const AUDIT_ROLES = requireRole('ADMIN', 'SECURITY_ANALYST', 'OPERATOR');
 
 /** GET /rule-runs, /rule-runs/export, /rule-runs/:id and the same for /connector-syncs. */
-export function mountAuditRoutes(router: Router, pool: pg.Pool, codec: CursorCodec, clock: () => number): void {
+export function mountAuditRoutes(router: Router, { pool, exportPool }: { pool: pg.Pool; exportPool: pg.Pool }, codec: CursorCodec, clock: () => number): void {
   for (const resource of [RULE_RUNS, CONNECTOR_SYNCS]) {
     router.get(`/v1/${resource.name}`, AUDIT_ROLES, (req, res) => listHandler(req, res, pool, codec, resource, clock()));
     // Before /:id, which would otherwise take "export" for an id.
     router.get(`/v1/${resource.name}/export`, AUDIT_ROLES, async (req, res) => {
       const parsed = await parseAuditRequest(req, res, pool, codec, resource, 'export', clock());
-      await streamExport(req, res, pool, resource, parsed.query, parsed.format, parsed.scope.dataRetentionDays);
+      await streamExport(req, res, exportPool, resource, parsed.query, parsed.format, parsed.scope.dataRetentionDays);
     });
     router.get(`/v1/${resource.name}/:id`, AUDIT_ROLES, async (req, res) => {
       parseQuery(req.query, {});

@@ -41,10 +41,18 @@ export async function startExporter({ settings, databaseUrl, clock = Date.now, m
   const access = metricsAccess(settings);
   const exposure = metricsExposureWarning(settings, access);
   if (exposure) logger.warn(exposure);
-  const pool = createPool(settings.DATABASE_READ_URL ?? databaseUrl, { max: 6 });
+  // One pool per kind of work, so that no kind can starve another: the collector keeps /metrics and the
+  // status page fresh whatever the API load, token lookups never wait behind exports, and a request that
+  // cannot get a connection of its pool in time is a 503 with Retry-After (api/errors.ts), never a 500.
+  const readUrl = settings.DATABASE_READ_URL ?? databaseUrl;
+  const pool = createPool(readUrl, { max: 6, applicationName: 'aperio-exporter-collector' });
+  const apiPool = createPool(readUrl, { max: 4, applicationName: 'aperio-exporter-api', connectionTimeoutMillis: 2_000 });
+  // An export runs one batch query at a time: two connections serve many exports, which take turns.
+  const exportPool = createPool(readUrl, { max: 2, applicationName: 'aperio-exporter-export', connectionTimeoutMillis: 5_000 });
   // Token checks and lastUsedAt go to the primary: a replica could still accept a token revoked a moment
   // ago, and it cannot take writes.
-  const authPool = settings.DATABASE_READ_URL && settings.DATABASE_URL ? createPool(settings.DATABASE_URL, { max: 2, applicationName: 'aperio-exporter-auth' }) : pool;
+  const authPool = createPool(settings.DATABASE_URL ?? databaseUrl, { max: 2, applicationName: 'aperio-exporter-auth', connectionTimeoutMillis: 2_000 });
+  const pools = [pool, apiPool, exportPool, authPool];
   const resolvePrincipal = createPrincipalResolver(authPool, clock);
   const freshness = freshnessPolicy(settings.FRESHNESS_WARN_SECONDS, settings.FRESHNESS_ERROR_SECONDS, settings.FRESHNESS_CONFIG);
   const processRegistries = createProcessRegistries();
@@ -76,7 +84,7 @@ export async function startExporter({ settings, databaseUrl, clock = Date.now, m
     trustedProxies: settings.TRUSTED_PROXIES,
     intervalSeconds: settings.COLLECT_INTERVAL_SECONDS,
     clock,
-    mount: (a) => mounts.forEach((mount) => mount(a, { getSnapshot, pool, settings, clock, resolvePrincipal })),
+    mount: (a) => mounts.forEach((mount) => mount(a, { getSnapshot, pool: apiPool, exportPool, settings, clock, resolvePrincipal })),
   });
   const server = await new Promise<Server>((resolve, reject) => {
     // Scrapes skip Express (http/metrics-route.ts); the app keeps its own /metrics route for HEAD and tests.
@@ -104,8 +112,7 @@ export async function startExporter({ settings, databaseUrl, clock = Date.now, m
         server.close(() => resolve());
         server.closeAllConnections();
       });
-      await pool.end();
-      if (authPool !== pool) await authPool.end();
+      await Promise.all(pools.map((p) => p.end()));
     },
   };
 }
