@@ -41,6 +41,17 @@ const validMs = (ms: unknown): ms is number => Number.isSafeInteger(ms) && (ms a
 // Microseconds of the years 0000 to 9999 pass 2^53: whole numbers, exact to a few microseconds at the far end.
 const validUs = (us: unknown): us is number => Number.isInteger(us) && (us as number) >= MIN_MS * 1000 && (us as number) <= MAX_MS * 1000;
 
+const validWire = (wire: Partial<Wire> | null): wire is Wire =>
+  wire !== null &&
+  typeof wire === 'object' &&
+  wire.v === 2 &&
+  (wire.m === 'older' || wire.m === 'newer') &&
+  validUs(wire.t) &&
+  validId(wire.i) &&
+  validMs(wire.f) &&
+  validMs(wire.u) &&
+  typeof wire.h === 'string';
+
 const malformed = () => badRequest('cursor', 'cursor is malformed; use the cursor of a previous response unchanged', 'invalid_cursor');
 
 export interface CursorCodec {
@@ -86,22 +97,12 @@ export function createCursorCodec(key: string | Buffer = randomBytes(32)): Curso
       } catch {
         throw malformed();
       }
-      const valid =
-        wire !== null &&
-        typeof wire === 'object' &&
-        wire.v === 2 &&
-        (wire.m === 'older' || wire.m === 'newer') &&
-        validUs(wire.t) &&
-        validId(wire.i) &&
-        validMs(wire.f) &&
-        validMs(wire.u) &&
-        typeof wire.h === 'string';
-      if (!valid) throw malformed();
+      if (!validWire(wire)) throw malformed();
       if (wire.h !== expectedHash) {
         throw badRequest('cursor', 'cursor was issued for other filters or another tenant; repeat the same filters or start without a cursor', 'cursor_mismatch');
       }
-      if (wire.f! > wire.u!) throw badRequest('cursor', 'the cursor\'s window ends before it starts; start without a cursor', 'invalid_cursor');
-      return { mode: wire.m!, startedAtUs: wire.t!, id: wire.i!, fromMs: wire.f!, toMs: wire.u!, filterHash: wire.h! };
+      if (wire.f > wire.u) throw badRequest('cursor', 'the cursor\'s window ends before it starts; start without a cursor', 'invalid_cursor');
+      return { mode: wire.m, startedAtUs: wire.t, id: wire.i, fromMs: wire.f, toMs: wire.u, filterHash: wire.h };
     },
   };
 }

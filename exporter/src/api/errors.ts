@@ -61,7 +61,7 @@ const STATUS_CODES: Record<number, string> = { 400: 'invalid_request', 413: 'bod
  */
 export function answerFor(err: unknown, req: Request): ApiError {
   if (err instanceof ApiError) return err;
-  const status = (err as { status?: unknown; statusCode?: unknown } | null)?.status ?? (err as { statusCode?: unknown } | null)?.statusCode;
+  const status = httpStatusOf(err);
   if (err instanceof URIError && status === 400) {
     const prefixes = (req.app.locals[PATH_PARAMETERS] as [string, string][] | undefined) ?? [];
     const path = req.baseUrl + req.path;
@@ -75,6 +75,12 @@ export function answerFor(err: unknown, req: Request): ApiError {
     return new ApiError(status, STATUS_CODES[status] ?? 'invalid_request', (err as { expose?: boolean }).expose ? (err as Error).message : 'the request cannot be read');
   }
   return new ApiError(500, 'internal', 'internal error; see the exporter log');
+}
+
+/** The status an http-errors style error (Express, its router, body parsers) carries, if any. */
+function httpStatusOf(err: unknown): unknown {
+  const e = err as { status?: unknown; statusCode?: unknown } | null;
+  return e?.status ?? e?.statusCode;
 }
 
 /** The one error path of every route: the JSON error answer, logged with its stack when it is the exporter's fault. */

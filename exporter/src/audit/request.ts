@@ -50,6 +50,20 @@ export interface AuditRequest {
   format: 'csv' | 'ndjson';
 }
 
+/**
+ * The window of a request. A cursor carries the window of its first page, so a default window does not
+ * slide between pages, and a bad window in a cursor is the cursor's fault (field `cursor`); otherwise
+ * `from` and `to` shape it, with the last 24 hours by default.
+ */
+function windowOf(cursor: Cursor | null, from: number | undefined, to: number | undefined, now: number): { fromMs: number; toMs: number } {
+  const toMs = cursor?.toMs ?? to ?? now;
+  const fromMs = cursor?.fromMs ?? from ?? toMs - DEFAULT_WINDOW_MS;
+  const field = cursor ? 'cursor' : 'from';
+  if (fromMs > toMs) throw badRequest(field, from === undefined && !cursor ? 'from (to minus 24 hours by default) is after to' : 'from is after to');
+  if (toMs - fromMs > MAX_WINDOW_DAYS * 86400_000) throw badRequest(field, `the window from..to is longer than ${MAX_WINDOW_DAYS} days`, 'window_too_long');
+  return { fromMs, toMs };
+}
+
 /** Validates one list or export request into a tenant-scoped query; every problem is a 4xx naming its field. */
 export async function parseAuditRequest(
   req: Request,
@@ -71,13 +85,7 @@ export async function parseAuditRequest(
   const hash = codec.filterHash(resource.name, scope.tenantId ?? '*', filterParams);
   const cursor = typeof params.cursor === 'string' ? codec.decode(params.cursor, hash) : null;
 
-  // A cursor carries the window of its first page, so a default window does not slide between pages.
-  const toMs = cursor?.toMs ?? (params.to as number | undefined) ?? now;
-  const fromMs = cursor?.fromMs ?? (params.from as number | undefined) ?? toMs - DEFAULT_WINDOW_MS;
-  // With a cursor the window is the cursor's (its own checks name it); from and to only shape a first page.
-  const windowField = cursor ? 'cursor' : 'from';
-  if (fromMs > toMs) throw badRequest(windowField, params.from === undefined && !cursor ? 'from (to minus 24 hours by default) is after to' : 'from is after to');
-  if (toMs - fromMs > MAX_WINDOW_DAYS * 86400_000) throw badRequest(windowField, `the window from..to is longer than ${MAX_WINDOW_DAYS} days`, 'window_too_long');
+  const { fromMs, toMs } = windowOf(cursor, params.from as number | undefined, params.to as number | undefined, now);
 
   const extra = Object.fromEntries(Object.keys(resource.filters).map((key) => [key, params[key]]));
   return {

@@ -46,12 +46,13 @@ export async function startExporter({ settings, databaseUrl, clock = Date.now, m
   // cannot get a connection of its pool in time is a 503 with Retry-After (api/errors.ts), never a 500.
   const readUrl = settings.DATABASE_READ_URL ?? databaseUrl;
   const pool = createPool(readUrl, { max: 6, applicationName: 'aperio-exporter-collector' });
-  const apiPool = createPool(readUrl, { max: 4, applicationName: 'aperio-exporter-api', connectionTimeoutMillis: 2_000 });
+  const wait = settings.DATABASE_WAIT_MS;
+  const apiPool = createPool(readUrl, { max: 4, applicationName: 'aperio-exporter-api', connectionTimeoutMillis: wait });
   // An export runs one batch query at a time: two connections serve many exports, which take turns.
-  const exportPool = createPool(readUrl, { max: 2, applicationName: 'aperio-exporter-export', connectionTimeoutMillis: 5_000 });
+  const exportPool = createPool(readUrl, { max: 2, applicationName: 'aperio-exporter-export', connectionTimeoutMillis: wait });
   // Token checks and lastUsedAt go to the primary: a replica could still accept a token revoked a moment
   // ago, and it cannot take writes.
-  const authPool = createPool(settings.DATABASE_URL ?? databaseUrl, { max: 2, applicationName: 'aperio-exporter-auth', connectionTimeoutMillis: 2_000 });
+  const authPool = createPool(settings.DATABASE_URL ?? databaseUrl, { max: 2, applicationName: 'aperio-exporter-auth', connectionTimeoutMillis: wait });
   const pools = [pool, apiPool, exportPool, authPool];
   const resolvePrincipal = createPrincipalResolver(authPool, clock);
   const freshness = freshnessPolicy(settings.FRESHNESS_WARN_SECONDS, settings.FRESHNESS_ERROR_SECONDS, settings.FRESHNESS_CONFIG);

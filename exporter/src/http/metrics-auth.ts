@@ -47,23 +47,23 @@ export function readWebConfig(file: string): { users: Map<string, string>; tls: 
     if (typeof hash !== 'string' || !/^\$2[aby]\$\d\d\$[./A-Za-z0-9]{53}$/.test(hash)) fail(file, `basic_auth_users.${user}: expected a bcrypt hash (htpasswd -nBC 10 "" | tr -d ':\\n')`);
     users.set(user, hash);
   }
-  let tls: MetricsAccess['tls'] = null;
-  if (config.tls_server_config) {
-    const t = config.tls_server_config;
-    for (const key of Object.keys(t)) if (!KNOWN.tls.includes(key)) fail(file, `tls_server_config: unknown key "${key}" (supported: ${KNOWN.tls.join(', ')})`);
-    if (!t.cert_file || !t.key_file) fail(file, 'tls_server_config needs cert_file and key_file');
-    // Relative paths are relative to the file itself, as in exporter-toolkit.
-    const read = (name: 'cert_file' | 'key_file') => {
-      const target = path.resolve(path.dirname(file), t[name]!);
-      try {
-        return fs.readFileSync(target);
-      } catch (err) {
-        return fail(file, `tls_server_config.${name}: ${(err as Error).message}`);
-      }
-    };
-    tls = { cert: read('cert_file'), key: read('key_file') };
-  }
+  const tls = config.tls_server_config ? readTls(file, config.tls_server_config) : null;
   return { users, tls };
+}
+
+function readTls(file: string, t: NonNullable<WebConfig['tls_server_config']>): NonNullable<MetricsAccess['tls']> {
+  for (const key of Object.keys(t)) if (!KNOWN.tls.includes(key)) fail(file, `tls_server_config: unknown key "${key}" (supported: ${KNOWN.tls.join(', ')})`);
+  if (!t.cert_file || !t.key_file) fail(file, 'tls_server_config needs cert_file and key_file');
+  // Relative paths are relative to the file itself, as in exporter-toolkit.
+  const read = (name: 'cert_file' | 'key_file') => {
+    const target = path.resolve(path.dirname(file), t[name]!);
+    try {
+      return fs.readFileSync(target);
+    } catch (err) {
+      return fail(file, `tls_server_config.${name}: ${(err as Error).message}`);
+    }
+  };
+  return { cert: read('cert_file'), key: read('key_file') };
 }
 
 /** A bcrypt check costs tens of milliseconds: a credential that passed once is remembered (by its hash). */

@@ -45,7 +45,7 @@ describe('graceful overload and database outages', () => {
     const target = new URL(db.url);
     proxy = new TcpProxy(target.hostname, Number(target.port));
     await proxy.start();
-    exporter = await startTestExporter(proxy.url(db.url), { LOG_LEVEL: 'silent', COLLECT_INTERVAL_SECONDS: '1' });
+    exporter = await startTestExporter(proxy.url(db.url), { LOG_LEVEL: 'silent', COLLECT_INTERVAL_SECONDS: '1', DATABASE_WAIT_MS: '1500' });
   });
   afterAll(async () => {
     if (blocker) {
