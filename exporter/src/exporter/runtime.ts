@@ -21,7 +21,10 @@ import { statusConfigFromSettings } from '../status/config';
 
 export interface Exporter {
   url: string;
+  /** The collector's pool. */
   pool: Pool;
+  /** Every pool of the exporter (collector, API, exports, token lookups), to watch all of its database use. */
+  pools: Pool[];
   collector: SnapshotCollector;
   rendered(): RenderedMetrics | null;
   stop(): Promise<void>;
@@ -104,6 +107,7 @@ export async function startExporter({ settings, databaseUrl, clock = Date.now, m
   return {
     url: `${access.tls ? 'https' : 'http'}://${host}:${address.port}`,
     pool,
+    pools,
     collector,
     rendered: () => rendered,
     stop: async () => {
