@@ -23,8 +23,8 @@ export interface Exporter {
   url: string;
   /** The collector's pool. */
   pool: Pool;
-  /** Every pool of the exporter (collector, API, exports, token lookups), to watch all of its database use. */
-  pools: Pool[];
+  /** Every pool of the exporter, by the work it serves, to watch all of its database use. */
+  pools: Record<'collector' | 'api' | 'export' | 'auth', Pool>;
   collector: SnapshotCollector;
   rendered(): RenderedMetrics | null;
   stop(): Promise<void>;
@@ -56,7 +56,7 @@ export async function startExporter({ settings, databaseUrl, clock = Date.now, m
   // Token checks and lastUsedAt go to the primary: a replica could still accept a token revoked a moment
   // ago, and it cannot take writes.
   const authPool = createPool(settings.DATABASE_URL ?? databaseUrl, { max: 2, applicationName: 'aperio-exporter-auth', connectionTimeoutMillis: wait });
-  const pools = [pool, apiPool, exportPool, authPool];
+  const pools = { collector: pool, api: apiPool, export: exportPool, auth: authPool };
   const resolvePrincipal = createPrincipalResolver(authPool, clock);
   const freshness = freshnessPolicy(settings.FRESHNESS_WARN_SECONDS, settings.FRESHNESS_ERROR_SECONDS, settings.FRESHNESS_CONFIG);
   const processRegistries = createProcessRegistries();
@@ -117,7 +117,7 @@ export async function startExporter({ settings, databaseUrl, clock = Date.now, m
         server.close(() => resolve());
         server.closeAllConnections();
       });
-      await Promise.all(pools.map((p) => p.end()));
+      await Promise.all(Object.values(pools).map((p) => p.end()));
     },
   };
 }

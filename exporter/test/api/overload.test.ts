@@ -81,6 +81,22 @@ describe('graceful overload and database outages', () => {
     expect((await Promise.all(stuck.slice(0, 4))).map((a) => a.status)).toEqual([200, 200, 200, 200]);
   });
 
+  it('API load holding every connection of its pool starves neither the collector nor token lookups', async () => {
+    const size = (exporter.pools.api as unknown as { options: { max: number } }).options.max;
+    const held = await Promise.all(Array.from({ length: size }, () => exporter.pools.api.connect()));
+    try {
+      const before = exporter.collector.snapshot.takenAt;
+      await exporter.collector.refresh();
+      expect(exporter.collector.snapshot.takenAt).toBeGreaterThan(before);
+      expect(exporter.collector.snapshot.databaseReachable).toBe(true);
+      expect((await get(exporter.url, '/api/v1/whoami', admin)).status).toBe(200);
+      const starved = await get(exporter.url, '/api/v1/rule-runs?limit=5', admin);
+      expect(starved.status).toBe(503);
+    } finally {
+      for (const client of held) client.release();
+    }
+  });
+
   it('an export that loses the database midway ends with an error line and an incomplete trailer', async () => {
     const whole = await getWithTrailers(`${exporter.url}/api/v1/rule-runs/export`, admin);
     expect(whole.trailers['x-export-status']).toBe('complete');
