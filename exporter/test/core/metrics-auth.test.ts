@@ -9,6 +9,7 @@ import type { Exporter } from '../../src/exporter/runtime';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { startTestExporter } from '../helpers/exporter';
 import { insertTenant } from '../helpers/fixtures';
+import { freePort, runCli, waitFor } from '../helpers/processes';
 
 const FIXTURES = path.join(__dirname, 'fixtures');
 const CERT = fs.readFileSync(path.join(FIXTURES, 'metrics-tls.crt'));
@@ -74,6 +75,24 @@ describe('/metrics authentication', () => {
     expect(() => metricsAccess({ METRICS_WEB_CONFIG: path.join(dir, 'bad.yml') })).toThrow(/basic_auth_users\.prometheus: expected a bcrypt hash/);
     fs.writeFileSync(path.join(dir, 'unknown.yml'), 'http_server_config:\n  http2: true\n');
     expect(() => metricsAccess({ METRICS_WEB_CONFIG: path.join(dir, 'unknown.yml') })).toThrow(UserError);
+  });
+
+  it('says so at startup when /metrics is served beyond loopback with tenant labels and no authentication', async () => {
+    const logOf = async (env: Record<string, string>) => {
+      const run = runCli(['serve'], { DATABASE_URL: db.url, HOST: '0.0.0.0', PORT: String(await freePort()), COLLECT_INTERVAL_SECONDS: '3600', ...env });
+      try {
+        await waitFor('the exporter to start', async () => {
+          if (run.child.exitCode !== null) throw new Error(`exited early: ${run.output()}`);
+          return run.output().includes('Stop with Ctrl-C.') ? true : undefined;
+        });
+        return run.output();
+      } finally {
+        run.child.kill('SIGTERM');
+        await run.exited;
+      }
+    };
+    expect(await logOf({})).toMatch(/\/metrics listens on 0\.0\.0\.0 without authentication/);
+    expect(await logOf({ METRICS_DETAIL: 'platform' })).not.toMatch(/without authentication/);
   });
 
   it('warns when /metrics is reachable beyond loopback with tenant labels and no authentication', () => {
