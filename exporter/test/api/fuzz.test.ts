@@ -153,6 +153,16 @@ describe('every input gets a 4xx JSON answer naming the field, never a 5xx', () 
     const edited = Buffer.from(JSON.stringify({ ...wire, i: '9223372036854775808' })).toString('base64url');
     const tampered = await get(exporter.url, `/api/v1/rule-runs?limit=2&cursor=${edited}.${signature}`, tokens.admin);
     expect(tampered).toMatchObject({ status: 400, body: { error: { code: 'invalid_cursor', field: 'cursor' } } });
+    // An edit that stays in range (another position, a wider window) is refused as well: the HMAC, not the bounds.
+    for (const edit of [{ i: '1' }, { f: wire.f - 86_400_000 }]) {
+      const moved = Buffer.from(JSON.stringify({ ...wire, ...edit })).toString('base64url');
+      const answer = await get(exporter.url, `/api/v1/rule-runs?limit=2&cursor=${moved}.${signature}`, tokens.admin);
+      expect(answer).toMatchObject({ status: 400, body: { error: { code: 'invalid_cursor', field: 'cursor' } } });
+    }
+    // A cursor signed by another deployment's key, for the same filters, is not this deployment's.
+    const foreign = createCursorCodec('another-deployment-key-0123456789abcdef');
+    const elsewhere = foreign.encode({ mode: 'older', startedAtUs: wire.t, id: wire.i, fromMs: wire.f, toMs: wire.u, filterHash: wire.h });
+    expect(await get(exporter.url, `/api/v1/rule-runs?limit=2&cursor=${elsewhere}`, tokens.admin)).toMatchObject({ status: 400, body: { error: { code: 'invalid_cursor' } } });
 
     const codec = createCursorCodec(CURSOR_KEY);
     const backwards = codec.encode({ mode: 'older', startedAtUs: 0, id: '1', fromMs: Date.now(), toMs: Date.now() - 3600_000, filterHash: codec.filterHash('rule-runs', 'org_acme', {}) });
