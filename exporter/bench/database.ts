@@ -59,7 +59,14 @@ interface Placement {
 function lowerCpuPriority(dataDir: string): Placement {
   const postmaster = Number(fs.readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
   const processes = [postmaster, ...childrenOf(postmaster)];
-  for (const pid of processes) os.setPriority(pid, DATABASE_NICE);
+  for (const pid of processes) {
+    try {
+      os.setPriority(pid, DATABASE_NICE);
+    } catch (err) {
+      // A backend that ended between the listing and now (ESRCH) needs no priority.
+      if ((err as { info?: { code?: string } }).info?.code !== 'ESRCH') throw err;
+    }
+  }
   for (const cgroup of CGROUPS) {
     try {
       fs.mkdirSync(cgroup.dir, { recursive: true });

@@ -6,6 +6,7 @@ import { AUDIT_REQUESTS, EXPORT_MAX_MS, EXPORT_MAX_ROWS, MAX_DEPTH_PAGES, measur
 import { timeCollectors, timeFullCollection, type CollectorTiming } from './collection';
 import { benchDatabase } from './database';
 import { measureMaintenance, type MaintenanceFigures } from './maintenance';
+import { measureOverload, overloadReport } from './overload';
 import { note } from '../src/util/progress';
 import { scrapeDuringCollection, SCRAPERS, type ScrapeResult } from './scrape';
 import { seed } from './seed';
@@ -44,10 +45,12 @@ async function main(): Promise<void> {
     const audit = await measureAudit(pool, db.url, now, STATEMENT_TIMEOUT_MS);
     note(`/status.json with ${STATUS_CLIENTS} clients, counting database transactions`);
     const status = await measureStatus(pool, db.url, STATEMENT_TIMEOUT_MS);
+    note('overload: 200 API clients and 20 exports while the exporter collects');
+    const overload = await measureOverload(pool, db.url, STATEMENT_TIMEOUT_MS);
     // The raw figures first, so a long run is never lost to a formatting problem.
-    note(JSON.stringify({ before, after, fullCollectionMs, maintenance, scrape, audit, status }));
+    note(JSON.stringify({ before, after, fullCollectionMs, maintenance, scrape, audit, status, overload }));
     process.stdout.write(report(scale, version, db.description, seedMs, before, after, fullCollectionMs, maintenance, scrape));
-    process.stdout.write(auditReport(audit) + statusReport(status));
+    process.stdout.write(auditReport(audit) + statusReport(status) + overloadReport(overload));
   } finally {
     await pool.end();
     await db.stop();

@@ -60,7 +60,7 @@ export async function measureStatus(benchPool: pg.Pool, databaseUrl: string, sta
   exporter.collector.stop();
   await exporter.collector.drain();
   let poolQueries = 0;
-  exporter.pool.on('acquire', () => (poolQueries += 1));
+  for (const pool of Object.values(exporter.pools)) pool.on('acquire', () => (poolQueries += 1));
   const child = fork(path.join(__dirname, 'scraper.ts'), [exporter.url, String(STATUS_CLIENTS), '/status.json', 'on-go'], { execArgv: ['--import', 'tsx'] });
   let resumeAutovacuum: () => Promise<void> = async () => undefined;
   try {

@@ -186,10 +186,11 @@ const errors = (...statuses: number[]) => {
     403: 'The token\'s role may not use the route, or a tenant token names another tenant.',
     404: 'No such run in the caller\'s scope.',
     413: 'A request with a body.',
-    429: 'Too many requests with bad tokens from this address.',
+    429: 'Too many requests with bad tokens from this client or with this token prefix.',
     500: 'Unexpected failure (logged by the exporter).',
+    503: 'The database cannot serve the request now (unreachable, or no connection free in time); see Retry-After.',
   };
-  return Object.fromEntries([...statuses, 401, 413, 429, 500].map((s) => [String(s), error(text[s])]));
+  return Object.fromEntries([...statuses, 401, 413, 429, 500, 503].map((s) => [String(s), error(text[s])]));
 };
 
 const op = (operationId: string, summary: string, roles: string, parameters: unknown[], ok: Record<string, unknown>, ...statuses: number[]) => ({

@@ -37,13 +37,21 @@ function validIso(text: string): boolean {
   return m[4] === undefined || (Number(m[4]) < 24 && Number(m[5]) < 60 && Number(m[6] ?? 0) < 60);
 }
 
+/**
+ * The instants the API takes and gives back: the years 0000 to 9999 of ISO 8601's four-digit years,
+ * inside JavaScript's Date range (toISOString never throws) and PostgreSQL's timestamptz range.
+ */
+export const EARLIEST_MS = -62_167_219_200_000; // 0000-01-01T00:00:00Z
+export const LATEST_MS = 253_402_300_800_000; // 10000-01-01T00:00:00Z
+
 /** ISO 8601 date or date-time; a time needs a zone (Z or ±hh:mm) so that nobody's local time is guessed. */
 export const isoInstant = z
   .string()
   .refine(validIso, {
     message: 'expected an ISO 8601 date or date-time with a zone, e.g. 2026-11-26 or 2026-11-26T12:00:00Z',
   })
-  .transform((s) => Date.parse(s));
+  .transform((s) => Date.parse(s))
+  .refine((ms) => ms >= EARLIEST_MS && ms < LATEST_MS, { message: 'must lie between the years 0000 and 9999 (UTC)' });
 
 export const nonNegativeInt = (max = 2_147_483_647) =>
   z

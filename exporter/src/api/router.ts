@@ -4,7 +4,8 @@ import { principalOf } from '../auth/principal';
 import { mountAuditRoutes } from '../audit/routes';
 import { mountScheduleRoutes } from '../audit/schedules';
 import type { Mount } from '../http/mounts';
-import { ApiError, apiErrorHandler, sendApiError } from './errors';
+import { createCursorCodec } from './cursor';
+import { ApiError, errorHandler, namePathParameter, sendApiError } from './errors';
 import { mountHealthRoutes } from './health';
 import { mountOpenApi } from './openapi';
 import { parseQuery } from './params';
@@ -23,7 +24,7 @@ function securityHeaders(_req: Request, res: Response, next: NextFunction): void
 }
 
 /** /api: bearer tokens, the health panels (from the snapshot) and the audit history (from the database). */
-export const mountApi: Mount = (app, { getSnapshot, pool, clock, resolvePrincipal }) => {
+export const mountApi: Mount = (app, { getSnapshot, pool, exportPool, settings, clock, resolvePrincipal }) => {
   const router = express.Router();
   router.use(securityHeaders);
   // The API only has GET routes; a body is refused outright rather than read.
@@ -42,8 +43,9 @@ export const mountApi: Mount = (app, { getSnapshot, pool, clock, resolvePrincipa
     res.json({ tokenId: p.tokenId, name: p.name, role: p.role, tenant: p.tenant, dataRetentionDays: p.dataRetentionDays });
   });
   mountHealthRoutes(router, getSnapshot, clock);
-  mountAuditRoutes(router, pool, clock);
+  mountAuditRoutes(router, { pool, exportPool }, createCursorCodec(settings.API_CURSOR_KEY), clock);
   mountScheduleRoutes(router, pool, clock, () => getSnapshot().scheduleSettings);
-  router.use(apiErrorHandler);
+  router.use(errorHandler);
   app.use('/api', router);
+  namePathParameter(app, '/api/v1/', 'id');
 };

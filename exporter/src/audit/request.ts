@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 import type pg from 'pg';
 import { z } from 'zod';
-import { decodeCursor, filterHash, type Cursor } from '../api/cursor';
+import type { Cursor, CursorCodec } from '../api/cursor';
 import { badRequest } from '../api/errors';
 import { enumList, isoInstant, nonNegativeInt, parseQuery, shortText, type QueryShape } from '../api/params';
 import { resolveScope, type Scope } from '../api/scope';
@@ -50,11 +50,26 @@ export interface AuditRequest {
   format: 'csv' | 'ndjson';
 }
 
+/**
+ * The window of a request. A cursor carries the window of its first page, so a default window does not
+ * slide between pages, and a bad window in a cursor is the cursor's fault (field `cursor`); otherwise
+ * `from` and `to` shape it, with the last 24 hours by default.
+ */
+function windowOf(cursor: Cursor | null, from: number | undefined, to: number | undefined, now: number): { fromMs: number; toMs: number } {
+  const toMs = cursor?.toMs ?? to ?? now;
+  const fromMs = cursor?.fromMs ?? from ?? toMs - DEFAULT_WINDOW_MS;
+  const field = cursor ? 'cursor' : 'from';
+  if (fromMs > toMs) throw badRequest(field, from === undefined && !cursor ? 'from (to minus 24 hours by default) is after to' : 'from is after to');
+  if (toMs - fromMs > MAX_WINDOW_DAYS * 86400_000) throw badRequest(field, `the window from..to is longer than ${MAX_WINDOW_DAYS} days`, 'window_too_long');
+  return { fromMs, toMs };
+}
+
 /** Validates one list or export request into a tenant-scoped query; every problem is a 4xx naming its field. */
 export async function parseAuditRequest(
   req: Request,
   res: Response,
   pool: pg.Pool,
+  codec: CursorCodec,
   resource: RunResource,
   kind: 'list' | 'export',
   now: number,
@@ -67,14 +82,10 @@ export async function parseAuditRequest(
   const filterParams = Object.fromEntries(
     Object.entries(raw).filter(([key]) => key !== 'cursor' && key !== 'limit' && key !== 'format'),
   );
-  const hash = filterHash(resource.name, scope.tenantId ?? '*', filterParams);
-  const cursor = typeof params.cursor === 'string' ? decodeCursor(params.cursor, hash) : null;
+  const hash = codec.filterHash(resource.name, scope.tenantId ?? '*', filterParams);
+  const cursor = typeof params.cursor === 'string' ? codec.decode(params.cursor, hash) : null;
 
-  // A cursor carries the window of its first page, so a default window does not slide between pages.
-  const toMs = cursor?.toMs ?? (params.to as number | undefined) ?? now;
-  const fromMs = cursor?.fromMs ?? (params.from as number | undefined) ?? toMs - DEFAULT_WINDOW_MS;
-  if (fromMs > toMs) throw badRequest('from', 'from is after to');
-  if (toMs - fromMs > MAX_WINDOW_DAYS * 86400_000) throw badRequest('from', `the window from..to is longer than ${MAX_WINDOW_DAYS} days`, 'window_too_long');
+  const { fromMs, toMs } = windowOf(cursor, params.from as number | undefined, params.to as number | undefined, now);
 
   const extra = Object.fromEntries(Object.keys(resource.filters).map((key) => [key, params[key]]));
   return {

@@ -1,6 +1,6 @@
 import type { Request, Response, Router } from 'express';
 import type pg from 'pg';
-import type { Cursor } from '../api/cursor';
+import type { Cursor, CursorCodec } from '../api/cursor';
 import { badRequest, notFound } from '../api/errors';
 import { pageLink } from '../api/links';
 import { parseQuery } from '../api/params';
@@ -15,18 +15,18 @@ import { retentionByTenant } from './tenants';
 const AUDIT_ROLES = requireRole('ADMIN', 'SECURITY_ANALYST', 'OPERATOR');
 
 /** GET /rule-runs, /rule-runs/export, /rule-runs/:id and the same for /connector-syncs. */
-export function mountAuditRoutes(router: Router, pool: pg.Pool, clock: () => number): void {
+export function mountAuditRoutes(router: Router, { pool, exportPool }: { pool: pg.Pool; exportPool: pg.Pool }, codec: CursorCodec, clock: () => number): void {
   for (const resource of [RULE_RUNS, CONNECTOR_SYNCS]) {
-    router.get(`/v1/${resource.name}`, AUDIT_ROLES, (req, res) => listHandler(req, res, pool, resource, clock()));
+    router.get(`/v1/${resource.name}`, AUDIT_ROLES, (req, res) => listHandler(req, res, pool, codec, resource, clock()));
     // Before /:id, which would otherwise take "export" for an id.
     router.get(`/v1/${resource.name}/export`, AUDIT_ROLES, async (req, res) => {
-      const parsed = await parseAuditRequest(req, res, pool, resource, 'export', clock());
-      await streamExport(req, res, pool, resource, parsed.query, parsed.format, parsed.scope.dataRetentionDays);
+      const parsed = await parseAuditRequest(req, res, pool, codec, resource, 'export', clock());
+      await streamExport(req, res, exportPool, resource, parsed.query, parsed.format, parsed.scope.dataRetentionDays);
     });
     router.get(`/v1/${resource.name}/:id`, AUDIT_ROLES, async (req, res) => {
       parseQuery(req.query, {});
       const id = String(req.params.id);
-      if (!/^\d{1,18}$/.test(id)) throw badRequest('id', 'a run id is a positive whole number');
+      if (!/^\d{1,19}$/.test(id) || BigInt(id) > 9223372036854775807n) throw badRequest('id', 'a run id is a positive whole number');
       const principal = principalOf(res);
       const row = await fetchById(pool, resource, id, principal.tenantId);
       if (!row) throw notFound(`no ${resource.name.replace(/s$/, '')} with id ${id}`);
@@ -36,8 +36,8 @@ export function mountAuditRoutes(router: Router, pool: pg.Pool, clock: () => num
   }
 }
 
-async function listHandler(req: Request, res: Response, pool: pg.Pool, resource: RunResource, now: number): Promise<void> {
-  const parsed = await parseAuditRequest(req, res, pool, resource, 'list', now);
+async function listHandler(req: Request, res: Response, pool: pg.Pool, codec: CursorCodec, resource: RunResource, now: number): Promise<void> {
+  const parsed = await parseAuditRequest(req, res, pool, codec, resource, 'list', now);
   const { query, cursor } = parsed;
   const rows = await fetchPage(pool, resource, { ...query, limit: query.limit + 1 });
   const hasMore = rows.length > query.limit;
@@ -61,8 +61,8 @@ async function listHandler(req: Request, res: Response, pool: pg.Pool, resource:
     window: { from: new Date(query.fromMs).toISOString(), to: new Date(query.toMs).toISOString() },
     order: polling ? 'startedAt asc, id asc' : 'startedAt desc, id desc',
     links: {
-      next: next ? pageLink(path, parsed.filterParams, next, limit) : null,
-      poll: pageLink(path, parsed.filterParams, poll, limit),
+      next: next ? pageLink(codec, path, parsed.filterParams, next, limit) : null,
+      poll: pageLink(codec, path, parsed.filterParams, poll, limit),
     },
     tenant: scope.tenant,
     dataRetentionDays: scope.dataRetentionDays,

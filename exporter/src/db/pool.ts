@@ -39,12 +39,13 @@ export function parseBigintArray(text: string): number[] {
 
 export type Pool = pg.Pool;
 
-export function createPool(url: string, options: { max?: number; applicationName?: string } = {}): pg.Pool {
+export function createPool(url: string, options: { max?: number; applicationName?: string; connectionTimeoutMillis?: number } = {}): pg.Pool {
   const pool = new pg.Pool({
     connectionString: url,
     max: options.max ?? 4,
     application_name: options.applicationName ?? 'aperio-exporter',
-    connectionTimeoutMillis: 5_000,
+    // Also the longest a query waits for a free connection of the pool (then: 503 for a request).
+    connectionTimeoutMillis: options.connectionTimeoutMillis ?? 5_000,
     idleTimeoutMillis: 30_000,
   });
   // An idle client losing its server (database restart) must not crash the process; the next query reports it.

@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { createPrincipalResolver } from '../auth/resolver';
 import type { Settings } from '../config/settings';
@@ -6,6 +7,8 @@ import { UserError } from '../config/user-error';
 import { freshnessPolicy } from '../connectors/freshness';
 import { createPool, type Pool } from '../db/pool';
 import { createApp } from '../http/app';
+import { answerClientErrors } from '../http/client-errors';
+import { metricsAccess, metricsExposureWarning } from '../http/metrics-auth';
 import { metricsHandler, withMetricsFastPath } from '../http/metrics-route';
 import { keepHeapNearLiveSize } from './heap';
 import { MOUNTS, type Mount } from '../http/mounts';
@@ -22,7 +25,10 @@ import { verifyOptions } from '../verify/options';
 
 export interface Exporter {
   url: string;
+  /** The collector's pool. */
   pool: Pool;
+  /** Every pool of the exporter, by the work it serves, to watch all of its database use. */
+  pools: Record<'collector' | 'api' | 'export' | 'auth', Pool>;
   collector: SnapshotCollector;
   rendered(): RenderedMetrics | null;
   /** The periodic verify, when VERIFY_INTERVAL_SECONDS > 0. */
@@ -41,10 +47,22 @@ export interface ExporterOptions {
 /** Wires one exporter: pool → collector → snapshot → renderers → HTTP. */
 export async function startExporter({ settings, databaseUrl, clock = Date.now, mounts = MOUNTS }: ExporterOptions): Promise<Exporter> {
   keepHeapNearLiveSize();
-  const pool = createPool(settings.DATABASE_READ_URL ?? databaseUrl, { max: 6 });
+  const access = metricsAccess(settings);
+  const exposure = metricsExposureWarning(settings, access);
+  if (exposure) logger.warn(exposure);
+  // One pool per kind of work, so that no kind can starve another: the collector keeps /metrics and the
+  // status page fresh whatever the API load, token lookups never wait behind exports, and a request that
+  // cannot get a connection of its pool in time is a 503 with Retry-After (api/errors.ts), never a 500.
+  const readUrl = settings.DATABASE_READ_URL ?? databaseUrl;
+  const pool = createPool(readUrl, { max: 6, applicationName: 'aperio-exporter-collector' });
+  const wait = settings.DATABASE_WAIT_MS;
+  const apiPool = createPool(readUrl, { max: 4, applicationName: 'aperio-exporter-api', connectionTimeoutMillis: wait });
+  // An export runs one batch query at a time: two connections serve many exports, which take turns.
+  const exportPool = createPool(readUrl, { max: 2, applicationName: 'aperio-exporter-export', connectionTimeoutMillis: wait });
   // Token checks and lastUsedAt go to the primary: a replica could still accept a token revoked a moment
   // ago, and it cannot take writes.
-  const authPool = settings.DATABASE_READ_URL && settings.DATABASE_URL ? createPool(settings.DATABASE_URL, { max: 2, applicationName: 'aperio-exporter-auth' }) : pool;
+  const authPool = createPool(settings.DATABASE_URL ?? databaseUrl, { max: 2, applicationName: 'aperio-exporter-auth', connectionTimeoutMillis: wait });
+  const pools = { collector: pool, api: apiPool, export: exportPool, auth: authPool };
   const resolvePrincipal = createPrincipalResolver(authPool, clock);
   const freshness = freshnessPolicy(settings.FRESHNESS_WARN_SECONDS, settings.FRESHNESS_ERROR_SECONDS, settings.FRESHNESS_CONFIG);
   const processRegistries = createProcessRegistries();
@@ -78,14 +96,17 @@ export async function startExporter({ settings, databaseUrl, clock = Date.now, m
   const app = createApp({
     getSnapshot,
     getRendered: () => rendered,
-    metricsToken: settings.METRICS_TOKEN,
+    metricsAccess: access,
+    trustedProxies: settings.TRUSTED_PROXIES,
     intervalSeconds: settings.COLLECT_INTERVAL_SECONDS,
     clock,
-    mount: (a) => mounts.forEach((mount) => mount(a, { getSnapshot, pool, settings, clock, resolvePrincipal })),
+    mount: (a) => mounts.forEach((mount) => mount(a, { getSnapshot, pool: apiPool, exportPool, settings, clock, resolvePrincipal })),
   });
   const server = await new Promise<Server>((resolve, reject) => {
     // Scrapes skip Express (http/metrics-route.ts); the app keeps its own /metrics route for HEAD and tests.
-    const s = createServer(withMetricsFastPath(metricsHandler(() => rendered, settings.METRICS_TOKEN), app));
+    const handler = withMetricsFastPath(metricsHandler(() => rendered, access), app);
+    const s = access.tls ? createTlsServer({ cert: access.tls.cert, key: access.tls.key }, handler) : createServer(handler);
+    answerClientErrors(s);
     s.listen(settings.PORT, settings.HOST, () => resolve(s));
     s.once('error', reject);
   }).catch((err: NodeJS.ErrnoException) => {
@@ -100,8 +121,9 @@ export async function startExporter({ settings, databaseUrl, clock = Date.now, m
   const address = server.address() as AddressInfo;
   const host = settings.HOST === '0.0.0.0' || settings.HOST === '::' ? '127.0.0.1' : settings.HOST;
   return {
-    url: `http://${host}:${address.port}`,
+    url: `${access.tls ? 'https' : 'http'}://${host}:${address.port}`,
     pool,
+    pools,
     collector,
     rendered: () => rendered,
     verifier: () => verifier,
@@ -113,8 +135,7 @@ export async function startExporter({ settings, databaseUrl, clock = Date.now, m
         server.close(() => resolve());
         server.closeAllConnections();
       });
-      await pool.end();
-      if (authPool !== pool) await authPool.end();
+      await Promise.all(Object.values(pools).map((p) => p.end()));
     },
   };
 }

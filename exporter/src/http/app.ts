@@ -1,15 +1,18 @@
-import express, { type Express, type NextFunction, type Request, type Response } from 'express';
-import { errorBody } from '../api/errors';
-import { logger } from '../log';
+import express, { type Express, type Request, type Response } from 'express';
+import { errorBody, errorHandler } from '../api/errors';
+import { UserError } from '../config/user-error';
 import type { RenderedMetrics } from '../metrics/render';
 import type { Snapshot } from '../snapshot/types';
 import { healthzHandler, readyzHandler } from './health-routes';
+import type { MetricsAccess } from './metrics-auth';
 import { metricsHandler } from './metrics-route';
 
 export interface AppDeps {
   getSnapshot: () => Snapshot;
   getRendered: () => RenderedMetrics | null;
-  metricsToken?: string;
+  metricsAccess: Pick<MetricsAccess, 'authorize' | 'challenge'>;
+  /** TRUSTED_PROXIES: only these may say who the client is (X-Forwarded-For), for req.ip. */
+  trustedProxies?: string;
   intervalSeconds: number;
   clock?: () => number;
   /** Further routers (status page, API) mounted by their own modules. */
@@ -20,17 +23,22 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  app.get('/metrics', metricsHandler(deps.getRendered, deps.metricsToken));
+  if (deps.trustedProxies) {
+    const list = deps.trustedProxies.split(',').map((entry) => entry.trim()).filter(Boolean);
+    try {
+      app.set('trust proxy', list);
+    } catch (err) {
+      throw new UserError(`TRUSTED_PROXIES=${JSON.stringify(deps.trustedProxies)}: ${(err as Error).message}`, 'give IP addresses or CIDR ranges separated by commas, e.g. 10.0.0.5,192.168.0.0/16');
+    }
+  }
+  app.get('/metrics', metricsHandler(deps.getRendered, deps.metricsAccess));
   app.get('/healthz', healthzHandler);
   app.get('/readyz', readyzHandler(deps.getSnapshot, deps.intervalSeconds, deps.clock));
   deps.mount?.(app);
   app.use((req: Request, res: Response) => {
     res.status(404).json(errorBody('not_found', `no route for ${req.method} ${req.path}`));
   });
-  // Unexpected errors: logged with their stack, answered without it.
-  app.use((err: Error, req: Request, res: Response, _next: NextFunction) => {
-    logger.error({ err, path: req.path }, 'request failed');
-    if (!res.headersSent) res.status(500).json(errorBody('internal', 'internal error; see the exporter log'));
-  });
+  // Every error of every route, Express's own (undecodable path parameters) included: a JSON answer.
+  app.use(errorHandler);
   return app;
 }

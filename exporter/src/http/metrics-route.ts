@@ -1,19 +1,11 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CONTENT_TYPES, type Format } from '../metrics/exposition';
 import type { RenderedMetrics } from '../metrics/render';
+import type { MetricsAccess } from './metrics-auth';
 
 /** OpenMetrics when the scraper asks for it, else the classic text format (also for protobuf-only Accept). */
 export function negotiateFormat(accept: string | undefined): Format {
   return accept && /application\/openmetrics-text/i.test(accept) ? 'openmetrics' : 'prometheus';
-}
-
-export function bearerMatches(header: string | undefined, expected: string): boolean {
-  const match = /^Bearer\s+(.+)$/i.exec(header ?? '');
-  if (!match) return false;
-  const given = Buffer.from(match[1].trim());
-  const wanted = Buffer.from(expected);
-  return given.length === wanted.length && timingSafeEqual(given, wanted);
 }
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -28,12 +20,10 @@ function answer(res: ServerResponse, status: number, headers: Record<string, str
  * the server's fast path (`withMetricsFastPath`), which answers scrapes before Express's router and
  * request decoration, the larger part of a scrape's CPU time and garbage when the body is cached bytes.
  */
-export function metricsHandler(getRendered: () => RenderedMetrics | null, token: string | undefined): Handler {
-  return (req, res) => {
-    if (token && !bearerMatches(req.headers.authorization, token)) {
-      answer(res, 401, { 'Content-Type': 'text/plain; charset=utf-8', 'WWW-Authenticate': 'Bearer realm="metrics"' }, '401 Unauthorized: /metrics needs Authorization: Bearer <METRICS_TOKEN>\n');
-      return;
-    }
+export function metricsHandler(getRendered: () => RenderedMetrics | null, access: Pick<MetricsAccess, 'authorize' | 'challenge'>): Handler {
+  const refuse = (res: ServerResponse) =>
+    answer(res, 401, { 'Content-Type': 'text/plain; charset=utf-8', 'WWW-Authenticate': access.challenge }, '401 Unauthorized: /metrics needs the credentials of METRICS_TOKEN or METRICS_WEB_CONFIG\n');
+  const serve = (req: IncomingMessage, res: ServerResponse) => {
     const rendered = getRendered();
     if (!rendered) {
       answer(res, 503, { 'Content-Type': 'text/plain; charset=utf-8', 'Retry-After': '5' }, '503 Service Unavailable: the first snapshot is still being collected\n');
@@ -47,6 +37,12 @@ export function metricsHandler(getRendered: () => RenderedMetrics | null, token:
     } else {
       answer(res, 200, { ...headers, 'Content-Length': String(cached.body.length) }, cached.body);
     }
+  };
+  return (req, res) => {
+    const verdict = access.authorize ? access.authorize(req.headers.authorization) : true;
+    if (verdict === true) serve(req, res);
+    else if (verdict === false) refuse(res);
+    else void verdict.then((ok) => (ok ? serve(req, res) : refuse(res)), () => refuse(res));
   };
 }
 

@@ -12,7 +12,10 @@ import { mountStatus } from '../status/routes';
  */
 export interface MountDeps {
   getSnapshot: () => Snapshot;
+  /** The API's and the status token views' queries (never the collector's pool). */
   pool: Pool;
+  /** The exports' batches, apart so that exports cannot take every connection of `pool`. */
+  exportPool: Pool;
   settings: Settings;
   clock: () => number;
   resolvePrincipal: PrincipalResolver;

@@ -6,6 +6,7 @@ import { evaluateChecks, recordCounters } from './evaluate';
 import { loadOpenFindings, openFinding, resolveFinding, updateFinding } from './findings';
 import { CounterHistory } from './history';
 import { LeaderLock } from './leader';
+import { readRuleDurations, type RuleDurations } from './rule-durations';
 import { newStats, publishStats, type MonitorStats } from './stats';
 import { dedupKey, type CheckName, type Observation } from './types';
 
@@ -95,7 +96,8 @@ export class MonitorEngine {
     const started = performance.now();
     const now = this.clock();
     const snapshot = this.options.getSnapshot();
-    const { observations, suppressed } = evaluateChecks(snapshot, this.options.config, now, this.history);
+    const ruleDurations = await this.readRuleDurations(now);
+    const { observations, suppressed, unknown } = evaluateChecks(snapshot, this.options.config, now, this.history, ruleDurations);
     if (snapshot.takenAt > this.lastRecordedAt) {
       recordCounters(snapshot, this.options.config, this.history);
       this.lastRecordedAt = snapshot.takenAt;
@@ -106,7 +108,8 @@ export class MonitorEngine {
     const client = await this.lock.acquire();
     this.stats.leader = client !== null;
     report.leader = client !== null;
-    const frozen = new Set(suppressed.map((s) => dedupKey(s.check, s.subject)));
+    // Suppressed and unknown subjects keep their state: an open finding is neither updated nor resolved.
+    const frozen = new Set([...suppressed, ...unknown].map((s) => dedupKey(s.check, s.subject)));
     try {
       const open = client ? await loadOpenFindings(client) : new Map<string, { id: string }>();
       const seen = new Map(observations.map((o) => [dedupKey(o.check, o.subject), o]));
@@ -164,6 +167,18 @@ export class MonitorEngine {
       logger.info({ check, dedupKey: key }, 'monitors: finding resolved');
     }
     this.states.delete(key);
+  }
+
+  /** rule_slow judges real run durations; a failed read leaves it unknown for this cycle. */
+  private async readRuleDurations(now: number): Promise<RuleDurations | null> {
+    const c = this.options.config.rule_slow;
+    if (!c.enabled) return null;
+    try {
+      return await readRuleDurations(this.options.pool, now, c.windowSeconds * 1000);
+    } catch (err) {
+      logger.warn({ err: (err as Error).message }, 'monitors: rule run durations could not be read; rule_slow is unknown this cycle');
+      return null;
+    }
   }
 
   /** Suppression is logged when it starts and ends (per cycle it is in aperio_monitor_suppressed). */

@@ -3,11 +3,12 @@ import { connectorStale } from './checks/connector-stale';
 import { exporterStaleData } from './checks/exporter-stale';
 import { ingestionBacklog } from './checks/ingestion-backlog';
 import { ruleFailing, ruleKey } from './checks/rule-failing';
-import { ruleBucketsKey, ruleSlow } from './checks/rule-slow';
+import { ruleSlow } from './checks/rule-slow';
 import { scheduleMissed } from './checks/schedule-missed';
 import { siemDeadLetter, siemKey } from './checks/siem-dead-letter';
 import { checkKey, type MonitorsConfig } from './config';
 import type { CounterHistory } from './history';
+import type { RuleDurations } from './rule-durations';
 import type { Snapshot } from '../snapshot/types';
 import type { Check, CheckName, CheckResult } from './types';
 
@@ -23,14 +24,24 @@ export const ALL_CHECKS: Record<CheckName, Check> = {
   'aperio.platform.exporter_stale_data': exporterStaleData,
 };
 
-/** Runs the enabled checks: a pure function of the snapshot, the config, the clock and the counter history. */
-export function evaluateChecks(snapshot: Snapshot, config: MonitorsConfig, now: number, history: CounterHistory): CheckResult {
-  const out: CheckResult = { observations: [], suppressed: [] };
+/**
+ * Runs the enabled checks: a pure function of the snapshot, the config, the clock, the counter history
+ * and the rules' real run durations of rule_slow's window (null: they could not be read).
+ */
+export function evaluateChecks(
+  snapshot: Snapshot,
+  config: MonitorsConfig,
+  now: number,
+  history: CounterHistory,
+  ruleDurations: RuleDurations | null = null,
+): Required<CheckResult> {
+  const out: Required<CheckResult> = { observations: [], suppressed: [], unknown: [] };
   for (const [name, check] of Object.entries(ALL_CHECKS) as [CheckName, Check][]) {
     if (!config[checkKey(name)].enabled) continue;
-    const result = check({ snapshot, config, now, history });
+    const result = check({ snapshot, config, now, history, ruleDurations });
     out.observations.push(...result.observations);
     out.suppressed.push(...result.suppressed);
+    out.unknown.push(...(result.unknown ?? []));
   }
   return out;
 }
@@ -41,8 +52,7 @@ export function recordCounters(snapshot: Snapshot, config: MonitorsConfig, histo
   for (const d of snapshot.siemDestinations) history.record(siemKey(d.id), at, [d.deadLetters, d.deliveriesOk, d.deliveriesFail]);
   for (const r of snapshot.rules) {
     history.record(ruleKey(r), at, [r.totals.runs, r.totals.failures]);
-    history.record(ruleBucketsKey(ruleKey(r)), at, [r.totals.durationCount, ...r.totals.durationBuckets]);
   }
-  const longest = Math.max(config.siem_dead_letter.windowSeconds, config.rule_failing.windowSeconds, config.rule_slow.windowSeconds);
+  const longest = Math.max(config.siem_dead_letter.windowSeconds, config.rule_failing.windowSeconds);
   history.prune(at, longest * 1000);
 }

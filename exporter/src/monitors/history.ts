@@ -13,6 +13,11 @@ export interface WindowDelta {
   deltas: number[];
   /** How much time the delta covers: the window, or less while history is still short. */
   spanMs: number;
+  /**
+   * Whether the delta covers the whole window. A delta over less (a process that started within the
+   * window) can show a condition, but not its absence: what happened before the first sample is unseen.
+   */
+  complete: boolean;
 }
 
 const MAX_KEEP_MS = 24 * 3600 * 1000;
@@ -47,6 +52,6 @@ export class CounterHistory {
     let base = list[0];
     for (const sample of list) if (sample.at <= now - windowMs) base = sample;
     if (base.at >= now) return null;
-    return { deltas: current.map((value, i) => Math.max(0, value - (base.values[i] ?? 0))), spanMs: now - base.at };
+    return { deltas: current.map((value, i) => Math.max(0, value - (base.values[i] ?? 0))), spanMs: now - base.at, complete: base.at <= now - windowMs };
   }
 }

@@ -1,6 +1,7 @@
 import type { Snapshot } from '../snapshot/types';
 import type { MonitorsConfig } from './config';
 import type { CounterHistory } from './history';
+import type { RuleDurations } from './rule-durations';
 
 /** The checks, by the Finding category they write. */
 export const CHECKS = [
@@ -46,6 +47,12 @@ export interface Suppression {
 export interface CheckResult {
   observations: Observation[];
   suppressed: Suppression[];
+  /**
+   * Subjects the check cannot judge yet (a windowed check with less history than its window, or data it
+   * could not read): "unknown" is neither failing nor clear, so the engine neither opens nor resolves
+   * their findings, and a restarted exporter leaves an open incident as it found it.
+   */
+  unknown?: Suppression[];
 }
 
 export interface CheckContext {
@@ -54,6 +61,8 @@ export interface CheckContext {
   now: number;
   /** Cumulative counters seen in previous evaluations, for deltas over a window. */
   history: CounterHistory;
+  /** Real durations of each rule's runs within rule_slow's window, read from RuleRun; null when unreadable. */
+  ruleDurations?: RuleDurations | null;
 }
 
 export type Check = (ctx: CheckContext) => CheckResult;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Request, Response } from 'express';
-import { errorBody } from '../api/errors';
+import { errorBody, namePathParameter } from '../api/errors';
 import type { Mount } from '../http/mounts';
 import { activeStats } from '../monitors/stats';
 import { prepareStatusModel, statusModelOf } from './active';
@@ -105,6 +105,7 @@ export const mountStatus: Mount = (app, { getSnapshot, pool, settings, clock, re
   route(['/api/v2/incidents/unresolved.json'], 'unresolved', JSON_TYPE, json(unresolvedJson), true);
   route(['/status/feed.atom'], 'feed', 'application/atom+xml; charset=utf-8', renderAtomFeed, true);
   route(['/status/badge.svg'], 'badge', 'image/svg+xml', (v) => indicatorBadge(v.page.name, v.model.indicator, v.model.description), true);
+  namePathParameter(app, '/status/badge/', 'file');
   app.get(
     '/status/badge/:file',
     handle((req, res, chosen) => {

@@ -124,7 +124,7 @@ describe('each check goes healthy → failing → healthy with exactly one findi
     expectOneResolved(await findings(db.pool), `aperio.platform.ingestion_backlog:queue:${org}:SYNC`);
   });
 
-  it('rule_failing and rule_slow: failure ratio and p95 from the window deltas', async () => {
+  it('rule_failing and rule_slow: failure ratio from the window deltas, p95 from the runs that finished in the window', async () => {
     const org = await insertTenant(db.pool, 'acme');
     await insertRule(db.pool, { id: 'rule_travel', org, key: 'impossible_travel' });
     await insertRule(db.pool, { id: 'rule_mfa', org, key: 'mfa_disabled' });
@@ -133,7 +133,8 @@ describe('each check goes healthy → failing → healthy with exactly one findi
     await insertRuleRun(db.pool, { org, ruleId: 'rule_mfa', startedAt: at(clock.at - 30_000), durationMs: 500, status: 'SUCCEEDED' });
     await h.cycle();
     for (let i = 0; i < 4; i++) {
-      await insertRuleRun(db.pool, { org, ruleId: 'rule_travel', startedAt: at(clock.at + i * 10_000), durationMs: 90_000, status: 'SUCCEEDED' });
+      // Slow runs that have finished by the next cycle: rule_slow reads runs by when they finished.
+      await insertRuleRun(db.pool, { org, ruleId: 'rule_travel', startedAt: at(clock.at - 90_000 + i * 10_000), durationMs: 90_000, status: 'SUCCEEDED' });
       await insertRuleRun(db.pool, { org, ruleId: 'rule_mfa', startedAt: at(clock.at + i * 10_000), durationMs: 200, status: i === 0 ? 'SUCCEEDED' : 'FAILED' });
     }
     clock.advance(MIN);

@@ -163,7 +163,7 @@ describe('status page seen with a tenant token', () => {
     await exporter.collector.refresh();
     let acquired = 0;
     const count = () => (acquired += 1);
-    exporter.pool.on('acquire', count);
+    for (const pool of Object.values(exporter.pools)) pool.on('acquire', count);
     try {
       for (const p of STATUS_PATHS) expect((await get(exporter.url, p)).status).toBe(200);
       expect(acquired).toBe(0);
@@ -173,7 +173,7 @@ describe('status page seen with a tenant token', () => {
       await get(exporter.url, '/status', tokens.zorblax);
       expect(acquired).toBe(1); // the token only: the view is cached for this snapshot
     } finally {
-      exporter.pool.off('acquire', count);
+      for (const pool of Object.values(exporter.pools)) pool.off('acquire', count);
     }
   });
 

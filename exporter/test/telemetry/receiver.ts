@@ -24,10 +24,15 @@ interface OtlpBody {
   }[];
 }
 
-/** A local OTLP/HTTP receiver: POST /v1/traces with JSON bodies; `fail` answers 400 (not retried). */
+/**
+ * A local OTLP/HTTP receiver: POST /v1/traces with JSON bodies; `fail` answers 400 (not retried);
+ * `delayMs` holds each answer that long (an export in flight), `received` counts the requests.
+ */
 export class OtlpReceiver {
   readonly spans: ReceivedSpan[] = [];
   fail = false;
+  delayMs = 0;
+  received = 0;
   private server: http.Server | null = null;
 
   async start(): Promise<string> {
@@ -43,8 +48,12 @@ export class OtlpReceiver {
           res.writeHead(400, { 'content-type': 'application/json' }).end('{"code":3,"message":"rejected by the test"}');
           return;
         }
+        this.received += 1;
+        // Like a collector, the spans are taken on arrival, whether or not the sender waits for the answer.
         this.collect(JSON.parse(Buffer.concat(chunks).toString('utf8')) as OtlpBody);
-        res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+        setTimeout(() => {
+          if (!res.destroyed) res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+        }, this.delayMs);
       });
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));

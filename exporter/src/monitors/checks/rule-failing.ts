@@ -1,19 +1,26 @@
 import type { RuleState } from '../../snapshot/types';
-import type { Check } from '../types';
+import type { Check, Suppression } from '../types';
 
 export const ruleKey = (r: RuleState) => `rule:${r.tenantId}:${r.ruleId}`;
 export const ruleSubject = ruleKey;
 
-/** An enabled rule whose failed runs within the window are above the ratio (with at least min_runs runs). */
+/**
+ * An enabled rule whose failed runs within the window are above the ratio (with at least min_runs runs).
+ * Until the counter history covers the whole window (a process that just started) a rule that is not
+ * failing in what was seen is unknown, not clear.
+ */
 export const ruleFailing: Check = ({ snapshot, config, history }) => {
   const c = config.rule_failing;
+  const unknown: Suppression[] = [];
   const observations = snapshot.rules
     .filter((r) => r.enabled)
     .flatMap((r) => {
       const delta = history.delta(ruleKey(r), snapshot.takenAt, c.windowSeconds * 1000, [r.totals.runs, r.totals.failures]);
-      if (!delta) return [];
-      const [runs, failures] = delta.deltas;
-      if (runs < c.minRuns || failures / runs <= c.failureRatio) return [];
+      const [runs, failures] = delta?.deltas ?? [0, 0];
+      if (!delta || runs < c.minRuns || failures / runs <= c.failureRatio) {
+        if (!delta?.complete) unknown.push({ check: 'aperio.platform.rule_failing', subject: ruleSubject(r), reason: 'less history than the window' });
+        return [];
+      }
       const minutes = Math.round(delta.spanMs / 60_000);
       return [
         {
@@ -28,5 +35,5 @@ export const ruleFailing: Check = ({ snapshot, config, history }) => {
         },
       ];
     });
-  return { observations, suppressed: [] };
+  return { observations, suppressed: [], unknown };
 };

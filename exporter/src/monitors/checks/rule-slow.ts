@@ -1,43 +1,40 @@
-import { RULE_DURATION_BOUNDS_MS } from '../../runs/buckets';
-import type { Check } from '../types';
-import { bucketQuantile } from './percentile';
-import { ruleKey, ruleSubject } from './rule-failing';
+import { ruleDurationKey } from '../rule-durations';
+import type { Check, Suppression } from '../types';
+import { ruleSubject } from './rule-failing';
 
-const bucketsKey = (key: string) => `${key}:buckets`;
-export const ruleBucketsKey = bucketsKey;
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 /**
- * An enabled rule whose p95 run duration within the window is above the threshold. The p95 comes from
- * the deltas of the cumulative duration histogram (interpolated within its bucket, as Prometheus does),
- * not from the mean, so one very slow run in twenty is enough to show.
+ * An enabled rule whose p95 run duration within the window is above the threshold, judged on the real
+ * durations of the runs that finished in the window (RuleRun, read by the engine each cycle), not on an
+ * interpolation inside a histogram bucket: a p95 of 77.5 s is reported as 77.5 s, so one very slow run
+ * in twenty is enough to show and the title's figure is one a run really took. Unreadable durations
+ * make every rule unknown, never clear.
  */
-export const ruleSlow: Check = ({ snapshot, config, history }) => {
+export const ruleSlow: Check = ({ snapshot, config, ruleDurations }) => {
   const c = config.rule_slow;
-  const observations = snapshot.rules
-    .filter((r) => r.enabled)
-    .flatMap((r) => {
-      const key = bucketsKey(ruleKey(r));
-      const delta = history.delta(key, snapshot.takenAt, c.windowSeconds * 1000, [r.totals.durationCount, ...r.totals.durationBuckets]);
-      if (!delta) return [];
-      // Runs with a duration, not every run: a skipped run is no observation and would pull the p95 to the top bound.
-      const [runs, ...buckets] = delta.deltas;
-      if (runs < c.minRuns) return [];
-      const p95 = bucketQuantile(0.95, RULE_DURATION_BOUNDS_MS, buckets, runs);
-      if (p95 === null || p95 <= c.p95Seconds * 1000) return [];
-      const minutes = Math.round(delta.spanMs / 60_000);
-      return [
-        {
-          check: 'aperio.platform.rule_slow' as const,
-          subject: ruleSubject(r),
-          tenantId: r.tenantId,
-          severity: c.severity,
-          title: `Detection rule ${r.ruleName} is slow for ${r.tenant} (p95 ${(p95 / 1000).toFixed(1)} s)`,
-          description:
-            `The p95 duration of ${runs} runs of rule ${r.ruleKey} (${r.ruleId}) for tenant ${r.tenant} in the last ${minutes} min is ` +
-            `${(p95 / 1000).toFixed(1)} s (threshold ${c.p95Seconds} s; estimated from the duration histogram). ` +
-            `Look at the rule's query and the events it evaluates (aperio_rule_run_duration_seconds).`,
-        },
-      ];
-    });
+  const rules = snapshot.rules.filter((r) => r.enabled);
+  if (!ruleDurations) {
+    const unknown: Suppression[] = rules.map((r) => ({ check: 'aperio.platform.rule_slow', subject: ruleSubject(r), reason: 'run durations could not be read' }));
+    return { observations: [], suppressed: [], unknown };
+  }
+  const minutes = Math.round(c.windowSeconds / 60);
+  const observations = rules.flatMap((r) => {
+    const facts = ruleDurations.get(ruleDurationKey(r.tenantId, r.ruleId));
+    if (!facts || facts.runs < c.minRuns || facts.p95Ms <= c.p95Seconds * 1000) return [];
+    return [
+      {
+        check: 'aperio.platform.rule_slow' as const,
+        subject: ruleSubject(r),
+        tenantId: r.tenantId,
+        severity: c.severity,
+        title: `Detection rule ${r.ruleName} is slow for ${r.tenant} (p95 ${seconds(facts.p95Ms)}, max ${seconds(facts.maxMs)})`,
+        description:
+          `The p95 duration of the ${facts.runs} runs of rule ${r.ruleKey} (${r.ruleId}) for tenant ${r.tenant} that finished in the last ${minutes} min is ` +
+          `${seconds(facts.p95Ms)}, the longest ${seconds(facts.maxMs)} (threshold ${c.p95Seconds} s). ` +
+          `Look at the rule's query and the events it evaluates (aperio_rule_run_duration_seconds).`,
+      },
+    ];
+  });
   return { observations, suppressed: [] };
 };
