@@ -5,7 +5,7 @@ import { startExporter, type Exporter } from '../../src/exporter/runtime';
 import { MOUNTS } from '../../src/http/mounts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { insertConnector, insertDestination, insertJobs, insertRule, insertTenant } from '../helpers/fixtures';
-import { get, insertRuleRuns, insertSyncRuns, token, type Answer } from './helpers';
+import { get, insertRuleRuns, insertSyncRuns, token } from './helpers';
 import { openApiConformance } from '../helpers/openapi-conformance';
 
 type Doc = typeof OPENAPI_DOCUMENT;
@@ -65,7 +65,7 @@ describe('the OpenAPI document', () => {
     await db?.drop();
   });
 
-  const { operation, validate, conforms } = openApiConformance();
+  const { validate, conforms } = openApiConformance();
 
   it('is served without a token, as OpenAPI 3.1', async () => {
     const answer = await get(exporter.url, '/api/openapi.json');
