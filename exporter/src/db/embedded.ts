@@ -27,7 +27,7 @@ export async function startEmbeddedPostgres(baseDir: string, port: number): Prom
     assertTraversableByOthers(path.dirname(binaries), 'the project directory (its PostgreSQL binaries)');
   }
   const dataDir = path.join(baseDir, `pg${majorOfPackage()}`);
-  await stopLeftoverServer(dataDir);
+  await stopServer(dataDir, 'leftover');
 
   const EmbeddedPostgres = await importWithoutExitHooks();
   const server = new EmbeddedPostgres({
@@ -58,11 +58,11 @@ export async function startEmbeddedPostgres(baseDir: string, port: number): Prom
     dataDir,
     stop: async () => {
       process.removeListener('exit', stopSyncOnExit);
-      // The package waits for its child's exit event, which never comes if the server already died.
-      const child = (server as unknown as { process?: { exitCode: number | null; signalCode: string | null } }).process;
-      if (child && child.exitCode === null && child.signalCode === null) await server.stop();
-      // A server restarted on this directory by someone else is stopped too: nothing is left behind.
-      await stopLeftoverServer(dataDir);
+      // Stopped through its data directory's postmaster.pid, as a leftover server is, rather than the
+      // package's stop(): that waits for an exit event of its child that never comes once the server
+      // died, and telling would mean reading the package's private state. A server restarted on this
+      // directory by someone else is stopped too: nothing is left behind.
+      await stopServer(dataDir, 'ours');
     },
   };
 }
@@ -165,7 +165,7 @@ function signalPostmaster(dataDir: string, signal: NodeJS.Signals): boolean {
   }
 }
 
-async function stopLeftoverServer(dataDir: string): Promise<void> {
+async function stopServer(dataDir: string, whose: 'ours' | 'leftover'): Promise<void> {
   const pid = readPostmasterPid(dataDir);
   if (pid === undefined) return;
   if (!isAlive(pid)) {
@@ -174,7 +174,7 @@ async function stopLeftoverServer(dataDir: string): Promise<void> {
     fs.rmSync(path.join(dataDir, 'postmaster.pid'), { force: true });
     return;
   }
-  logger.warn({ pid, dataDir }, 'an embedded PostgreSQL from an earlier run is still running; stopping it');
+  if (whose === 'leftover') logger.warn({ pid, dataDir }, 'an embedded PostgreSQL from an earlier run is still running; stopping it');
   process.kill(pid, 'SIGINT'); // fast shutdown: rolls back open transactions, keeps committed data
   for (let waited = 0; waited < 15_000; waited += 100) {
     if (!isAlive(pid)) return;
