@@ -1,12 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { loadSettings } from '../../src/config/settings';
 import { CORE_CONTRACT } from '../../src/db/contract';
 import { blockingFailures, checkSchema, type Check } from '../../src/db/doctor';
 import { probeCollection, probeMonitorWrites } from '../../src/db/doctor-probes';
-import { createPool } from '../../src/db/pool';
 import { logger } from '../../src/log';
-import { adminUrl, createTestDatabase, type TestDatabase } from '../helpers/database';
+import { adminUrl, createEmptyDatabase, createTestDatabase, type TestDatabase } from '../helpers/database';
 import { insertRule, insertTenant } from '../helpers/fixtures';
 import { runCli } from '../helpers/processes';
 
@@ -18,26 +16,7 @@ async function doctorChecks(pool: pg.Pool): Promise<Check[]> {
 const failed = (checks: Check[]) => blockingFailures(checks).map((c) => `${c.name}: ${c.detail}`);
 
 /** Copies of one seeded database (CREATE DATABASE ... TEMPLATE), so each case breaks a fresh one. */
-async function cloneOf(template: string): Promise<{ pool: pg.Pool; drop: () => Promise<void> }> {
-  const name = `aperio_test_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl() });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name} TEMPLATE ${template}`);
-  await admin.end();
-  const url = new URL(adminUrl());
-  url.pathname = `/${name}`;
-  const pool = createPool(url.toString(), { max: 4 });
-  return {
-    pool,
-    drop: async () => {
-      await pool.end();
-      const c = new pg.Client({ connectionString: adminUrl() });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
-}
+const cloneOf = (template: string) => createEmptyDatabase({ template, maxConnections: 4 });
 
 describe('doctor passes exactly when the exporter works', () => {
   let golden: TestDatabase;

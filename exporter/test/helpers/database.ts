@@ -15,18 +15,19 @@ export function adminUrl(): string {
   return url;
 }
 
-/** A fresh database on the test server with Aperio's core tables and the exporter's migrations. */
-export async function createTestDatabase(options: { migrate?: boolean } = {}): Promise<TestDatabase> {
+/**
+ * An empty database of its own on the test server (a copy of `template` when given), dropped by `drop()`
+ * even while connections are open.
+ */
+export async function createEmptyDatabase(options: { template?: string; maxConnections?: number } = {}): Promise<TestDatabase> {
   const name = `aperio_test_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl() });
   await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.query(`CREATE DATABASE ${name}${options.template ? ` TEMPLATE ${options.template}` : ''}`);
   await admin.end();
   const url = new URL(adminUrl());
   url.pathname = `/${name}`;
-  const pool = createPool(url.toString(), { max: 8 });
-  await applyCoreFixture(pool);
-  if (options.migrate !== false) await migrate(pool);
+  const pool = createPool(url.toString(), { max: options.maxConnections ?? 8 });
   return {
     url: url.toString(),
     pool,
@@ -38,4 +39,12 @@ export async function createTestDatabase(options: { migrate?: boolean } = {}): P
       await c.end();
     },
   };
+}
+
+/** A fresh database on the test server with Aperio's core tables and the exporter's migrations. */
+export async function createTestDatabase(options: { migrate?: boolean } = {}): Promise<TestDatabase> {
+  const db = await createEmptyDatabase();
+  await applyCoreFixture(db.pool);
+  if (options.migrate !== false) await migrate(db.pool);
+  return db;
 }
