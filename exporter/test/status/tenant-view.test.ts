@@ -7,7 +7,7 @@ import { get, token, type Answer } from '../api/helpers';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { startTestExporter } from '../helpers/exporter';
 import { insertRuleRun } from '../helpers/fixtures';
-import { seedOutage } from './seed';
+import { earlierToday, seedOutage } from './seed';
 import { pageSchema, statusSchema, summarySchema } from './statuspage-schema';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -41,7 +41,7 @@ describe('status page seen with a tenant token', () => {
       [new Date(Math.floor(now / HOUR) * HOUR - 72 * HOUR), quintessa],
     );
     for (let i = 0; i < 3; i++) {
-      await insertRuleRun(db.pool, { org: quintessa, ruleId: 'rule_mfa', startedAt: new Date(now - (2 + i) * 60_000), durationMs: 100, status: 'FAILED' });
+      await insertRuleRun(db.pool, { org: quintessa, ruleId: 'rule_mfa', startedAt: earlierToday(now, (2 + i) * 60_000), durationMs: 100, status: 'FAILED' });
     }
     tokens.zorblax = await token(db.pool, 'ADMIN', 'zorblax');
     tokens.quintessa = await token(db.pool, 'SECURITY_ANALYST', 'quintessa');
