@@ -5,7 +5,7 @@ import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { startTestExporter } from '../helpers/exporter';
 import { insertRule, insertTenant } from '../helpers/fixtures';
 import { TcpProxy } from '../helpers/tcp-proxy';
-import { get, insertRuleRuns, token } from './helpers';
+import { get, insertRuleRuns, token, type Answer } from './helpers';
 
 /** GET with node:http, for the export's HTTP trailer (fetch does not expose trailers). */
 function getWithTrailers(url: string, bearer: string, onFirstChunk?: () => Promise<void>): Promise<{ status: number; body: string; trailers: NodeJS.Dict<string> }> {
@@ -62,15 +62,16 @@ describe('graceful overload and database outages', () => {
     await blocker.query('BEGIN');
     await blocker.query('LOCK TABLE "RuleRun" IN ACCESS EXCLUSIVE MODE');
     const stuck = Array.from({ length: 10 }, () => get(exporter.url, '/api/v1/rule-runs?limit=5', admin));
+    // Whichever requests got the API pool's four connections wait on the lock; the other six are the overflow.
+    const answered: Answer[] = [];
+    for (const request of stuck) void request.then((answer) => answered.push(answer));
     await new Promise((resolve) => setTimeout(resolve, 300));
-    // Every connection of the API's pool waits on the lock; token lookups have a pool of their own.
-    const started = Date.now();
-    const whoami = await get(exporter.url, '/api/v1/whoami', admin);
-    expect(whoami.status).toBe(200);
-    expect(Date.now() - started).toBeLessThan(1_000);
-    const overflow = await Promise.race([Promise.all(stuck.slice(4)), new Promise<null>((resolve) => setTimeout(() => resolve(null), 8_000))]);
-    expect(overflow).not.toBeNull();
-    for (const answer of overflow!) {
+    // Token lookups have a pool of their own: starved, this would be a 503 after DATABASE_WAIT_MS.
+    expect((await get(exporter.url, '/api/v1/whoami', admin)).status).toBe(200);
+    for (let waited = 0; answered.length < 6 && waited < 30_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+    const overflow = [...answered];
+    expect(overflow).toHaveLength(6);
+    for (const answer of overflow) {
       expect(answer.status).toBe(503);
       expect(Number(answer.headers.get('retry-after'))).toBeGreaterThan(0);
       expect(answer.body).toEqual({ error: { code: 'database_unavailable', message: expect.any(String), field: null } });
@@ -78,7 +79,8 @@ describe('graceful overload and database outages', () => {
     await blocker.query('ROLLBACK');
     blocker.release();
     blocker = null;
-    expect((await Promise.all(stuck.slice(0, 4))).map((a) => a.status)).toEqual([200, 200, 200, 200]);
+    const all = await Promise.all(stuck);
+    expect(all.filter((a) => a.status === 200)).toHaveLength(4);
   });
 
   it('API load holding every connection of its pool starves neither the collector nor token lookups', async () => {
