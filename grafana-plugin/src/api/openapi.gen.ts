@@ -547,7 +547,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests with bad tokens from this address. */
+            /** @description Too many requests with bad tokens from this client or with this token prefix. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -558,6 +558,15 @@ export interface operations {
             };
             /** @description Unexpected failure (logged by the exporter). */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database cannot serve the request now (unreachable, or no connection free in time); see Retry-After. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -624,7 +633,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests with bad tokens from this address. */
+            /** @description Too many requests with bad tokens from this client or with this token prefix. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -635,6 +644,15 @@ export interface operations {
             };
             /** @description Unexpected failure (logged by the exporter). */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database cannot serve the request now (unreachable, or no connection free in time); see Retry-After. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -701,7 +719,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests with bad tokens from this address. */
+            /** @description Too many requests with bad tokens from this client or with this token prefix. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -712,6 +730,15 @@ export interface operations {
             };
             /** @description Unexpected failure (logged by the exporter). */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database cannot serve the request now (unreachable, or no connection free in time); see Retry-After. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -778,7 +805,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests with bad tokens from this address. */
+            /** @description Too many requests with bad tokens from this client or with this token prefix. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -789,6 +816,15 @@ export interface operations {
             };
             /** @description Unexpected failure (logged by the exporter). */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database cannot serve the request now (unreachable, or no connection free in time); see Retry-After. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -873,7 +909,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests with bad tokens from this address. */
+            /** @description Too many requests with bad tokens from this client or with this token prefix. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -884,6 +920,15 @@ export interface operations {
             };
             /** @description Unexpected failure (logged by the exporter). */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database cannot serve the request now (unreachable, or no connection free in time); see Retry-After. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -969,7 +1014,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests with bad tokens from this address. */
+            /** @description Too many requests with bad tokens from this client or with this token prefix. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -980,6 +1025,15 @@ export interface operations {
             };
             /** @description Unexpected failure (logged by the exporter). */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database cannot serve the request now (unreachable, or no connection free in time); see Retry-After. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1055,7 +1109,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests with bad tokens from this address. */
+            /** @description Too many requests with bad tokens from this client or with this token prefix. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1066,6 +1120,15 @@ export interface operations {
             };
             /** @description Unexpected failure (logged by the exporter). */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database cannot serve the request now (unreachable, or no connection free in time); see Retry-After. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1152,7 +1215,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests with bad tokens from this address. */
+            /** @description Too many requests with bad tokens from this client or with this token prefix. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1163,6 +1226,15 @@ export interface operations {
             };
             /** @description Unexpected failure (logged by the exporter). */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database cannot serve the request now (unreachable, or no connection free in time); see Retry-After. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1250,7 +1322,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests with bad tokens from this address. */
+            /** @description Too many requests with bad tokens from this client or with this token prefix. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1261,6 +1333,15 @@ export interface operations {
             };
             /** @description Unexpected failure (logged by the exporter). */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database cannot serve the request now (unreachable, or no connection free in time); see Retry-After. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1336,7 +1417,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests with bad tokens from this address. */
+            /** @description Too many requests with bad tokens from this client or with this token prefix. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1347,6 +1428,15 @@ export interface operations {
             };
             /** @description Unexpected failure (logged by the exporter). */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database cannot serve the request now (unreachable, or no connection free in time); see Retry-After. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1423,7 +1513,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests with bad tokens from this address. */
+            /** @description Too many requests with bad tokens from this client or with this token prefix. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1434,6 +1524,15 @@ export interface operations {
             };
             /** @description Unexpected failure (logged by the exporter). */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database cannot serve the request now (unreachable, or no connection free in time); see Retry-After. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
