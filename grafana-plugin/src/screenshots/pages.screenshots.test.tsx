@@ -5,13 +5,12 @@ import { execFileSync } from 'node:child_process';
 import { screen, waitFor } from '@testing-library/react';
 import { createTheme } from '@grafana/data';
 import { testIds } from '../components/testIds';
-import { AppSettingsContext } from '../components/App/AppSettingsContext';
 import { HealthPage } from '../pages/Health/HealthPage';
 import { RuleAuditPage } from '../pages/RuleAudit/RuleAuditPage';
 import { StatusPage } from '../pages/Status/StatusPage';
 import { ruleRuns } from '../test/fixtures';
 import { setWorld } from '../test/mockApi';
-import { renderAt } from '../test/render';
+import { renderAt, renderConfiguredAt } from '../test/render';
 
 /**
  * Pictures of the app's pages as these tests render them (real @grafana/ui components, the mock API),
@@ -80,12 +79,7 @@ function capture(name: string, title: string) {
       token: { role: 'OPERATOR', tenant: null },
       ruleRuns: ruleRuns.map((r, i) => ({ ...r, traceId: i % 2 ? null : `4bf92f3577b34da6a3ce929d0e0e47${30 + i}` })),
     });
-    renderAt(
-      <AppSettingsContext.Provider value={{ url: 'http://exporter:9464', tracesDatasourceUid: 'tempo' }}>
-        <RuleAuditPage />
-      </AppSettingsContext.Provider>,
-      '/audit'
-    );
+    renderConfiguredAt(<RuleAuditPage />, '/audit');
     await screen.findByTestId(testIds.audit.table, {}, WAIT);
     await screen.findByTestId(testIds.audit.tenant, {}, WAIT);
     capture('audit', 'Rule audit log');

@@ -1,6 +1,7 @@
 import React, { useEffect } from 'react';
 import { render } from '@testing-library/react';
 import { MemoryRouter, Route, Routes, useLocation } from 'react-router-dom';
+import { AppSettingsContext } from '../components/App/AppSettingsContext';
 
 let currentLocation = '';
 
@@ -25,4 +26,12 @@ export function renderAt(element: React.ReactElement, url: string, path = '*') {
       <LocationProbe />
     </MemoryRouter>
   );
+}
+
+/** The app's settings as a configured installation has them: the exporter's URL and a traces data source for trace links. */
+export const CONFIGURED_SETTINGS = { url: 'http://exporter:9464', tracesDatasourceUid: 'tempo' };
+
+/** `renderAt` inside the configured app settings. */
+export function renderConfiguredAt(element: React.ReactElement, url: string, path = '*') {
+  return renderAt(<AppSettingsContext.Provider value={CONFIGURED_SETTINGS}>{element}</AppSettingsContext.Provider>, url, path);
 }

@@ -3,8 +3,7 @@ import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { testIds } from '../../components/testIds';
 import { ruleRuns } from '../../test/fixtures';
 import { setWorld, world } from '../../test/mockApi';
-import { renderAt, searchOf } from '../../test/render';
-import { AppSettingsContext } from '../../components/App/AppSettingsContext';
+import { renderAt, renderConfiguredAt, searchOf } from '../../test/render';
 import { RuleAuditPage } from './RuleAuditPage';
 
 const WAIT = { timeout: 15000 };
@@ -69,12 +68,7 @@ describe('Rule audit log page controls', () => {
 
   it('links a trace id to Explore on the configured traces data source', async () => {
     setWorld({ ruleRuns: [{ ...ruleRuns[0], traceId: '4bf92f3577b34da6a3ce929d0e0e4736' }] });
-    renderAt(
-      <AppSettingsContext.Provider value={{ url: 'http://exporter:9464', tracesDatasourceUid: 'tempo' }}>
-        <RuleAuditPage />
-      </AppSettingsContext.Provider>,
-      '/audit'
-    );
+    renderConfiguredAt(<RuleAuditPage />, '/audit');
     await screen.findByTestId(testIds.audit.table, {}, WAIT);
     const link = within(rows()[0]).getByRole('link', { name: /4bf92f35/ });
     const url = new URL(link.getAttribute('href')!, 'http://grafana.test');
