@@ -1,5 +1,5 @@
 import { loadSettings } from '../src/config/settings';
-import { startExporter, type Exporter } from '../src/exporter/runtime';
+import { startExporter, type Exporter } from '../src/server/start';
 
 /** A real exporter on a free loopback port, collecting only when the bench asks (its timer is an hour). */
 export function startBenchExporter(databaseUrl: string, statementTimeoutMs: number): Promise<Exporter> {

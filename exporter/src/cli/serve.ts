@@ -6,7 +6,7 @@ import { ensureDemoTokens, ensureSharedDemoToken } from '../demo/tokens';
 import { blockingFailures, checkSchema } from '../db/doctor';
 import { applyCoreFixture, migrate } from '../db/migrate';
 import { checkConnection, createPool } from '../db/pool';
-import { startExporter } from '../exporter/runtime';
+import { startExporter } from '../server/start';
 import { logger } from '../log';
 import { MaintenanceLoop } from '../maintenance/runner';
 import { startRunTelemetry } from '../telemetry/start';

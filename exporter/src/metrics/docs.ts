@@ -1,4 +1,4 @@
-import { exporterFamilies } from '../exporter/metrics';
+import { exporterFamilies } from '../server/self-metrics';
 import { DOMAIN_FAMILIES } from './catalogue';
 import type { MetricFamily } from './family';
 

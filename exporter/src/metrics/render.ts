@@ -1,7 +1,7 @@
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import type client from 'prom-client';
-import { exporterFamilies, type VerifyStatus } from '../exporter/metrics';
+import { exporterFamilies, type VerifyStatus } from '../server/self-metrics';
 import type { Snapshot } from '../snapshot/types';
 import { DOMAIN_FAMILIES } from './catalogue';
 import { renderFamily, type LevelPass } from './detail-lines';

@@ -1,6 +1,6 @@
 import type { FreshnessPolicy } from '../connectors/freshness';
 import { emptyStatusHistory } from '../status/history-types';
-import { DEFAULT_STATUS_CONFIG, type StatusConfig } from '../status/active';
+import { DEFAULT_STATUS_CONFIG, type StatusConfig } from '../status/model-cache';
 import { DEFAULT_SCHEDULE_SETTINGS, type ScheduleSettings } from '../schedules/settings';
 import type { Snapshot } from './types';
 

@@ -1,5 +1,5 @@
 import type { FreshnessPolicy } from '../connectors/freshness';
-import type { StatusConfig } from '../status/active';
+import type { StatusConfig } from '../status/model-cache';
 import type { PlatformFinding } from '../monitors/collect';
 import type { StatusHistory } from '../status/history-types';
 import type { ScheduleSettings } from '../schedules/settings';

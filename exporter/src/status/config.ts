@@ -1,5 +1,5 @@
 import type { Settings } from '../config/settings';
-import type { StatusConfig } from './active';
+import type { StatusConfig } from './model-cache';
 import { loadMaintenance } from './maintenance';
 import { thresholdsFromSettings } from './thresholds';
 

@@ -1,5 +1,5 @@
 import { stateSet, type MetricFamily } from '../metrics/family';
-import { prepareStatusModel, statusModelOf } from './active';
+import { prepareStatusModel, statusModelOf } from './model-cache';
 import { COMPONENT_STATUSES, INDICATORS } from './levels';
 
 /** The status page as metrics, from the same model as /status.json, so a Grafana board agrees with it. */

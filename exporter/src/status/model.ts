@@ -1,5 +1,5 @@
 import type { Snapshot } from '../snapshot/types';
-import type { StatusConfig } from './active';
+import type { StatusConfig } from './model-cache';
 import { connectorComponents, dataComponent, ingestionComponent, rulesComponent, scheduledComponent, siemComponents, type StatusInputs } from './components';
 import type { HistorySource, StatusHistory } from './history-types';
 import { INDICATOR_OF, indicatorDescription, worst, type ComponentStatus, type Indicator } from './levels';
@@ -66,7 +66,7 @@ export function buildStatusModel(snapshot: Snapshot, config: StatusConfig): Stat
   return runSteps(statusModelSteps(snapshot, config));
 }
 
-/** The public model as steps, to be built in time slices (status/active.ts). */
+/** The public model as steps, to be built in time slices (status/model-cache.ts). */
 export function statusModelSteps(snapshot: Snapshot, config: StatusConfig): Steps<StatusModel> {
   return judge(inputsFor(snapshot, config, snapshot.statusHistory, null), config);
 }

@@ -3,7 +3,7 @@ import type { Request, Response } from 'express';
 import { errorBody, namePathParameter } from '../api/errors';
 import type { Mount } from '../http/mounts';
 import { activeStats } from '../monitors/stats';
-import { prepareStatusModel, statusModelOf } from './active';
+import { prepareStatusModel, statusModelOf } from './model-cache';
 import { componentBadge, indicatorBadge } from './badge';
 import { renderAtomFeed } from './feed';
 import { FindingIncidentTracker } from './findings';

@@ -4,7 +4,7 @@ import type { Incident } from './incidents';
 import { isActive, isListed, type MaintenanceWindow } from './maintenance';
 import { covers, type StatusModel } from './model';
 import { overallUptime, uptimeDays, type UptimeDay } from './uptime';
-import type { StatusConfig } from './active';
+import type { StatusConfig } from './model-cache';
 
 /** Everything the renderers need for one snapshot, computed once and shared by HTML, JSON, feed and badges. */
 export interface PageInfo {

@@ -4,7 +4,7 @@ import { OTLPTraceExporter as OTLPJsonTraceExporter } from '@opentelemetry/expor
 import { defaultResource, detectResources, envDetector, resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, BatchSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
-import { VERSION } from '../exporter/version';
+import { VERSION } from '../server/version';
 import { tracesEndpoint, tracesProtocol, type Env, type OtlpProtocol } from './config';
 import { RunIdGenerator } from './ids';
 

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { VerifyStatus } from '../exporter/metrics';
+import type { VerifyStatus } from '../server/self-metrics';
 import { logger } from '../log';
 import { PeriodicTask } from '../util/periodic-task';
 import { verify, type VerifyOptions } from './verify';

@@ -1,4 +1,4 @@
-import type { Exporter } from '../../src/exporter/runtime';
+import type { Exporter } from '../../src/server/start';
 import { RULE_RUNS, CONNECTOR_SYNCS } from '../../src/audit/resources';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { insertConnector, insertRule, insertTenant } from '../helpers/fixtures';

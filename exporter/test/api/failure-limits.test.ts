@@ -1,6 +1,6 @@
 import { FailureLimiter } from '../../src/auth/failure-limiter';
 import { revokeToken } from '../../src/auth/tokens';
-import type { Exporter } from '../../src/exporter/runtime';
+import type { Exporter } from '../../src/server/start';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { startTestExporter } from '../helpers/exporter';
 import { insertTenant } from '../helpers/fixtures';

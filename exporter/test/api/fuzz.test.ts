@@ -2,7 +2,7 @@ import net from 'node:net';
 import fc from 'fast-check';
 import { OPENAPI_DOCUMENT } from '../../src/api/openapi';
 import { createCursorCodec, type Cursor } from '../../src/api/cursor';
-import type { Exporter } from '../../src/exporter/runtime';
+import type { Exporter } from '../../src/server/start';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { startTestExporter } from '../helpers/exporter';
 import { insertRule, insertTenant } from '../helpers/fixtures';

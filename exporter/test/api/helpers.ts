@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { createToken, type Role } from '../../src/auth/tokens';
 import { loadSettings } from '../../src/config/settings';
-import { startExporter, type Exporter } from '../../src/exporter/runtime';
+import { startExporter, type Exporter } from '../../src/server/start';
 
 /** A real exporter on a free port, with every domain's routes, against a test database. */
 export function startApiExporter(databaseUrl: string): Promise<Exporter> {

@@ -1,7 +1,7 @@
 import type { Express } from 'express';
 import { OPENAPI_DOCUMENT } from '../../src/api/openapi';
 import { loadSettings } from '../../src/config/settings';
-import { startExporter, type Exporter } from '../../src/exporter/runtime';
+import { startExporter, type Exporter } from '../../src/server/start';
 import { MOUNTS } from '../../src/http/mounts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { insertConnector, insertDestination, insertJobs, insertRule, insertTenant } from '../helpers/fixtures';

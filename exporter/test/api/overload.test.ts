@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type pg from 'pg';
-import type { Exporter } from '../../src/exporter/runtime';
+import type { Exporter } from '../../src/server/start';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { startTestExporter } from '../helpers/exporter';
 import { insertRule, insertTenant } from '../helpers/fixtures';

@@ -1,4 +1,4 @@
-import type { Exporter } from '../../src/exporter/runtime';
+import type { Exporter } from '../../src/server/start';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { insertRule, insertTenant } from '../helpers/fixtures';
 import { get, insertRuleRuns, startApiExporter, token } from './helpers';

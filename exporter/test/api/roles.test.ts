@@ -1,4 +1,4 @@
-import type { Exporter } from '../../src/exporter/runtime';
+import type { Exporter } from '../../src/server/start';
 import { createToken, listTokens, revokeToken } from '../../src/auth/tokens';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { insertConnector, insertDestination, insertJobs, insertRule, insertSync, insertTenant } from '../helpers/fixtures';

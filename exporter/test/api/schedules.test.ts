@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { Exporter } from '../../src/exporter/runtime';
+import type { Exporter } from '../../src/server/start';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { insertConnector, insertRule, insertTenant } from '../helpers/fixtures';
 import { get, startApiExporter, roleTokens } from './helpers';

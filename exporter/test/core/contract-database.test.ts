@@ -6,7 +6,7 @@ import { logger } from '../../src/log';
 import { runMaintenance } from '../../src/maintenance/runner';
 import { openFinding } from '../../src/monitors/findings';
 import { readRuns, RUN_TABLES } from '../../src/telemetry/source';
-import type { Exporter } from '../../src/exporter/runtime';
+import type { Exporter } from '../../src/server/start';
 import { startApiExporter, get } from '../api/helpers';
 import { createContractDatabase, type IdType } from '../helpers/contract-database';
 import { columnsUsed } from '../helpers/contract-usage';

@@ -5,7 +5,7 @@ import path from 'node:path';
 import bcrypt from 'bcryptjs';
 import { UserError } from '../../src/config/user-error';
 import { metricsAccess, metricsExposureWarning } from '../../src/http/metrics-auth';
-import type { Exporter } from '../../src/exporter/runtime';
+import type { Exporter } from '../../src/server/start';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { startTestExporter } from '../helpers/exporter';
 import { insertTenant } from '../helpers/fixtures';

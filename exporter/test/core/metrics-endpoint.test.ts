@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { gunzipSync } from 'node:zlib';
-import type { Exporter } from '../../src/exporter/runtime';
+import type { Exporter } from '../../src/server/start';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { parseExposition, series } from '../helpers/exposition';
 import { startTestExporter } from '../helpers/exporter';

@@ -1,4 +1,4 @@
-import { exporterFamilies } from '../../src/exporter/metrics';
+import { exporterFamilies } from '../../src/server/self-metrics';
 import { DOMAIN_FAMILIES } from '../../src/metrics/catalogue';
 import type { MetricFamily } from '../../src/metrics/family';
 import { dashboardQueries, metricNames, ruleQueries } from './queries';

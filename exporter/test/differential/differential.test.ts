@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createToken } from '../../src/auth/tokens';
-import type { Exporter } from '../../src/exporter/runtime';
+import type { Exporter } from '../../src/server/start';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { startTestExporter } from '../helpers/exporter';
 import { NOW } from './clock';

@@ -1,5 +1,5 @@
 import { loadSettings } from '../../src/config/settings';
-import { startExporter, type Exporter } from '../../src/exporter/runtime';
+import { startExporter, type Exporter } from '../../src/server/start';
 import type { Mount } from '../../src/http/mounts';
 
 /** A real exporter on a free port against a test database. */

@@ -1,4 +1,4 @@
-import type { Exporter } from '../../src/exporter/runtime';
+import type { Exporter } from '../../src/server/start';
 import { MonitorEngine } from '../../src/monitors/engine';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { parseExposition, series } from '../helpers/exposition';

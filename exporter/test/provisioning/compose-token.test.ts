@@ -3,7 +3,7 @@ import path from 'node:path';
 import YAML from 'yaml';
 import { loadSettings } from '../../src/config/settings';
 import { ensureSharedDemoToken } from '../../src/demo/tokens';
-import type { Exporter } from '../../src/exporter/runtime';
+import type { Exporter } from '../../src/server/start';
 import { get, startApiExporter } from '../api/helpers';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { REPO } from './tools';

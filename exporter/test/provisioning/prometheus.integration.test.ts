@@ -5,7 +5,7 @@ import path from 'node:path';
 import YAML from 'yaml';
 import { loadSettings } from '../../src/config/settings';
 import { seedDemo } from '../../src/demo/seed';
-import { startExporter, type Exporter } from '../../src/exporter/runtime';
+import { startExporter, type Exporter } from '../../src/server/start';
 import { startMonitors } from '../../src/monitors/start';
 import { dashboardQueries, resolveVariables, ruleQueries } from '../dashboards/queries';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';

@@ -1,5 +1,5 @@
 import { seedDemo } from '../../src/demo/seed';
-import type { Exporter } from '../../src/exporter/runtime';
+import type { Exporter } from '../../src/server/start';
 import { DEFAULT_MONITORS_CONFIG } from '../../src/monitors/config';
 import { MonitorEngine } from '../../src/monitors/engine';
 import { token } from '../api/helpers';

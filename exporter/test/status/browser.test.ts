@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
-import type { Exporter } from '../../src/exporter/runtime';
+import type { Exporter } from '../../src/server/start';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { startTestExporter } from '../helpers/exporter';
 import { seedOutage } from './seed';

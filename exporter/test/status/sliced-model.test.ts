@@ -1,5 +1,5 @@
 import { syntheticSnapshot } from '../../bench/synthetic-snapshot';
-import { prepareStatusModel, statusModelOf } from '../../src/status/active';
+import { prepareStatusModel, statusModelOf } from '../../src/status/model-cache';
 import { buildStatusModel } from '../../src/status/model';
 import type { Snapshot } from '../../src/snapshot/types';
 

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
-import type { Exporter } from '../../src/exporter/runtime';
+import type { Exporter } from '../../src/server/start';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { startTestExporter } from '../helpers/exporter';
 import { parseExposition, series } from '../helpers/exposition';

@@ -1,7 +1,7 @@
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import { revokeToken, createToken } from '../../src/auth/tokens';
-import type { Exporter } from '../../src/exporter/runtime';
+import type { Exporter } from '../../src/server/start';
 import { HISTORY_UNAVAILABLE } from '../../src/status/components';
 import { get, token, type Answer } from '../api/helpers';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';

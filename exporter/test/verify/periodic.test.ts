@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { seedDemo } from '../../src/demo/seed';
 import { rollUp } from '../../src/runs/rollup';
-import type { Exporter } from '../../src/exporter/runtime';
+import type { Exporter } from '../../src/server/start';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { startTestExporter } from '../helpers/exporter';
 import { parseExposition, series } from '../helpers/exposition';
