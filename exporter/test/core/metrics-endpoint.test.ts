@@ -5,7 +5,7 @@ import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { parseExposition, series } from '../helpers/exposition';
 import { startTestExporter } from '../helpers/exporter';
 import { insertConnector, insertDeliveries, insertDestination, insertJobs, insertRule, insertRuleRun, insertSync, insertTenant } from '../helpers/fixtures';
-import { requireTool } from '../helpers/tools';
+import { describeWithTool } from '../helpers/tools';
 
 const NOW = Date.now();
 const minutesAgo = (m: number) => new Date(NOW - m * 60_000);
@@ -91,11 +91,13 @@ describe('/metrics served from the snapshot', () => {
     expect(m.has('process_resident_memory_bytes{}')).toBe(true);
   });
 
-  it('passes promtool check metrics', async () => {
-    if (!requireTool('promtool', 'apt-get install -y prometheus')) return;
-    const text = await (await get('/metrics', auth)).text();
-    const run = () => execFileSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
-    expect(run).not.toThrow();
+  describeWithTool('promtool', 'promtool', (promtool) => {
+    it('passes promtool check metrics', async () => {
+      const text = await (await get('/metrics', auth)).text();
+      expect(text).toContain('# TYPE aperio_connector_freshness gauge');
+      const run = () => execFileSync(promtool, ['check', 'metrics'], { input: text, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
+      expect(run).not.toThrow();
+    });
   });
 
   it('negotiates OpenMetrics, gzip, and answers protobuf-only scrapers with the text format', async () => {
@@ -125,20 +127,40 @@ describe('/metrics served from the snapshot', () => {
   });
 
   it('falls back to a coarser detail above the series budget, and says so', async () => {
-    const limited = await startTestExporter(db.url, { METRICS_SERIES_LIMIT: '100' });
+    // The budget is what tenant detail needs: object detail does not fit it, tenant detail just does.
+    const objectSeries = exporter.rendered()!.series;
+    const tenantSeries = await (async () => {
+      const atTenant = await startTestExporter(db.url, { METRICS_DETAIL: 'tenant' });
+      try {
+        return atTenant.rendered()!.series;
+      } finally {
+        await atTenant.stop();
+      }
+    })();
+    expect(tenantSeries).toBeLessThan(objectSeries);
+    const limited = await startTestExporter(db.url, { METRICS_SERIES_LIMIT: String(tenantSeries) });
     try {
       const m = parseExposition(await (await fetch(`${limited.url}/metrics`)).text());
       expect(m.get(series('aperio_exporter_series_limited'))).toBe(1);
-      const detail = [...m.keys()].find((k) => k.startsWith('aperio_exporter_series{'))!;
-      expect(detail).toMatch(/detail="(tenant|platform)"/);
+      expect(m.get(series('aperio_exporter_series', { detail: 'tenant' }))).toBe(tenantSeries);
       expect([...m.keys()].some((k) => k.includes('connector="'))).toBe(false);
       // at tenant detail the freshness state set is counted per tenant and provider
-      if (detail.includes('tenant')) {
-        expect(m.get(series('aperio_connector_freshness', { tenant: 'acme', provider: 'okta', state: 'stale' }))).toBe(1);
-        expect(m.get(series('aperio_connector_freshness', { tenant: 'globex', provider: 'github', state: 'never' }))).toBe(1);
-      }
+      expect(m.get(series('aperio_connector_freshness', { tenant: 'acme', provider: 'okta', state: 'stale' }))).toBe(1);
+      expect(m.get(series('aperio_connector_freshness', { tenant: 'acme', provider: 'okta', state: 'fresh' }))).toBe(1);
+      expect(m.get(series('aperio_connector_freshness', { tenant: 'globex', provider: 'github', state: 'never' }))).toBe(1);
+      expect(m.get(series('aperio_connector_freshness', { tenant: 'globex', provider: 'github', state: 'critical' }))).toBe(1);
     } finally {
       await limited.stop();
+    }
+    // One series less and tenant detail no longer fits either: platform detail, with no tenant label.
+    const tighter = await startTestExporter(db.url, { METRICS_SERIES_LIMIT: String(tenantSeries - 1) });
+    try {
+      const m = parseExposition(await (await fetch(`${tighter.url}/metrics`)).text());
+      expect(m.get(series('aperio_exporter_series_limited'))).toBe(1);
+      expect([...m.keys()].filter((k) => k.startsWith('aperio_exporter_series{'))).toEqual([series('aperio_exporter_series', { detail: 'platform' })]);
+      expect([...m.keys()].some((k) => k.includes('tenant="'))).toBe(false);
+    } finally {
+      await tighter.stop();
     }
   });
 

@@ -10,7 +10,8 @@ import { startMonitors } from '../../src/monitors/start';
 import { dashboardQueries, resolveVariables, ruleQueries } from '../dashboards/queries';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { insertDeliveries, insertJobs } from '../helpers/fixtures';
-import { describeWithTool, RULES_FILE } from './tools';
+import { describeWithTool } from '../helpers/tools';
+import { RULES_FILE } from './tools';
 import { freePort } from '../../src/util/net';
 
 const TOKEN = 'integration-test-metrics-token';

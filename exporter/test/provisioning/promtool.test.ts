@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
-import { describeWithTool, PROMETHEUS_CONFIG, RULES_FILE, RULES_TEST_FILE } from './tools';
+import { describeWithTool } from '../helpers/tools';
+import { PROMETHEUS_CONFIG, RULES_FILE, RULES_TEST_FILE } from './tools';
 
 const run = (tool: string, args: string[]) => execFileSync(tool, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 

@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import path from 'node:path';
 
 export const REPO = path.resolve(__dirname, '..', '..', '..');
@@ -6,41 +5,3 @@ export const PROVISIONING = path.join(REPO, 'provisioning');
 export const RULES_FILE = path.join(PROVISIONING, 'prometheus', 'rules', 'aperio.rules.yml');
 export const RULES_TEST_FILE = path.join(PROVISIONING, 'prometheus', 'rules', 'aperio.rules.test.yml');
 export const PROMETHEUS_CONFIG = path.join(PROVISIONING, 'prometheus', 'prometheus.yml');
-
-/** The Debian `prometheus` package's binaries, or the first on PATH. */
-export function findTool(name: 'promtool' | 'prometheus'): string | null {
-  const dirs = ['/usr/bin', ...(process.env.PATH ?? '').split(path.delimiter)];
-  for (const dir of dirs) {
-    const candidate = path.join(dir, name);
-    try {
-      fs.accessSync(candidate, fs.constants.X_OK);
-      return candidate;
-    } catch {
-      // not here; try the next directory
-    }
-  }
-  return null;
-}
-
-/**
- * `describe` when the tool exists. Without it: under CI=true a failing test that says how to install
- * it (CI must not go green by skipping), else a skipped block and one line saying why.
- */
-export function describeWithTool(name: 'promtool' | 'prometheus', title: string, body: (toolPath: string) => void): void {
-  const found = findTool(name);
-  if (found) {
-    describe(title, () => body(found));
-    return;
-  }
-  const message = `${name} not found: install it with \`apt-get install -y prometheus\``;
-  if (process.env.CI === 'true') {
-    describe(title, () => {
-      test(`${name} is installed`, () => {
-        throw new Error(`${message} (CI=true requires it)`);
-      });
-    });
-    return;
-  }
-  console.warn(`skipped "${title}": ${message}`);
-  describe.skip(title, () => test('needs ' + name, () => undefined));
-}

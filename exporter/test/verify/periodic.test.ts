@@ -6,7 +6,7 @@ import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { startTestExporter } from '../helpers/exporter';
 import { parseExposition, series } from '../helpers/exposition';
 import { waitFor } from '../helpers/processes';
-import { requireTool } from '../helpers/tools';
+import { describeWithTool } from '../helpers/tools';
 
 describe('serve runs verify periodically and exposes its outcome on /metrics', () => {
   let db: TestDatabase;
@@ -43,10 +43,11 @@ describe('serve runs verify periodically and exposes its outcome on /metrics', (
     expect(later.get(series('aperio_exporter_verify_differences', { family: 'aperio_rule_runs' }))).toBe(0);
   });
 
-  it('passes promtool check metrics with the verify families', async () => {
-    if (!requireTool('promtool', 'apt-get install -y prometheus')) return;
-    const text = await metrics();
-    expect(text).toContain('# TYPE aperio_exporter_verify_differences gauge');
-    expect(() => execFileSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] })).not.toThrow();
+  describeWithTool('promtool', 'promtool', (promtool) => {
+    it('passes promtool check metrics with the verify families', async () => {
+      const text = await metrics();
+      expect(text).toContain('# TYPE aperio_exporter_verify_differences gauge');
+      expect(() => execFileSync(promtool, ['check', 'metrics'], { input: text, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] })).not.toThrow();
+    });
   });
 });
