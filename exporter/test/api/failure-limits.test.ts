@@ -71,6 +71,36 @@ describe('brute-force limits never lock out a valid token', () => {
     expect((await whoami(proxied, 'apo_different-prefix', '192.0.2.200')).status).toBe(401);
   });
 
+  it('limits for the window only: Retry-After counts down on the exporter\'s clock, and the client is let in again after it', async () => {
+    let now = Date.now();
+    const clocked = await startTestExporter(db.url, { LOG_LEVEL: 'silent', TRUSTED_PROXIES: '127.0.0.1' }, { clock: () => now });
+    try {
+      const client = '203.0.113.50';
+      const neighbour = '203.0.113.51';
+      expect(new Set(await badTokens(clocked, 30, () => client))).toEqual(new Set([401]));
+      const limited = await whoami(clocked, 'apo_thirty-first-guess', client);
+      expect(limited.status).toBe(429);
+      // The window began with the first failure, at `now`: a full minute to wait.
+      expect(limited.headers.get('retry-after')).toBe('60');
+      // Another address is not limited, neither its valid token nor its mistakes.
+      expect((await whoami(clocked, operator, neighbour)).status).toBe(200);
+      expect((await whoami(clocked, 'apo_neighbour-typo', neighbour)).status).toBe(401);
+
+      now += 45_000;
+      const later = await whoami(clocked, 'apo_still-within-the-minute', client);
+      expect(later.status).toBe(429);
+      expect(later.headers.get('retry-after')).toBe('15');
+
+      now += 15_000;
+      const after = await whoami(clocked, 'apo_after-the-window', client);
+      expect(after.status).toBe(401);
+      expect(after.headers.get('retry-after')).toBeNull();
+      expect((await whoami(clocked, admin, client)).status).toBe(200);
+    } finally {
+      await clocked.stop();
+    }
+  });
+
   it('keeps bounded memory without forgetting a client that keeps failing', () => {
     let now = 0;
     const limiter = new FailureLimiter({ maxFailures: 5, windowMs: 60_000, capacity: 100 }, () => now);
