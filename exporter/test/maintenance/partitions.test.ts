@@ -84,4 +84,23 @@ describe('maintenance creates the run tables\' daily partitions ahead, on real P
       expect(names).toEqual(Array.from({ length: DAYS_AHEAD + 1 }, (_, i) => nameOf(table, i)));
     }
   });
+
+  it('moves a run dated beyond the week out of DEFAULT into its day\'s partition once that day comes within the week', async () => {
+    // A writer whose clock runs ahead: nine days out, no partition exists, so the row lands in DEFAULT.
+    const farAhead = new Date(NOW + 9 * DAY);
+    await insertRuleRun(db.pool, { org: 'org_acme', ruleId: 'r1', startedAt: farAhead, durationMs: 250, status: 'FAILED' });
+    await insertSync(db.pool, { connectionId: 'c1', org: 'org_acme', provider: 'okta', startedAt: farAhead, durationMs: 250, status: 'FAILED' });
+    for (const table of TABLES) expect(await partitionOf(db.pool, table, farAhead)).toEqual([`${table}_default`]);
+
+    // Three days later the week ahead reaches that day: its partition is made and the rows move into it.
+    const report = await runMaintenance(db.pool, NOW + 3 * DAY);
+    expect(report.partitionsCreated).toBe(TABLES.length * 2);
+    for (const table of TABLES) {
+      expect(await partitionOf(db.pool, table, farAhead)).toEqual([nameOf(table, 9)]);
+      const inDefault = await db.pool.query<{ n: string }>(`SELECT count(*) AS n FROM "${table}_default"`);
+      expect(Number(inDefault.rows[0].n)).toBe(0);
+    }
+    const moved = await db.pool.query<{ status: string; durationMs: number }>(`SELECT status, "durationMs" FROM "RuleRun" WHERE "startedAt" = $1`, [farAhead]);
+    expect(moved.rows).toEqual([{ status: 'FAILED', durationMs: 250 }]);
+  });
 });
