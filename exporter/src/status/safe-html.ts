@@ -44,8 +44,7 @@ export function html(strings: TemplateStringsArray, ...values: HtmlValue[]): Saf
 }
 
 /** Items joined by a separator (escaped like any value unless it is markup). */
-export const join = (items: readonly HtmlValue[], separator: HtmlValue): SafeHtml =>
-  new Markup(items.map(render).join(render(separator)));
+export const join = (items: readonly HtmlValue[], separator: HtmlValue): SafeHtml => new Markup(items.map(render).join(render(separator)));
 
 /** Trusted markup: only for the project's own constant text (the inline stylesheet), never for data. */
 export const raw = (markup: string): SafeHtml => new Markup(markup);
