@@ -1,4 +1,4 @@
-import { escapeHtml } from './html';
+import { html } from './safe-html';
 import { STATUS_LABEL, type ComponentStatus, type Indicator } from './levels';
 
 /** Shields-style flat badges, sized by a character-width estimate so no font metrics are needed. */
@@ -13,20 +13,19 @@ const INDICATOR_COLORS: Record<Indicator, string> = { none: '#1f9d55', minor: '#
 
 const width = (text: string) => Math.round(text.length * 6.6 + 12);
 
+// The label is the page's or a component's name: escaped, like every value of the template.
 function svg(label: string, message: string, color: string): string {
   const lw = width(label);
   const mw = width(message);
   const total = lw + mw;
-  const l = escapeHtml(label);
-  const m = escapeHtml(message);
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${total}" height="20" role="img" aria-label="${l}: ${m}">
-<title>${l}: ${m}</title>
+  return html`<svg xmlns="http://www.w3.org/2000/svg" width="${total}" height="20" role="img" aria-label="${label}: ${message}">
+<title>${label}: ${message}</title>
 <linearGradient id="s" x2="0" y2="100%"><stop offset="0" stop-color="#bbb" stop-opacity=".1"/><stop offset="1" stop-opacity=".1"/></linearGradient>
 <clipPath id="r"><rect width="${total}" height="20" rx="3" fill="#fff"/></clipPath>
 <g clip-path="url(#r)"><rect width="${lw}" height="20" fill="#555"/><rect x="${lw}" width="${mw}" height="20" fill="${color}"/><rect width="${total}" height="20" fill="url(#s)"/></g>
 <g fill="#fff" text-anchor="middle" font-family="Verdana,Geneva,DejaVu Sans,sans-serif" font-size="11">
-<text x="${lw / 2}" y="14">${l}</text><text x="${lw + mw / 2}" y="14">${m}</text></g></svg>
-`;
+<text x="${lw / 2}" y="14">${label}</text><text x="${lw + mw / 2}" y="14">${message}</text></g></svg>
+`.toString();
 }
 
 export const indicatorBadge = (label: string, indicator: Indicator, description: string): string =>

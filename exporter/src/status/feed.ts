@@ -1,4 +1,4 @@
-import { escapeHtml } from './html';
+import { html, join } from './safe-html';
 import { incidentName } from './incidents';
 import { iso, type StatusView } from './view';
 
@@ -6,29 +6,28 @@ import { iso, type StatusView } from './view';
 export function renderAtomFeed(view: StatusView): string {
   const base = view.page.url;
   const updated = Math.max(view.model.at, ...view.history.map((i) => i.updates[0]?.at ?? i.startedAt));
-  const entries = view.history
-    .map((i) => {
-      const last = i.updates[0]?.at ?? i.startedAt;
-      const content = i.updates.map((u) => `<p><strong>${escapeHtml(iso(u.at))}</strong> ${escapeHtml(u.body)}</p>`).join('');
-      return `<entry>
+  const entries = view.history.map((i) => {
+    const last = i.updates[0]?.at ?? i.startedAt;
+    const content = html`${i.updates.map((u) => html`<p><strong>${iso(u.at)}</strong> ${u.body}</p>`)}`;
+    // Atom carries HTML content as text: the escaped markup is escaped once more, as a string.
+    return html`<entry>
 <id>urn:aperio:incident:${i.id}</id>
-<title>${escapeHtml(`${incidentName(i)}${i.resolvedAt === null ? '' : ' (resolved)'}`)}</title>
-<link rel="alternate" type="text/html" href="${escapeHtml(`${base}#incident-${i.id}`)}"/>
+<title>${`${incidentName(i)}${i.resolvedAt === null ? '' : ' (resolved)'}`}</title>
+<link rel="alternate" type="text/html" href="${`${base}#incident-${i.id}`}"/>
 <published>${iso(i.startedAt)}</published>
 <updated>${iso(last)}</updated>
-<content type="html">${escapeHtml(content)}</content>
+<content type="html">${content.toString()}</content>
 </entry>`;
-    })
-    .join('\n');
-  return `<?xml version="1.0" encoding="utf-8"?>
+  });
+  return html`<?xml version="1.0" encoding="utf-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom">
-<id>urn:aperio:status:${escapeHtml(view.page.id)}${view.tenant ? `:tenant:${escapeHtml(view.tenant.slug)}` : ''}</id>
-<title>${escapeHtml(view.page.name)} status${view.tenant ? ` (${escapeHtml(view.tenant.name)})` : ''}: incidents</title>
-<link rel="alternate" type="text/html" href="${escapeHtml(base)}"/>
-<link rel="self" type="application/atom+xml" href="${escapeHtml(`${base.replace(/\/$/, '')}/feed.atom`)}"/>
+<id>urn:aperio:status:${view.page.id}${view.tenant ? `:tenant:${view.tenant.slug}` : ''}</id>
+<title>${view.page.name} status${view.tenant ? ` (${view.tenant.name})` : ''}: incidents</title>
+<link rel="alternate" type="text/html" href="${base}"/>
+<link rel="self" type="application/atom+xml" href="${`${base.replace(/\/$/, '')}/feed.atom`}"/>
 <updated>${iso(updated)}</updated>
-<author><name>${escapeHtml(view.page.name)}</name></author>
-${entries}
+<author><name>${view.page.name}</name></author>
+${join(entries, '\n')}
 </feed>
-`;
+`.toString();
 }

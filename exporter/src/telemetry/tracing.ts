@@ -1,6 +1,7 @@
-import { createRequire } from 'node:module';
 import type { Tracer } from '@opentelemetry/api';
+import { OTLPTraceExporter as OTLPGrpcTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { OTLPTraceExporter as OTLPJsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { OTLPTraceExporter as OTLPProtoTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { defaultResource, detectResources, envDetector, resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, BatchSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
@@ -43,12 +44,12 @@ export function createRunTracing(env: Env = process.env): RunTracing | null {
   };
 }
 
-// sdk-node brings the protobuf and gRPC exporters; resolving them through it uses exactly the versions
-// it was built with, the same choice sdk-node makes from OTEL_EXPORTER_OTLP_PROTOCOL.
+// The three OTLP trace exporters are direct dependencies, not @opentelemetry/sdk-node: NodeSDK would
+// register a global provider and choose ids itself, while run spans need ids derived from the run and a
+// provider of their own. So we pick the exporter from OTEL_EXPORTER_OTLP_(TRACES_)PROTOCOL as sdk-node
+// would; each exporter reads the endpoint, headers, timeout and compression variables itself.
 function createExporter(protocol: OtlpProtocol): SpanExporter {
   if (protocol === 'http/json') return new OTLPJsonTraceExporter();
-  const fromSdkNode = createRequire(require.resolve('@opentelemetry/sdk-node'));
-  const name = protocol === 'grpc' ? '@opentelemetry/exporter-trace-otlp-grpc' : '@opentelemetry/exporter-trace-otlp-proto';
-  const { OTLPTraceExporter } = fromSdkNode(name) as { OTLPTraceExporter: new () => SpanExporter };
-  return new OTLPTraceExporter();
+  if (protocol === 'grpc') return new OTLPGrpcTraceExporter();
+  return new OTLPProtoTraceExporter();
 }

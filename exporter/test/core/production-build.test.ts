@@ -14,7 +14,9 @@ const pkg = JSON.parse(fs.readFileSync(path.join(EXPORTER_ROOT, 'package.json'),
   devDependencies: Record<string, string>;
   optionalDependencies: Record<string, string>;
 };
-const DENIED = [...Object.keys(pkg.devDependencies), ...Object.keys(pkg.optionalDependencies)];
+// The shared dev tools (typescript, tsx, jest, ...) are the root's devDependencies: left out just the same.
+const rootPkg = JSON.parse(fs.readFileSync(path.join(EXPORTER_ROOT, '..', 'package.json'), 'utf8')) as { devDependencies: Record<string, string> };
+const DENIED = [...Object.keys(pkg.devDependencies), ...Object.keys(rootPkg.devDependencies), ...Object.keys(pkg.optionalDependencies)];
 
 describe('the compiled exporter runs with plain node and no development dependencies', () => {
   // Inside the exporter's directory, so its node_modules resolve as they do for dist/.
