@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { optionalColumnSql } from '../db/contract';
-import { ACTIVE_CONNECTOR } from '../monitors/checks/connector-stale';
+import { ACTIVE_CONNECTOR } from '../connectors/connection-status';
 import { servingRunSql } from '../schedules/runs';
 
 /** A scheduled job as the API lists it: the same jobs as schedules/jobs.ts picks from the snapshot. */

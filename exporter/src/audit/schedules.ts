@@ -9,7 +9,7 @@ import { principalOf } from '../auth/principal';
 import { judgeSlots, type JudgedSlot } from '../schedules/judge';
 import { referenceTime } from '../schedules/runs';
 import { scheduleOf, slotAfter, slotBefore, type Schedule } from '../schedules/schedule';
-import type { ScheduleSettings } from '../schedules/settings';
+import type { ScheduleSettings } from '../snapshot/schedule-settings';
 import { DEFAULT_WINDOW_MS } from './request';
 import { jobKey, readConnectorJobs, readRuleJobs, readServingRuns, type JobRow, type RunRow } from './schedule-reads';
 import { tenantBySlug } from './tenants';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { loadYamlConfig, parseYamlConfig } from '../config/yaml-file';
-import { SEVERITIES, type CheckName, type Severity } from './types';
+import { SEVERITIES, type CheckName, type Severity } from '../snapshot/platform-findings';
 
 /**
  * The monitors' configuration: built-in defaults, overridden per check by the YAML file named in

@@ -1,7 +1,7 @@
 import type { Snapshot } from '../snapshot/types';
-import type { StatusConfig } from './model-cache';
+import type { StatusConfig } from '../snapshot/status-config';
 import { connectorComponents, dataComponent, ingestionComponent, rulesComponent, scheduledComponent, siemComponents, type StatusInputs } from './components';
-import type { HistorySource, StatusHistory } from './history-types';
+import type { HistorySource, StatusHistory } from '../snapshot/status-history';
 import { INDICATOR_OF, indicatorDescription, worst, type ComponentStatus, type Indicator } from './levels';
 import { isActive } from './maintenance';
 import { runSteps, type Steps } from '../util/time-slices';

@@ -1,7 +1,7 @@
 import type { Incident } from './incidents';
 import { incidentImpact, incidentName } from './incidents';
 import { STATUS_LABEL } from './levels';
-import type { MaintenanceWindow } from './maintenance';
+import type { MaintenanceWindow } from '../snapshot/status-config';
 import { covers, type StatusComponent, type StatusGroup } from './model';
 import { iso, type StatusView } from './view';
 
