@@ -1,12 +1,13 @@
 import type { Request, Response, Router } from 'express';
 import { freshnessState, thresholdsFor, type FreshnessState } from '../connectors/freshness';
 import { requireRole } from '../auth/middleware';
+import { HEALTH_ROLES } from '../auth/roles';
 import { principalOf } from '../auth/principal';
 import type { Snapshot } from '../snapshot/types';
 import { parseQuery, shortText } from './params';
 import { resolveScope } from './scope';
 
-const HEALTH_ROLES = requireRole('ADMIN', 'OPERATOR');
+const healthAccess = requireRole(...HEALTH_ROLES);
 const LEVELS: Record<FreshnessState, string> = { fresh: 'green', stale: 'yellow', critical: 'red', never: 'gray' };
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -28,7 +29,7 @@ export function mountHealthRoutes(router: Router, getSnapshot: () => Snapshot, c
     return { snapshot, meta, visible: (tenantId: string) => scope.tenantId === null || tenantId === scope.tenantId };
   };
 
-  router.get('/v1/health/connectors', HEALTH_ROLES, async (req, res) => {
+  router.get('/v1/health/connectors', healthAccess, async (req, res) => {
     const { snapshot, meta, visible } = await scoped(req, res);
     const now = clock();
     const data = snapshot.connectors.filter((c) => visible(c.tenantId)).map((c) => {
@@ -57,7 +58,7 @@ export function mountHealthRoutes(router: Router, getSnapshot: () => Snapshot, c
     res.json({ ...meta, data });
   });
 
-  router.get('/v1/health/siem', HEALTH_ROLES, async (req, res) => {
+  router.get('/v1/health/siem', healthAccess, async (req, res) => {
     const { snapshot, meta, visible } = await scoped(req, res);
     const data = snapshot.siemDestinations.filter((d) => visible(d.tenantId)).map((d) => ({
       id: d.id,
@@ -77,7 +78,7 @@ export function mountHealthRoutes(router: Router, getSnapshot: () => Snapshot, c
     res.json({ ...meta, data });
   });
 
-  router.get('/v1/health/ingestion', HEALTH_ROLES, async (req, res) => {
+  router.get('/v1/health/ingestion', healthAccess, async (req, res) => {
     const { snapshot, meta, visible } = await scoped(req, res);
     const now = clock();
     const empty = () => ({ queued: 0, running: 0, retrying: 0, dead: 0, oldestQueuedAt: null as number | null });

@@ -5,6 +5,7 @@ import { badRequest } from '../api/errors';
 import { isoInstant, parseQuery, shortText } from '../api/params';
 import { resolveScope } from '../api/scope';
 import { requireRole } from '../auth/middleware';
+import { AUDIT_ROLES } from '../auth/roles';
 import { principalOf } from '../auth/principal';
 import { judgeSlots, type JudgedSlot } from '../schedules/judge';
 import { referenceTime } from '../schedules/runs';
@@ -95,7 +96,7 @@ function jobView(p: Planned, slots: JudgedSlot<RunRow>[], settings: ScheduleSett
  * or `pending`. The metric, the finding and the status page judge the latest due slot the same way.
  */
 export function mountScheduleRoutes(router: Router, pool: pg.Pool, clock: () => number, settingsOf: () => ScheduleSettings): void {
-  router.get('/v1/schedules', requireRole('ADMIN', 'SECURITY_ANALYST', 'OPERATOR'), async (req, res) => {
+  router.get('/v1/schedules', requireRole(...AUDIT_ROLES), async (req, res) => {
     const params = parseQuery(req.query, scheduleShape);
     const scope = await resolveScope(principalOf(res), params.tenant, (slug) => tenantBySlug(pool, slug));
     const settings = settingsOf();

@@ -1,3 +1,4 @@
+import type { RunStatus } from '../runs/statuses';
 import type { FreshnessPolicy } from './connector-freshness';
 import type { PlatformFinding } from './platform-findings';
 import type { ScheduleSettings } from './schedule-settings';
@@ -49,8 +50,6 @@ export interface Tenant {
   name: string;
   dataRetentionDays: number;
 }
-
-export type RunStatus = 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'SKIPPED';
 
 /** Cumulative figures: hourly rollups that are never pruned plus the raw rows not yet rolled up. */
 export interface RunTotals {

@@ -1,14 +1,12 @@
 import { trace, isSpanContextValid } from '@opentelemetry/api';
 import type pg from 'pg';
+import type { RunStatus, RunTrigger } from '../runs/statuses';
 
 /**
  * For Node workers: writes a finished rule evaluation or connector sync as a row. The row is the
  * contract; the exporter turns it into metrics and, with OTLP configured, into a span. A worker that
  * records inside its own active span stores that span's trace id, so the run's span joins its trace.
  */
-export type RunTrigger = 'SCHEDULE' | 'MANUAL' | 'EVENT';
-export type RunStatus = 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'SKIPPED';
-
 type Queryable = Pick<pg.Pool, 'query'>;
 
 interface RunRecord {
