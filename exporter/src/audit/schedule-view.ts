@@ -1,18 +1,17 @@
+import { isoOrNull } from '../api/instant';
 import type { JudgedSlot } from '../schedules/judge';
 import type { ScheduleSettings } from '../snapshot/schedule-settings';
 import type { Planned } from './schedule-plan';
 import type { RunRow } from './schedule-reads';
-
-export const iso = (d: Date | number | null) => (d === null ? null : new Date(d).toISOString());
 
 function runView(run: RunRow) {
   return {
     id: run.id,
     status: run.status,
     trigger: run.trigger,
-    scheduledFor: iso(run.scheduledFor),
-    startedAt: iso(run.startedAt),
-    finishedAt: iso(run.finishedAt),
+    scheduledFor: isoOrNull(run.scheduledFor),
+    startedAt: isoOrNull(run.startedAt),
+    finishedAt: isoOrNull(run.finishedAt),
     durationMs: run.durationMs,
   };
 }
@@ -34,6 +33,6 @@ export function jobView(p: Planned, slots: JudgedSlot<RunRow>[], settings: Sched
     graceSeconds: Math.round(slots.length ? slots[slots.length - 1].graceMs / 1000 : fallbackGrace),
     error: p.error,
     counts,
-    slots: slots.map((slot) => ({ at: iso(slot.at), state: slot.state, run: slot.run ? runView(slot.run) : null })),
+    slots: slots.map((slot) => ({ at: isoOrNull(slot.at), state: slot.state, run: slot.run ? runView(slot.run) : null })),
   };
 }

@@ -1,12 +1,13 @@
 import type { Router } from 'express';
 import type pg from 'pg';
+import { isoOrNull } from '../api/instant';
 import { requireRole } from '../auth/middleware';
 import { AUDIT_ROLES } from '../auth/roles';
 import type { ScheduleSettings } from '../snapshot/schedule-settings';
 import { judgePlanned, plan, refuseTooManySlots } from './schedule-plan';
 import { readJobs, readRunsByJob } from './schedule-reads';
 import { parseScheduleRequest } from './schedule-request';
-import { iso, jobView } from './schedule-view';
+import { jobView } from './schedule-view';
 
 /**
  * GET /v1/schedules: "did the hourly job for tenant X run?". For each scheduled rule (built-in rules
@@ -26,7 +27,7 @@ export function mountScheduleRoutes(router: Router, pool: pg.Pool, clock: () => 
     const judged = judgePlanned(planned, settings, await readRunsByJob(pool, jobs, reaches), window);
     res.json({
       data: planned.map((p) => jobView(p, judged.get(p) ?? [], settings)),
-      window: { from: iso(request.fromMs), to: iso(request.toMs) },
+      window: { from: isoOrNull(request.fromMs), to: isoOrNull(request.toMs) },
       tenant: request.scope.tenant,
       dataRetentionDays: request.scope.dataRetentionDays,
     });
