@@ -5,7 +5,7 @@ import type { HistorySource, StatusHistory } from '../snapshot/status-history';
 import { connectionFacts, connectorLevel, destinationFacts, destinationLevel, recentRatio } from './judge';
 import { fromObjectLevels, worst, type ComponentStatus, type ObjectLevel } from './levels';
 import { providerName, siemKindName } from './display-names';
-import type { StatusComponent } from './model';
+import type { StatusComponent } from './model-types';
 import type { StatusThresholds } from '../snapshot/status-config';
 import { countSteps, filterSteps, groupBySteps, mapSteps, type Steps } from '../util/time-slices';
 

@@ -1,5 +1,6 @@
 import type { Snapshot } from '../snapshot/types';
-import { buildStatusModel, statusModelSteps, type StatusModel } from './model';
+import { buildStatusModel, statusModelSteps } from './model';
+import type { StatusModel } from './model-types';
 import { runStepsSliced, type Pause } from '../util/time-slices';
 
 const models = new WeakMap<Snapshot, StatusModel>();

@@ -1,6 +1,6 @@
 import { HISTORY_DAYS, type StatusHistory } from '../snapshot/status-history';
 import { worst, type ComponentStatus } from './levels';
-import type { StatusComponent } from './model';
+import type { StatusComponent } from './model-types';
 import type { StatusThresholds } from '../snapshot/status-config';
 
 /** One cell of a 90-day bar. `uptime` is the share of runs that did not fail; null on a day without runs. */

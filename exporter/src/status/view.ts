@@ -3,7 +3,8 @@ import type { StatusHistory } from '../snapshot/status-history';
 import type { Incident } from './incidents';
 import type { MaintenanceWindow } from '../snapshot/status-config';
 import { isActive, isListed } from './maintenance';
-import { covers, type StatusModel } from './model';
+import { covers } from './model';
+import type { StatusModel } from './model-types';
 import { overallUptime, uptimeDays, type UptimeDay } from './uptime';
 import type { StatusConfig } from '../snapshot/status-config';
 
