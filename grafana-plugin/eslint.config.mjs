@@ -59,6 +59,7 @@ export default defineConfig([
       '**/ci/',
       // Generated from the exporter's OpenAPI document; checked by `npm run openapi:check` instead.
       'src/api/openapi.gen.ts',
+      'src/api/openapi-enums.gen.ts',
       '**/.idea',
       '**/.eslintcache',
     ],

@@ -1,8 +1,8 @@
 import type pg from 'pg';
 import { freshnessPolicy } from '../src/connectors/freshness';
 import { SnapshotCollector } from '../src/snapshot/collector';
-import type { Collector } from '../src/snapshot/collector-types';
-import { ALL_COLLECTORS } from '../src/snapshot/collectors';
+import type { AnyCollector } from '../src/snapshot/collector-types';
+import { ALL_COLLECTORS } from '../src/collectors';
 import { emptySnapshot } from '../src/snapshot/empty';
 
 export interface CollectorTiming {
@@ -57,7 +57,7 @@ export async function timeCollectors(pool: pg.Pool, now: number, repeats: number
 }
 
 /** The statements a collector sends, captured by running it once on a recording connection. */
-async function record(pool: pg.Pool, collector: Collector, now: number): Promise<Recorded[]> {
+async function record(pool: pg.Pool, collector: AnyCollector, now: number): Promise<Recorded[]> {
   const client = await pool.connect();
   const recorded: Recorded[] = [];
   try {
@@ -96,6 +96,7 @@ export async function timeFullCollection(pool: pg.Pool, now: number, statementTi
     intervalSeconds: 3600,
     statementTimeoutMs,
     initial: emptySnapshot(freshnessPolicy(3600, 6 * 3600)),
+    collectors: ALL_COLLECTORS,
     clock: () => now,
   });
   const started = performance.now();

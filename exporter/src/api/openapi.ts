@@ -1,4 +1,7 @@
 import type { Router } from 'express';
+import { AUDIT_ROLES, HEALTH_ROLES, ROLES } from '../auth/roles';
+import { RUN_STATUSES, RUN_TRIGGERS } from '../runs/statuses';
+import { COMPONENT_STATUSES, STATUS_LABEL } from '../status/levels';
 
 /**
  * The OpenAPI 3.1 description of /api/v1, served at /api/openapi.json. Schemas are JSON Schema
@@ -21,18 +24,27 @@ const obj = (properties: Record<string, Schema>, extra: Schema = {}): Schema => 
   ...extra,
 });
 
-const STATUSES = ['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'SKIPPED'];
-const TRIGGERS = ['SCHEDULE', 'MANUAL', 'EVENT'];
+/**
+ * A named string enum built from the exporter's own list. Labels travel as `x-enum-descriptions` (one
+ * per value, in order): the plugin's generation script turns each named enum into a runtime list, and
+ * its labels into a label map, so neither is written twice.
+ */
+const vocabulary = <T extends string>(values: readonly T[], description: string, labels?: Record<T, string>): Schema => ({
+  type: 'string',
+  enum: [...values],
+  description,
+  ...(labels ? { 'x-enum-descriptions': values.map((value) => labels[value]) } : {}),
+});
 
 const runCommon = {
   id: { type: 'string', pattern: '^[0-9]+$' },
   tenant: nullable(str),
-  trigger: { enum: TRIGGERS },
+  trigger: ref('RunTrigger'),
   scheduledFor: nullable(instant),
   startedAt: instant,
   finishedAt: nullable(instant),
   durationMs: nullable(int),
-  status: { enum: STATUSES },
+  status: ref('RunStatus'),
   error: nullable(str),
   traceId: nullable(str),
 };
@@ -47,6 +59,14 @@ const queueFigures = {
 };
 
 const schemas: Record<string, Schema> = {
+  RunStatus: vocabulary(RUN_STATUSES, 'The outcome of a rule run or connector sync; FAILED and TIMED_OUT count as failures.'),
+  RunTrigger: vocabulary(RUN_TRIGGERS, 'What started a run.'),
+  Role: vocabulary(ROLES, 'An API token\'s role: OPERATOR spans every tenant, the others are bound to one.'),
+  ComponentStatus: vocabulary(
+    COMPONENT_STATUSES,
+    'A component status of /status.json (Statuspage v2, outside /api/v1), with the label the status page shows for it.',
+    STATUS_LABEL,
+  ),
   Error: obj(
     { error: obj({ code: str, message: str, field: { type: ['string', 'null'], description: 'the parameter at fault, if one is' } }) },
     { description: 'The body of every 4xx and 5xx answer.' },
@@ -54,7 +74,7 @@ const schemas: Record<string, Schema> = {
   Whoami: obj({
     tokenId: str,
     name: nullable(str),
-    role: { enum: ['OPERATOR', 'ADMIN', 'SECURITY_ANALYST'] },
+    role: ref('Role'),
     tenant: nullable(str),
     dataRetentionDays: nullable(int),
   }),
@@ -103,8 +123,8 @@ const schemas: Record<string, Schema> = {
   RetentionByTenant: { type: 'object', additionalProperties: int },
   ScheduleRun: obj({
     id: str,
-    status: { enum: STATUSES },
-    trigger: { enum: TRIGGERS },
+    status: ref('RunStatus'),
+    trigger: ref('RunTrigger'),
     scheduledFor: nullable(instant),
     startedAt: instant,
     finishedAt: nullable(instant),
@@ -162,8 +182,8 @@ const p = {
   tenant: query('tenant', 'OPERATOR: one tenant (slug). A tenant token may name only its own tenant (another: 403).'),
   from: query('from', 'Start of the window: ISO 8601 date or date-time with a zone. Default: `to` minus 24 hours.'),
   to: query('to', 'End of the window (exclusive). Default: now.'),
-  status: query('status', `One or more of ${STATUSES.join(', ')}, separated by commas.`),
-  trigger: query('trigger', `One or more of ${TRIGGERS.join(', ')}, separated by commas.`),
+  status: query('status', `One or more of ${RUN_STATUSES.join(', ')}, separated by commas.`),
+  trigger: query('trigger', `One or more of ${RUN_TRIGGERS.join(', ')}, separated by commas.`),
   minDurationMs: query('minDurationMs', 'Runs that took at least this long.', { type: 'string', pattern: '^[0-9]+$' }),
   limit: query('limit', 'Page size, 1..500, default 50.', { type: 'string', pattern: '^[0-9]+$' }),
   cursor: query('cursor', 'From links.next or links.poll of a previous answer, with the same filters.'),
@@ -205,7 +225,8 @@ const exportContent = (row: string) => ({
   headers: { 'X-Data-Retention-Days': { description: 'The tenant\'s retention, when the answer is one tenant\'s.', schema: int } },
   content: { 'application/x-ndjson': { schema: ref(row) }, 'text/csv': { schema: str } },
 });
-const AUDIT = 'ADMIN, SECURITY_ANALYST, OPERATOR';
+const AUDIT = AUDIT_ROLES.join(', ');
+const HEALTH = HEALTH_ROLES.join(', ');
 
 export const OPENAPI_DOCUMENT = {
   openapi: '3.1.0',
@@ -219,9 +240,9 @@ export const OPENAPI_DOCUMENT = {
   security: [{ bearer: [] }],
   paths: {
     '/v1/whoami': op('whoami', 'The token\'s identity, role and tenant', 'any', [], json('WhoamiAnswer', 'Who is calling'), 400),
-    '/v1/health/connectors': op('healthConnectors', 'Connector freshness and recent syncs', 'ADMIN, OPERATOR', [p.tenant], json('ConnectorHealthAnswer', 'Connectors in scope'), 400, 403),
-    '/v1/health/siem': op('healthSiem', 'SIEM destination deliveries and queues', 'ADMIN, OPERATOR', [p.tenant], json('SiemHealthAnswer', 'Destinations in scope'), 400, 403),
-    '/v1/health/ingestion': op('healthIngestion', 'Ingestion queue depth per tenant', 'ADMIN, OPERATOR', [p.tenant], json('IngestionHealthAnswer', 'Queues in scope'), 400, 403),
+    '/v1/health/connectors': op('healthConnectors', 'Connector freshness and recent syncs', HEALTH, [p.tenant], json('ConnectorHealthAnswer', 'Connectors in scope'), 400, 403),
+    '/v1/health/siem': op('healthSiem', 'SIEM destination deliveries and queues', HEALTH, [p.tenant], json('SiemHealthAnswer', 'Destinations in scope'), 400, 403),
+    '/v1/health/ingestion': op('healthIngestion', 'Ingestion queue depth per tenant', HEALTH, [p.tenant], json('IngestionHealthAnswer', 'Queues in scope'), 400, 403),
     '/v1/rule-runs': op('listRuleRuns', 'Rule runs, newest first (keyset pages)', AUDIT, [...ruleFilters, p.limit, p.cursor], json('RuleRunPage', 'One page'), 400, 403),
     '/v1/rule-runs/export': op('exportRuleRuns', 'Every matching rule run, streamed', AUDIT, [...ruleFilters, p.format], exportContent('RuleRun'), 400, 403),
     '/v1/rule-runs/{id}': op('getRuleRun', 'One rule run', AUDIT, [p.id], json('RuleRunAnswer', 'The run'), 400, 403, 404),

@@ -6,6 +6,7 @@ import { badRequest } from '../api/errors';
 import { enumList, isoInstant, nonNegativeInt, parseQuery, shortText, type QueryShape } from '../api/params';
 import { resolveScope, type Scope } from '../api/scope';
 import { principalOf } from '../auth/principal';
+import { RUN_STATUSES, RUN_TRIGGERS } from '../runs/statuses';
 import type { AuditQuery } from './query';
 import type { RunResource } from './resources';
 import { tenantBySlug } from './tenants';
@@ -16,14 +17,12 @@ export const MAX_WINDOW_DAYS = 400;
 export const DEFAULT_LIMIT = 50;
 export const MAX_LIMIT = 500;
 
-const STATUSES = ['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'SKIPPED'] as const;
-const TRIGGERS = ['SCHEDULE', 'MANUAL', 'EVENT'] as const;
 
 const filterShape: QueryShape = {
   from: isoInstant.optional(),
   to: isoInstant.optional(),
-  status: enumList(STATUSES).optional(),
-  trigger: enumList(TRIGGERS).optional(),
+  status: enumList(RUN_STATUSES).optional(),
+  trigger: enumList(RUN_TRIGGERS).optional(),
   minDurationMs: nonNegativeInt().optional(),
   tenant: shortText.optional(),
 };

@@ -5,6 +5,7 @@ import { badRequest, notFound } from '../api/errors';
 import { pageLink } from '../api/links';
 import { parseQuery } from '../api/params';
 import { requireRole } from '../auth/middleware';
+import { AUDIT_ROLES } from '../auth/roles';
 import { principalOf } from '../auth/principal';
 import { streamExport } from './export';
 import { fetchById, fetchPage, publicRow, type RunRow } from './query';
@@ -12,18 +13,18 @@ import { parseAuditRequest } from './request';
 import { CONNECTOR_SYNCS, RULE_RUNS, type RunResource } from './resources';
 import { retentionByTenant } from './tenants';
 
-const AUDIT_ROLES = requireRole('ADMIN', 'SECURITY_ANALYST', 'OPERATOR');
+const auditAccess = requireRole(...AUDIT_ROLES);
 
 /** GET /rule-runs, /rule-runs/export, /rule-runs/:id and the same for /connector-syncs. */
 export function mountAuditRoutes(router: Router, { pool, exportPool }: { pool: pg.Pool; exportPool: pg.Pool }, codec: CursorCodec, clock: () => number): void {
   for (const resource of [RULE_RUNS, CONNECTOR_SYNCS]) {
-    router.get(`/v1/${resource.name}`, AUDIT_ROLES, (req, res) => listHandler(req, res, pool, codec, resource, clock()));
+    router.get(`/v1/${resource.name}`, auditAccess, (req, res) => listHandler(req, res, pool, codec, resource, clock()));
     // Before /:id, which would otherwise take "export" for an id.
-    router.get(`/v1/${resource.name}/export`, AUDIT_ROLES, async (req, res) => {
+    router.get(`/v1/${resource.name}/export`, auditAccess, async (req, res) => {
       const parsed = await parseAuditRequest(req, res, pool, codec, resource, 'export', clock());
       await streamExport(req, res, exportPool, resource, parsed.query, parsed.format, parsed.scope.dataRetentionDays);
     });
-    router.get(`/v1/${resource.name}/:id`, AUDIT_ROLES, async (req, res) => {
+    router.get(`/v1/${resource.name}/:id`, auditAccess, async (req, res) => {
       parseQuery(req.query, {});
       const id = String(req.params.id);
       if (!/^\d{1,19}$/.test(id) || BigInt(id) > 9223372036854775807n) throw badRequest('id', 'a run id is a positive whole number');

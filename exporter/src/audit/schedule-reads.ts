@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { optionalColumnSql } from '../db/contract';
-import { ACTIVE_CONNECTOR } from '../monitors/checks/connector-stale';
+import { ACTIVE_CONNECTOR } from '../connectors/connection-status';
 import { servingRunSql } from '../schedules/runs';
 
 /** A scheduled job as the API lists it: the same jobs as schedules/jobs.ts picks from the snapshot. */
@@ -33,6 +33,11 @@ export interface JobFilter {
   tenantId: string | null;
   rule: string | null;
   connector: string | null;
+}
+
+/** The jobs a request asks for: rules, then connectors, each in the order the API lists them. */
+export async function readJobs(pool: pg.Pool, request: { filter: JobFilter; wantRules: boolean; wantConnectors: boolean }): Promise<JobRow[]> {
+  return [...(request.wantRules ? await readRuleJobs(pool, request.filter) : []), ...(request.wantConnectors ? await readConnectorJobs(pool, request.filter) : [])];
 }
 
 export async function readRuleJobs(pool: pg.Pool, filter: JobFilter): Promise<JobRow[]> {
@@ -93,4 +98,26 @@ export async function readServingRuns(pool: pg.Pool, jobs: readonly JobRow[], si
     runs.push(...rows);
   }
   return runs;
+}
+
+/** A run may start this long after the slot it names (scheduledFor) and still be found for it. */
+const LATE_START_ALLOWANCE_MS = 24 * 3600_000;
+/** ...or this long before the first slot's catchment (clock skew). */
+const EARLY_START_ALLOWANCE_MS = 3600_000;
+
+/**
+ * The serving runs that can serve the jobs' slots, by jobKey: one read spanning every job's reach (the
+ * reference times its window's slots can be served by), widened by the start allowances.
+ */
+export async function readRunsByJob(pool: pg.Pool, jobs: readonly JobRow[], reaches: ReadonlyArray<{ from: number; to: number }>): Promise<Map<string, RunRow[]>> {
+  const runsOf = new Map<string, RunRow[]>();
+  if (!reaches.length) return runsOf;
+  const since = new Date(Math.min(...reaches.map((r) => r.from)) - EARLY_START_ALLOWANCE_MS);
+  const until = new Date(Math.max(...reaches.map((r) => r.to)) + LATE_START_ALLOWANCE_MS);
+  for (const run of await readServingRuns(pool, jobs, since, until)) {
+    const list = runsOf.get(run.jobKey) ?? [];
+    list.push(run);
+    runsOf.set(run.jobKey, list);
+  }
+  return runsOf;
 }

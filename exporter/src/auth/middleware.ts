@@ -2,7 +2,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { ApiError, sendApiError } from '../api/errors';
 import { principalOf } from './principal';
 import type { PrincipalResolver } from './resolver';
-import type { Role } from './tokens';
+import type { Role } from './roles';
 
 /** Puts the request's Principal in res.locals for the routes behind it; the resolver answers failures. */
 export function bearerAuth(resolvePrincipal: PrincipalResolver): RequestHandler {

@@ -1,5 +1,5 @@
 import type { Response } from 'express';
-import type { Role } from './tokens';
+import type { Role } from './roles';
 
 /** Who is calling: resolved from the bearer token alone, never from request parameters. */
 export interface Principal {

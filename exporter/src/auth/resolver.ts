@@ -4,7 +4,8 @@ import { ApiError, sendApiError } from '../api/errors';
 import { logger } from '../log';
 import { FailureLimiter } from './failure-limiter';
 import type { Principal } from './principal';
-import { hashToken, type Role } from './tokens';
+import type { Role } from './roles';
+import { hashToken } from './tokens';
 
 const LAST_USED_RESOLUTION_MS = 60_000;
 /** Failures per client, and per presented token prefix, within a minute after which failures get 429s. */

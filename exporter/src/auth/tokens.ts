@@ -1,8 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type pg from 'pg';
-
-export const ROLES = ['OPERATOR', 'ADMIN', 'SECURITY_ANALYST'] as const;
-export type Role = (typeof ROLES)[number];
+import type { Role } from './roles';
 
 /** A token's public record: everything but the secret, which is never stored. */
 export interface TokenRecord {

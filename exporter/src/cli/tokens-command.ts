@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { createToken, listTokens, revokeToken, ROLES, TokenError, type Role, type TokenRecord } from '../auth/tokens';
+import { ROLES, type Role } from '../auth/roles';
+import { createToken, listTokens, revokeToken, TokenError, type TokenRecord } from '../auth/tokens';
 import type { Settings } from '../config/settings';
 import { UserError } from '../config/user-error';
 import { applyCoreFixture, migrate } from '../db/migrate';

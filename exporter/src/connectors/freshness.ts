@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { loadYamlConfig } from '../config/yaml-file';
+import type { FreshnessPolicy, FreshnessThresholds } from '../snapshot/connector-freshness';
 
 /**
  * Freshness thresholds in dbt's shape: `warn_after` / `error_after` as {count, period}, a default and
@@ -7,16 +8,6 @@ import { loadYamlConfig } from '../config/yaml-file';
  */
 export type FreshnessState = 'fresh' | 'stale' | 'critical' | 'never';
 export const FRESHNESS_STATES: readonly FreshnessState[] = ['fresh', 'stale', 'critical', 'never'];
-
-export interface FreshnessThresholds {
-  warnAfterSeconds: number | null;
-  errorAfterSeconds: number | null;
-}
-
-export interface FreshnessPolicy {
-  default: FreshnessThresholds;
-  providers: Record<string, FreshnessThresholds>;
-}
 
 const PERIOD_SECONDS = { minute: 60, hour: 3600, day: 86400 } as const;
 const duration = z.object({ count: z.number().int().positive(), period: z.enum(['minute', 'hour', 'day']) }).strict().nullable();

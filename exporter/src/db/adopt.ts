@@ -41,7 +41,7 @@ export interface ForeignRunTable {
 }
 
 /** Run tables present before the migration that creates them has run, i.e. not made by `migrate`. */
-export async function findForeignRunTables(client: pg.ClientBase): Promise<ForeignRunTable[]> {
+export async function findForeignRunTables(client: Pick<pg.ClientBase, 'query'>): Promise<ForeignRunTable[]> {
   const found: ForeignRunTable[] = [];
   for (const table of ADOPTABLE_TABLES) {
     const { rows } = await client.query<{ column_name: string; udt_name: string }>(

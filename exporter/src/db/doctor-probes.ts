@@ -3,6 +3,7 @@ import type { Settings } from '../config/settings';
 import { freshnessPolicy } from '../connectors/freshness';
 import { loadOpenFindings, openFinding, resolveFinding, updateFinding } from '../monitors/findings';
 import type { Observation } from '../monitors/types';
+import { ALL_COLLECTORS } from '../collectors';
 import { SnapshotCollector } from '../snapshot/collector';
 import { emptySnapshot } from '../snapshot/empty';
 import type { Check } from './doctor';
@@ -18,6 +19,7 @@ export async function probeCollection(pool: pg.Pool, settings: Settings): Promis
     intervalSeconds: settings.COLLECT_INTERVAL_SECONDS,
     statementTimeoutMs: settings.STATEMENT_TIMEOUT_MS,
     initial: emptySnapshot(freshnessPolicy(settings.FRESHNESS_WARN_SECONDS, settings.FRESHNESS_ERROR_SECONDS, settings.FRESHNESS_CONFIG)),
+    collectors: ALL_COLLECTORS,
   });
   const snapshot = await collector.refresh();
   return snapshot.collections.map((c) => ({

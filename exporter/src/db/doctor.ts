@@ -62,7 +62,7 @@ export async function checkSchema(pool: pg.Pool): Promise<Check[]> {
     detail: pending.length ? `not applied: ${pending.map((m) => m.name).join(', ')} (run: aperio-exporter migrate)` : `${applied.size} applied`,
   });
   if (pending.some((m) => m.version === 1)) {
-    for (const f of await findForeignRunTables(pool as unknown as pg.ClientBase)) {
+    for (const f of await findForeignRunTables(pool)) {
       checks.push({
         name: `table "${f.table}"`,
         ok: false,

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type pg from 'pg';
-import { createToken, hashToken, type Role } from '../auth/tokens';
+import type { Role } from '../auth/roles';
+import { createToken, hashToken } from '../auth/tokens';
 import { logger } from '../log';
 import { DEMO_TENANTS } from './catalog';
 

@@ -1,12 +1,12 @@
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
-import type client from 'prom-client';
 import { exporterFamilies, type VerifyStatus } from '../server/self-metrics';
 import type { Snapshot } from '../snapshot/types';
 import { DOMAIN_FAMILIES } from './catalogue';
 import { renderFamily, type LevelPass } from './detail-lines';
 import { renderHeader, type Format } from './exposition';
 import { DETAILS, type Detail, type MetricFamily } from './family';
+import type { ProcessRegistries } from './process-registry';
 import { slicer } from '../util/time-slices';
 
 const gzip = promisify(zlib.gzip);
@@ -31,7 +31,7 @@ export interface RenderOptions {
   seriesLimit: number;
   /** The previous rendering's `nextStartAt`; the requested detail when absent. */
   startAt?: Detail;
-  processRegistries?: Record<Format, client.Registry>;
+  processRegistries?: ProcessRegistries;
   families?: MetricFamily[];
   verify?: VerifyStatus | null;
 }

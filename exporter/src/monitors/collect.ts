@@ -1,17 +1,5 @@
 import type { Collector } from '../snapshot/collector-types';
-import { CHECKS, type CheckName, type Severity } from './types';
-
-/** An open platform finding as the snapshot carries it: what /metrics and the status page show. */
-export interface PlatformFinding {
-  id: string;
-  check: CheckName;
-  dedupKey: string;
-  tenantId: string | null;
-  severity: Severity;
-  title: string;
-  createdAt: number;
-  updatedAt: number;
-}
+import { CHECKS, type PlatformFinding } from '../snapshot/platform-findings';
 
 // `category = ANY(checks) AND status = 'OPEN'` is served by the fixture's Finding_open_category_idx.
 const SQL = `

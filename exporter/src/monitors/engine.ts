@@ -8,7 +8,8 @@ import { CounterHistory } from './history';
 import { LeaderLock } from './leader';
 import { readRuleDurations, type RuleDurations } from './rule-durations';
 import { newStats, publishStats, type MonitorStats } from './stats';
-import { dedupKey, type CheckName, type Observation } from './types';
+import type { CheckName } from '../snapshot/platform-findings';
+import { dedupKey, type Observation } from './types';
 
 export interface MonitorEngineOptions {
   /** A pool on the primary (never the read replica): the leader lock and the writes use it. */

@@ -10,7 +10,8 @@ import { checkKey, type MonitorsConfig } from './config';
 import type { CounterHistory } from './history';
 import type { RuleDurations } from './rule-durations';
 import type { Snapshot } from '../snapshot/types';
-import type { Check, CheckName, CheckResult } from './types';
+import type { CheckName } from '../snapshot/platform-findings';
+import type { Check, CheckResult } from './types';
 
 /** Every check, by name; a new check is a new row here and in CHECKS. */
 export const ALL_CHECKS: Record<CheckName, Check> = {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import { CHECKS, dedupKey, type Observation } from './types';
+import { CHECKS } from '../snapshot/platform-findings';
+import { dedupKey, type Observation } from './types';
 
 /**
  * Writes the platform findings: only `Finding` rows whose category is one of the checks. Every

@@ -1,6 +1,6 @@
 import type { MetricFamily, Sample } from '../metrics/family';
 import { activeStats, type MonitorStats } from './stats';
-import { CHECKS, SEVERITIES } from './types';
+import { CHECKS, SEVERITIES } from '../snapshot/platform-findings';
 
 const fromStats = (pick: (s: MonitorStats) => Sample[]) => (): Sample[] => {
   const stats = activeStats();

@@ -1,4 +1,4 @@
-import { CHECKS, type CheckName } from './types';
+import { CHECKS, type CheckName } from '../snapshot/platform-findings';
 
 /**
  * The evaluator's own figures for /metrics. Metric families only see the snapshot, so the running

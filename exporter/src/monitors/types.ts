@@ -1,24 +1,8 @@
+import type { CheckName, Severity } from '../snapshot/platform-findings';
 import type { Snapshot } from '../snapshot/types';
 import type { MonitorsConfig } from './config';
 import type { CounterHistory } from './history';
 import type { RuleDurations } from './rule-durations';
-
-/** The checks, by the Finding category they write. */
-export const CHECKS = [
-  'aperio.platform.connector_stale',
-  'aperio.platform.connector_failing',
-  'aperio.platform.siem_dead_letter',
-  'aperio.platform.ingestion_backlog',
-  'aperio.platform.rule_failing',
-  'aperio.platform.rule_slow',
-  'aperio.platform.schedule_missed',
-  'aperio.platform.exporter_stale_data',
-] as const;
-export type CheckName = (typeof CHECKS)[number];
-
-/** Aperio's Finding severities, lowest first. */
-export const SEVERITIES = ['INFO', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
-export type Severity = (typeof SEVERITIES)[number];
 
 /** One failing subject seen by one check in one evaluation. */
 export interface Observation {

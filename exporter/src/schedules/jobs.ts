@@ -1,8 +1,8 @@
-import { ACTIVE_CONNECTOR } from '../monitors/checks/connector-stale';
+import { ACTIVE_CONNECTOR } from '../connectors/connection-status';
 import type { ConnectorState, RuleState, Snapshot } from '../snapshot/types';
 import { missedSlot, type DueSlot } from './judge';
 import { scheduleOf, type Schedule } from './schedule';
-import type { ScheduleSettings } from './settings';
+import type { ScheduleSettings } from '../snapshot/schedule-settings';
 
 /**
  * The scheduled jobs of a snapshot: every enabled rule with a cron or interval schedule, once per tenant

@@ -1,4 +1,5 @@
-import { graceMs, type ScheduleSettings } from './settings';
+import type { ScheduleSettings } from '../snapshot/schedule-settings';
+import { graceMs } from './settings';
 import { slotAfter, slotAtOrBefore, slotBefore, slotsAround, type Schedule } from './schedule';
 
 /**

@@ -1,6 +1,6 @@
 import { logger } from '../log';
 import { DEFAULT_MONITORS_CONFIG, loadMonitorsConfig, type MonitorsConfig } from '../monitors/config';
-import type { ScheduleSettings } from './settings';
+import type { ScheduleSettings } from '../snapshot/schedule-settings';
 
 export const scheduleSettingsOf = (config: MonitorsConfig): ScheduleSettings => ({
   timezone: config.schedule_missed.timezone,

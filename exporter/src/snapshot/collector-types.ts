@@ -3,10 +3,24 @@ import Cursor from 'pg-cursor';
 import type { CollectorName, Snapshot } from './types';
 
 /** One domain's read of the database: runs inside its own read-only, repeatable-read transaction. */
-export interface Collector<K extends keyof Snapshot = keyof Snapshot> {
+export interface Collector<K extends keyof Snapshot> {
   name: CollectorName;
   field: K;
   collect(client: pg.PoolClient, now: number): Promise<Snapshot[K]>;
+}
+
+/** Any domain's collector: a union over the snapshot's fields, so each one's field and value stay paired. */
+export type AnyCollector = { [K in keyof Snapshot]: Collector<K> }[keyof Snapshot];
+
+/** A collector's result as a write into the snapshot being built, applied only once the collection keeps it. */
+export type SnapshotWrite = (target: Snapshot) => void;
+
+/** Runs one collector; the write it returns puts the value into the field the collector owns, typed by K. */
+export async function collectWrite<K extends keyof Snapshot>(collector: Collector<K>, client: pg.PoolClient, now: number): Promise<SnapshotWrite> {
+  const value = await collector.collect(client, now);
+  return (target) => {
+    target[collector.field] = value;
+  };
 }
 
 export const ts = (value: Date | null | undefined): number | null => (value ? value.getTime() : null);

@@ -1,7 +1,6 @@
 import type pg from 'pg';
 import { logger } from '../log';
-import type { Collector } from './collector-types';
-import { ALL_COLLECTORS } from './collectors';
+import { collectWrite, type AnyCollector } from './collector-types';
 import type { CollectionStatus, Snapshot } from './types';
 
 export interface SnapshotCollectorOptions {
@@ -9,7 +8,8 @@ export interface SnapshotCollectorOptions {
   intervalSeconds: number;
   statementTimeoutMs: number;
   initial: Snapshot;
-  collectors?: Collector[];
+  /** Every domain's collector in production (ALL_COLLECTORS, src/collectors.ts). */
+  collectors: AnyCollector[];
   clock?: () => number;
   /** Called with every new snapshot (the renderers subscribe here, off the request path). */
   onSnapshot?: (snapshot: Snapshot) => void | Promise<void>;
@@ -24,12 +24,12 @@ export class SnapshotCollector {
   private current: Snapshot;
   private inFlight: Promise<Snapshot> | null = null;
   private timer: NodeJS.Timeout | null = null;
-  private readonly collectors: Collector[];
+  private readonly collectors: AnyCollector[];
   private readonly clock: () => number;
 
   constructor(private readonly options: SnapshotCollectorOptions) {
     this.current = options.initial;
-    this.collectors = options.collectors ?? ALL_COLLECTORS;
+    this.collectors = options.collectors;
     this.clock = options.clock ?? Date.now;
   }
 
@@ -71,10 +71,10 @@ export class SnapshotCollector {
     const startedAt = this.clock();
     const next: Snapshot = { ...previous, collections: [] };
     const results = await Promise.all(this.collectors.map((collector) => this.runOne(collector, startedAt)));
-    for (const { collector, status, value } of results) {
+    for (const { collector, status, write } of results) {
       const before = previous.collections.find((c) => c.collector === collector.name);
       next.collections.push({ ...status, lastSuccessAt: status.success ? status.lastSuccessAt : (before?.lastSuccessAt ?? null) });
-      if (status.success) (next as unknown as Record<string, unknown>)[collector.field] = value;
+      if (write) write(next);
     }
     const allSucceeded = results.every((result) => result.status.success);
     next.takenAt = this.clock();
@@ -89,7 +89,7 @@ export class SnapshotCollector {
     return this.current;
   }
 
-  private async runOne(collector: Collector, now: number) {
+  private async runOne(collector: AnyCollector, now: number) {
     const started = performance.now();
     let client: pg.PoolClient | undefined;
     let broken = false;
@@ -97,7 +97,7 @@ export class SnapshotCollector {
       client = await this.options.pool.connect();
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
       await client.query(`SET LOCAL statement_timeout = ${Math.trunc(this.options.statementTimeoutMs)}`);
-      const value = await collector.collect(client, now);
+      const write = await collectWrite(collector, client, now);
       await client.query('COMMIT');
       const status: CollectionStatus = {
         collector: collector.name,
@@ -106,7 +106,7 @@ export class SnapshotCollector {
         lastSuccessAt: this.clock(),
         error: null,
       };
-      return { collector, status, value, unreachable: false };
+      return { collector, status, write, unreachable: false };
     } catch (err) {
       broken = true; // never hand a connection in an unknown state back to the pool
       const code = (err as { code?: string }).code ?? '';
@@ -120,7 +120,7 @@ export class SnapshotCollector {
         lastSuccessAt: null,
         error: (err as Error).message || code || 'unknown error',
       };
-      return { collector, status, value: undefined, unreachable };
+      return { collector, status, write: null, unreachable };
     } finally {
       client?.release(broken);
     }
@@ -132,8 +132,8 @@ export class SnapshotCollector {
  * reads the snapshot and its independent definitions in one repeatable-read transaction, so both see
  * the same state of a database that is being written meanwhile.
  */
-export async function collectOn(client: pg.PoolClient, now: number, base: Snapshot, collectors: Collector[] = ALL_COLLECTORS): Promise<Snapshot> {
+export async function collectOn(client: pg.PoolClient, now: number, base: Snapshot, collectors: AnyCollector[]): Promise<Snapshot> {
   const next: Snapshot = { ...base, takenAt: now, dataAsOf: now, databaseReachable: true, collections: [] };
-  for (const collector of collectors) (next as unknown as Record<string, unknown>)[collector.field] = await collector.collect(client, now);
+  for (const collector of collectors) (await collectWrite(collector, client, now))(next);
   return Object.freeze(next);
 }

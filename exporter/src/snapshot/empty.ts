@@ -1,7 +1,7 @@
-import type { FreshnessPolicy } from '../connectors/freshness';
-import { emptyStatusHistory } from '../status/history-types';
-import { DEFAULT_STATUS_CONFIG, type StatusConfig } from '../status/model-cache';
-import { DEFAULT_SCHEDULE_SETTINGS, type ScheduleSettings } from '../schedules/settings';
+import type { FreshnessPolicy } from './connector-freshness';
+import { DEFAULT_SCHEDULE_SETTINGS, type ScheduleSettings } from './schedule-settings';
+import { DEFAULT_STATUS_CONFIG, type StatusConfig } from './status-config';
+import { emptyStatusHistory } from './status-history';
 import type { Snapshot } from './types';
 
 /** The snapshot before the first collection: no data, nothing reachable yet. */

@@ -1,8 +1,9 @@
-import type { FreshnessPolicy } from '../connectors/freshness';
-import type { StatusConfig } from '../status/model-cache';
-import type { PlatformFinding } from '../monitors/collect';
-import type { StatusHistory } from '../status/history-types';
-import type { ScheduleSettings } from '../schedules/settings';
+import type { RunStatus } from '../runs/statuses';
+import type { FreshnessPolicy } from './connector-freshness';
+import type { PlatformFinding } from './platform-findings';
+import type { ScheduleSettings } from './schedule-settings';
+import type { StatusConfig } from './status-config';
+import type { StatusHistory } from './status-history';
 
 /**
  * The spine of the exporter: everything the views need, read from PostgreSQL in one collection.
@@ -49,8 +50,6 @@ export interface Tenant {
   name: string;
   dataRetentionDays: number;
 }
-
-export type RunStatus = 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'SKIPPED';
 
 /** Cumulative figures: hourly rollups that are never pruned plus the raw rows not yet rolled up. */
 export interface RunTotals {

@@ -1,11 +1,12 @@
+import { INACTIVE_CONNECTOR_STATUSES } from '../connectors/connection-status';
 import { connectorJob, missedBy, ruleJob, type ScheduledJob } from '../schedules/jobs';
 import type { ConnectorState, IngestionQueueState, RuleState, SiemDestinationState, Snapshot } from '../snapshot/types';
-import type { HistorySource, StatusHistory } from './history-types';
+import type { HistorySource, StatusHistory } from '../snapshot/status-history';
 import { connectionFacts, connectorLevel, destinationFacts, destinationLevel, recentRatio } from './judge';
 import { fromObjectLevels, worst, type ComponentStatus, type ObjectLevel } from './levels';
 import { providerName, siemKindName } from './display-names';
-import type { StatusComponent } from './model';
-import type { StatusThresholds } from './thresholds';
+import type { StatusComponent } from './model-types';
+import type { StatusThresholds } from '../snapshot/status-config';
 import { countSteps, filterSteps, groupBySteps, mapSteps, type Steps } from '../util/time-slices';
 
 /**
@@ -26,7 +27,6 @@ export interface StatusInputs {
   t: StatusThresholds;
 }
 
-const INACTIVE_CONNECTOR = new Set(['DISABLED', 'PAUSED', 'INACTIVE', 'DELETED']);
 /** One object of a tenant's own is judged by itself: down is an outage of it, degraded a degradation. */
 const OBJECT_STATUS: Record<ObjectLevel, ComponentStatus> = { ok: 'operational', degraded: 'degraded_performance', down: 'major_outage' };
 export const HISTORY_UNAVAILABLE = 'run history could not be read just now: no failure ratio or uptime bars';
@@ -67,7 +67,7 @@ function countedReasons(levels: ObjectLevel[], noun: string, down: string, degra
  */
 export function* connectorComponents(inputs: StatusInputs): Steps<StatusComponent[]> {
   const { snapshot, t } = inputs;
-  const active = yield* filterSteps(inputs.connectors, (c) => !INACTIVE_CONNECTOR.has(c.status));
+  const active = yield* filterSteps(inputs.connectors, (c) => !INACTIVE_CONNECTOR_STATUSES.has(c.status));
   if (inputs.view === 'tenant') {
     return active
       .sort(byName)

@@ -1,5 +1,5 @@
 import type { Settings } from '../config/settings';
-import type { StatusConfig } from './model-cache';
+import type { StatusConfig } from '../snapshot/status-config';
 import { loadMaintenance } from './maintenance';
 import { thresholdsFromSettings } from './thresholds';
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { CheckName, Severity } from '../monitors/types';
+import type { CheckName, Severity } from '../snapshot/platform-findings';
 import type { Snapshot } from '../snapshot/types';
 import type { Incident } from './incidents';
 import type { ComponentStatus } from './levels';

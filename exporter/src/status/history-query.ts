@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { rolledUntil, type RunTable } from '../runs/rollup-state';
 import { FAILURE_STATUS_SQL } from '../runs/statuses';
-import { HISTORY_DAYS, RECENT_WINDOW_MS, type DailyRunCount, type HistorySource, type RecentRunCount, type StatusHistory } from './history-types';
+import { HISTORY_DAYS, RECENT_WINDOW_MS, type DailyRunCount, type HistorySource, type RecentRunCount, type StatusHistory } from '../snapshot/status-history';
 
 /**
  * Whose run history to read: the whole platform keyed by provider (the public page), or one tenant

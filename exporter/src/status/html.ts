@@ -1,6 +1,6 @@
 import { incidentImpact, incidentName, type Incident } from './incidents';
 import { STATUS_LABEL } from './levels';
-import type { StatusComponent, StatusGroup } from './model';
+import type { StatusComponent, StatusGroup } from './model-types';
 import type { UptimeDay } from './uptime';
 import { STATUS_CSS } from './html-style';
 import { html, join, raw, type SafeHtml } from './safe-html';

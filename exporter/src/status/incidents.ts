@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { INDICATOR_OF, STATUS_LABEL, type ComponentStatus, type Indicator } from './levels';
-import type { StatusModel } from './model';
+import type { StatusModel } from './model-types';
 
 /**
  * Incidents derived from component degradation: one incident per component from the first snapshot it

@@ -1,8 +1,8 @@
 import { freshnessState, thresholdsFor } from '../connectors/freshness';
 import type { ConnectorState, SiemDestinationState, Snapshot } from '../snapshot/types';
-import type { HistorySource, StatusHistory } from './history-types';
+import type { HistorySource, StatusHistory } from '../snapshot/status-history';
 import type { ComponentStatus, ObjectLevel } from './levels';
-import type { StatusThresholds } from './thresholds';
+import type { StatusThresholds } from '../snapshot/status-config';
 
 /**
  * The rules that judge one object or one run count, shared by the public view (objects rolled up per

@@ -40,6 +40,7 @@ export function indicatorDescription(indicator: Indicator, maintenance: boolean)
   return { minor: 'Minor Service Outage', major: 'Partial System Outage', critical: 'Major Service Outage' }[indicator];
 }
 
+/** The status page's words for each status; the OpenAPI document carries them to the Grafana plugin (ComponentStatus). */
 export const STATUS_LABEL: Record<ComponentStatus, string> = {
   operational: 'Operational',
   degraded_performance: 'Degraded performance',

@@ -1,20 +1,11 @@
 import { z } from 'zod';
 import { loadYamlConfig } from '../config/yaml-file';
+import type { MaintenanceWindow } from '../snapshot/status-config';
 
 /**
  * Declared maintenance windows (STATUS_MAINTENANCE_FILE). Read once at startup: requests and
  * collections never touch the file. Example in docs/status.md.
  */
-export interface MaintenanceWindow {
-  id: string;
-  name: string;
-  body: string;
-  startsAt: number;
-  endsAt: number;
-  /** Component or group ids; a group id covers its components. */
-  components: string[];
-}
-
 const isoTime = z.union([z.string(), z.date()]).transform((value, ctx) => {
   const ms = value instanceof Date ? value.getTime() : Date.parse(value);
   if (Number.isNaN(ms)) ctx.addIssue({ code: 'custom', message: 'not an ISO 8601 time' });

@@ -1,16 +1,7 @@
 import type { Snapshot } from '../snapshot/types';
-import type { MaintenanceWindow } from './maintenance';
-import { buildStatusModel, statusModelSteps, type StatusModel } from './model';
+import { buildStatusModel, statusModelSteps } from './model';
+import type { StatusModel } from './model-types';
 import { runStepsSliced, type Pause } from '../util/time-slices';
-import { DEFAULT_THRESHOLDS, type StatusThresholds } from './thresholds';
-
-/** The status page's configuration; it travels in the snapshot, so every view judges by the same rules. */
-export interface StatusConfig {
-  thresholds: StatusThresholds;
-  maintenance: MaintenanceWindow[];
-}
-
-export const DEFAULT_STATUS_CONFIG: StatusConfig = { thresholds: DEFAULT_THRESHOLDS, maintenance: [] };
 
 const models = new WeakMap<Snapshot, StatusModel>();
 const building = new WeakMap<Snapshot, Promise<StatusModel>>();

@@ -1,8 +1,9 @@
 import type { Incident } from './incidents';
 import { incidentImpact, incidentName } from './incidents';
 import { STATUS_LABEL } from './levels';
-import type { MaintenanceWindow } from './maintenance';
-import { covers, type StatusComponent, type StatusGroup } from './model';
+import type { MaintenanceWindow } from '../snapshot/status-config';
+import { covers } from './model';
+import type { StatusComponent, StatusGroup } from './model-types';
 import { iso, type StatusView } from './view';
 
 /**

@@ -4,7 +4,7 @@ import { logger } from '../log';
 import type { Snapshot } from '../snapshot/types';
 import { BoundedMap } from '../util/bounded-map';
 import { readStatusHistory } from './history-query';
-import type { StatusHistory } from './history-types';
+import type { StatusHistory } from '../snapshot/status-history';
 import { IncidentTracker } from './incidents';
 import { buildTenantStatusModel } from './model';
 import { Rendered } from './rendered';

@@ -1,28 +1,5 @@
 import type { Settings } from '../config/settings';
-
-/** The numbers every component status is derived from; docs/status.md explains each rule. */
-export interface StatusThresholds {
-  consecutiveFailures: number;
-  failureRatioMinor: number;
-  failureRatioMajor: number;
-  /** Fewer runs than this in the recent window say too little for a failure ratio. */
-  minRunsForRatio: number;
-  queueWarnSeconds: number;
-  queueErrorSeconds: number;
-  dataWarnSeconds: number;
-  dataErrorSeconds: number;
-}
-
-export const DEFAULT_THRESHOLDS: StatusThresholds = {
-  consecutiveFailures: 3,
-  failureRatioMinor: 0.1,
-  failureRatioMajor: 0.5,
-  minRunsForRatio: 3,
-  queueWarnSeconds: 120,
-  queueErrorSeconds: 900,
-  dataWarnSeconds: 60,
-  dataErrorSeconds: 300,
-};
+import { DEFAULT_THRESHOLDS, type StatusThresholds } from '../snapshot/status-config';
 
 export function thresholdsFromSettings(settings: Settings): StatusThresholds {
   return {

@@ -1,7 +1,7 @@
-import { HISTORY_DAYS, type StatusHistory } from './history-types';
+import { HISTORY_DAYS, type StatusHistory } from '../snapshot/status-history';
 import { worst, type ComponentStatus } from './levels';
-import type { StatusComponent } from './model';
-import type { StatusThresholds } from './thresholds';
+import type { StatusComponent } from './model-types';
+import type { StatusThresholds } from '../snapshot/status-config';
 
 /** One cell of a 90-day bar. `uptime` is the share of runs that did not fail; null on a day without runs. */
 export interface UptimeDay {

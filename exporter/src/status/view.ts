@@ -1,10 +1,12 @@
 import type { Snapshot } from '../snapshot/types';
-import type { StatusHistory } from './history-types';
+import type { StatusHistory } from '../snapshot/status-history';
 import type { Incident } from './incidents';
-import { isActive, isListed, type MaintenanceWindow } from './maintenance';
-import { covers, type StatusModel } from './model';
+import type { MaintenanceWindow } from '../snapshot/status-config';
+import { isActive, isListed } from './maintenance';
+import { covers } from './model';
+import type { StatusModel } from './model-types';
 import { overallUptime, uptimeDays, type UptimeDay } from './uptime';
-import type { StatusConfig } from './model-cache';
+import type { StatusConfig } from '../snapshot/status-config';
 
 /** Everything the renderers need for one snapshot, computed once and shared by HTML, JSON, feed and badges. */
 export interface PageInfo {

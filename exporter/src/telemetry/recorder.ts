@@ -1,13 +1,14 @@
 import { trace, isSpanContextValid } from '@opentelemetry/api';
 import type pg from 'pg';
+import type { RunStatus, RunTrigger } from '../runs/statuses';
 
 /**
  * For Node workers: writes a finished rule evaluation or connector sync as a row. The row is the
  * contract; the exporter turns it into metrics and, with OTLP configured, into a span. A worker that
  * records inside its own active span stores that span's trace id, so the run's span joins its trace.
+ * A run's status and trigger are named with the exporter's own vocabulary (runs/statuses.ts).
  */
-export type RunTrigger = 'SCHEDULE' | 'MANUAL' | 'EVENT';
-export type RunStatus = 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'SKIPPED';
+export type { RunStatus, RunTrigger } from '../runs/statuses';
 
 type Queryable = Pick<pg.Pool, 'query'>;
 

@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { DOMAIN_FAMILIES } from '../metrics/catalogue';
 import type { MetricFamily } from '../metrics/family';
 import { collectOn } from '../snapshot/collector';
-import { ALL_COLLECTORS } from '../snapshot/collectors';
+import { ALL_COLLECTORS } from '../collectors';
 import type { Snapshot } from '../snapshot/types';
 import { compareFamily, type Difference, type FamilyResult } from './compare';
 import { ALL_DEFINITIONS } from './definitions';

@@ -1,5 +1,6 @@
 import type pg from 'pg';
-import { createToken, type Role } from '../../src/auth/tokens';
+import type { Role } from '../../src/auth/roles';
+import { createToken } from '../../src/auth/tokens';
 import { loadSettings } from '../../src/config/settings';
 import { startExporter, type Exporter } from '../../src/server/start';
 

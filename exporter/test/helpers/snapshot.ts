@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { freshnessPolicy } from '../../src/connectors/freshness';
+import { ALL_COLLECTORS } from '../../src/collectors';
 import { SnapshotCollector } from '../../src/snapshot/collector';
 import { emptySnapshot } from '../../src/snapshot/empty';
 
@@ -9,6 +10,7 @@ export function testCollector(pool: pg.Pool, options: { clock?: () => number; st
     intervalSeconds: 15,
     statementTimeoutMs: options.statementTimeoutMs ?? 5_000,
     initial: emptySnapshot(freshnessPolicy(3600, 6 * 3600)),
+    collectors: ALL_COLLECTORS,
     clock: options.clock,
   });
 }

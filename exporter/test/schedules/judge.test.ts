@@ -1,7 +1,8 @@
 import { catchment, judgeSlots, latestDueSlot, missedSlot, RECENT_SERVING_RUNS } from '../../src/schedules/judge';
 import { referenceTime, servesSlots } from '../../src/schedules/runs';
 import { scheduleOf, slotsAround, type Schedule } from '../../src/schedules/schedule';
-import { DEFAULT_SCHEDULE_SETTINGS, graceMs } from '../../src/schedules/settings';
+import { graceMs } from '../../src/schedules/settings';
+import { DEFAULT_SCHEDULE_SETTINGS } from '../../src/snapshot/schedule-settings';
 
 const MIN = 60_000;
 const HOUR = 3_600_000;

@@ -3,9 +3,11 @@
  * maintenance), with the enums and required fields aggregators rely on. Extra fields are allowed:
  * that is where Aperio's own data goes.
  */
+import { COMPONENT_STATUSES, INDICATORS } from '../../src/status/levels';
+
 const ts = { type: 'string', format: 'date-time' };
 const nullableTs = { anyOf: [ts, { type: 'null' }] };
-const COMPONENT_STATUS = ['operational', 'degraded_performance', 'partial_outage', 'major_outage', 'under_maintenance'];
+const COMPONENT_STATUS = [...COMPONENT_STATUSES];
 
 export const pageSchema = {
   type: 'object',
@@ -16,7 +18,7 @@ export const pageSchema = {
 export const statusSchema = {
   type: 'object',
   required: ['indicator', 'description'],
-  properties: { indicator: { enum: ['none', 'minor', 'major', 'critical'] }, description: { type: 'string' } },
+  properties: { indicator: { enum: [...INDICATORS] }, description: { type: 'string' } },
 };
 
 export const componentSchema = {

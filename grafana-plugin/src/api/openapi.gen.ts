@@ -224,6 +224,26 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * @description The outcome of a rule run or connector sync; FAILED and TIMED_OUT count as failures.
+         * @enum {string}
+         */
+        RunStatus: "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "SKIPPED";
+        /**
+         * @description What started a run.
+         * @enum {string}
+         */
+        RunTrigger: "SCHEDULE" | "MANUAL" | "EVENT";
+        /**
+         * @description An API token's role: OPERATOR spans every tenant, the others are bound to one.
+         * @enum {string}
+         */
+        Role: "OPERATOR" | "ADMIN" | "SECURITY_ANALYST";
+        /**
+         * @description A component status of /status.json (Statuspage v2, outside /api/v1), with the label the status page shows for it.
+         * @enum {string}
+         */
+        ComponentStatus: "operational" | "degraded_performance" | "partial_outage" | "major_outage" | "under_maintenance";
         /** @description The body of every 4xx and 5xx answer. */
         Error: {
             error: {
@@ -236,8 +256,7 @@ export interface components {
         Whoami: {
             tokenId: string;
             name: string | null;
-            /** @enum {unknown} */
-            role: "OPERATOR" | "ADMIN" | "SECURITY_ANALYST";
+            role: components["schemas"]["Role"];
             tenant: string | null;
             dataRetentionDays: number | null;
         };
@@ -338,8 +357,7 @@ export interface components {
         RuleRun: {
             id: string;
             tenant: string | null;
-            /** @enum {unknown} */
-            trigger: "SCHEDULE" | "MANUAL" | "EVENT";
+            trigger: components["schemas"]["RunTrigger"];
             /** Format: date-time */
             scheduledFor: string | null;
             /** Format: date-time */
@@ -347,8 +365,7 @@ export interface components {
             /** Format: date-time */
             finishedAt: string | null;
             durationMs: number | null;
-            /** @enum {unknown} */
-            status: "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "SKIPPED";
+            status: components["schemas"]["RunStatus"];
             error: string | null;
             traceId: string | null;
             ruleId: string;
@@ -360,8 +377,7 @@ export interface components {
         ConnectorSync: {
             id: string;
             tenant: string | null;
-            /** @enum {unknown} */
-            trigger: "SCHEDULE" | "MANUAL" | "EVENT";
+            trigger: components["schemas"]["RunTrigger"];
             /** Format: date-time */
             scheduledFor: string | null;
             /** Format: date-time */
@@ -369,8 +385,7 @@ export interface components {
             /** Format: date-time */
             finishedAt: string | null;
             durationMs: number | null;
-            /** @enum {unknown} */
-            status: "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "SKIPPED";
+            status: components["schemas"]["RunStatus"];
             error: string | null;
             traceId: string | null;
             connectionId: string;
@@ -400,10 +415,8 @@ export interface components {
         };
         ScheduleRun: {
             id: string;
-            /** @enum {unknown} */
-            status: "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "SKIPPED";
-            /** @enum {unknown} */
-            trigger: "SCHEDULE" | "MANUAL" | "EVENT";
+            status: components["schemas"]["RunStatus"];
+            trigger: components["schemas"]["RunTrigger"];
             /** Format: date-time */
             scheduledFor: string | null;
             /** Format: date-time */

@@ -1,13 +1,14 @@
 /**
  * Shapes of the exporter API, taken from the types generated from its OpenAPI document
  * (openapi.gen.ts, kept in step by `npm run openapi:check`), and of /status.json (docs/status.md).
+ * Runtime lists and labels of the document's enums are generated beside it (openapi-enums.gen.ts).
  */
 import type { components } from './openapi.gen';
 
 type Schemas = components['schemas'];
 
 export type Whoami = Schemas['Whoami'];
-export type Role = Whoami['role'];
+export type Role = Schemas['Role'];
 export type SnapshotMeta = Pick<Schemas['ConnectorHealthAnswer'], 'tenant' | 'snapshot'>;
 export type ConnectorHealth = Schemas['ConnectorHealth'];
 export type FreshnessLevel = ConnectorHealth['freshness']['level'];
@@ -21,16 +22,18 @@ export type ConnectorsAnswer = Schemas['ConnectorHealthAnswer'];
 export type SiemAnswer = Schemas['SiemHealthAnswer'];
 export type IngestionAnswer = Schemas['IngestionHealthAnswer'];
 export type RuleRun = Schemas['RuleRun'];
-export type RunStatus = RuleRun['status'];
-export type RunTrigger = RuleRun['trigger'];
+export type RunStatus = Schemas['RunStatus'];
+export type RunTrigger = Schemas['RunTrigger'];
 export type RuleRunPage = Schemas['RuleRunPage'];
 export type RuleRunAnswer = Schemas['RuleRunAnswer'];
 /** The exporter's error body: {error: {code, message, field}}; field is null unless one parameter is at fault. */
 export type ApiErrorBody = Schemas['Error'];
 
-/** /status.json is the Statuspage v2 shape (not in the OpenAPI document); the mock checks these against the exporter's Statuspage schema. */
-export type ComponentStatus =
-  'operational' | 'degraded_performance' | 'partial_outage' | 'major_outage' | 'under_maintenance';
+/**
+ * /status.json is the Statuspage v2 shape (not an /api/v1 route); the mock checks these against the exporter's
+ * Statuspage schema. Its component statuses and their labels are a named enum of the OpenAPI document.
+ */
+export type ComponentStatus = Schemas['ComponentStatus'];
 export type Indicator = 'none' | 'minor' | 'major' | 'critical' | 'maintenance';
 
 export type UptimeDay = {

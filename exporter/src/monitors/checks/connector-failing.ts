@@ -1,5 +1,5 @@
 import { iso, type Check } from '../types';
-import { ACTIVE_CONNECTOR } from './connector-stale';
+import { ACTIVE_CONNECTOR } from '../../connectors/connection-status';
 
 /** A connector whose last N syncs all failed (N = consecutive_failures). */
 export const connectorFailing: Check = ({ snapshot, config }) => {

@@ -1,7 +1,6 @@
+import { ACTIVE_CONNECTOR } from '../../connectors/connection-status';
 import { freshnessState, thresholdsFor } from '../../connectors/freshness';
 import { ageText, iso, type Check } from '../types';
-
-export const ACTIVE_CONNECTOR = 'ACTIVE';
 
 /**
  * A connector past its provider's critical freshness threshold (error_after; a provider with

@@ -3,16 +3,17 @@ import type { SelectableValue } from '@grafana/data';
 import { Button, InlineField, Input, MultiSelect, Stack } from '@grafana/ui';
 import type { RunStatus, RunTrigger } from '../../api/types';
 import { testIds } from '../../components/testIds';
-import { RUN_STATUSES, RUN_TRIGGERS, type AuditFilters } from './audit.url';
+import { RUN_STATUSES, RUN_TRIGGERS } from '../../api/openapi-enums.gen';
+import type { AuditFilters } from './audit.url';
 
-const toOptions = <T extends string>(values: T[]): Array<SelectableValue<T>> =>
+const toOptions = <T extends string>(values: readonly T[]): Array<SelectableValue<T>> =>
   values.map((v) => ({ label: v, value: v }));
 
 /** A labelled pick of any number of an enum's values (run statuses, triggers). */
 function EnumField<T extends string>(props: {
   label: string;
   inputId: string;
-  values: T[];
+  values: readonly T[];
   value: T[];
   onChange: (value: T[]) => void;
 }) {

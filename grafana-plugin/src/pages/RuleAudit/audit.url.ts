@@ -1,9 +1,7 @@
 import { dateMath } from '@grafana/data';
 import type { QueryParams } from '../../api/client';
+import { RUN_STATUSES, RUN_TRIGGERS } from '../../api/openapi-enums.gen';
 import type { RunStatus, RunTrigger } from '../../api/types';
-
-export const RUN_STATUSES: RunStatus[] = ['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'SKIPPED'];
-export const RUN_TRIGGERS: RunTrigger[] = ['SCHEDULE', 'MANUAL', 'EVENT'];
 
 /** The audit log's filters exactly as they appear in the page URL, so links and back/forward keep them. */
 export type AuditFilters = {

@@ -4,7 +4,8 @@ import type { GrafanaTheme2 } from '@grafana/data';
 import { Text, useStyles2, useTheme2 } from '@grafana/ui';
 import type { StatusComponentJson } from '../../api/types';
 import { testIds } from '../../components/testIds';
-import { groupComponents, STATUS_LABEL, statusColor } from './status.utils';
+import { COMPONENT_STATUS_LABEL } from '../../api/openapi-enums.gen';
+import { groupComponents, statusColor } from './status.utils';
 import { UptimeBars } from './UptimeBars';
 
 const ComponentRow = ({ component }: { component: StatusComponentJson }) => {
@@ -14,7 +15,7 @@ const ComponentRow = ({ component }: { component: StatusComponentJson }) => {
     <div className={styles.row} data-testid={testIds.status.component}>
       <div className={styles.head}>
         <Text weight="medium">{component.name}</Text>
-        <span style={{ color: statusColor(theme, component.status) }}>{STATUS_LABEL[component.status] ?? component.status}</span>
+        <span style={{ color: statusColor(theme, component.status) }}>{COMPONENT_STATUS_LABEL[component.status] ?? component.status}</span>
       </div>
       {component.aperio_reasons && component.aperio_reasons.length > 0 && (
         <Text color="secondary" variant="bodySmall">
@@ -32,7 +33,7 @@ export const ComponentList = ({ components }: { components: StatusComponentJson[
     <div>
       {groupComponents(components).map(({ group, members }) => (
         <section key={group?.id ?? 'other'} className={styles.group}>
-          <Text element="h4">{group ? `${group.name} · ${STATUS_LABEL[group.status] ?? group.status}` : 'Other'}</Text>
+          <Text element="h4">{group ? `${group.name} · ${COMPONENT_STATUS_LABEL[group.status] ?? group.status}` : 'Other'}</Text>
           {members.map((c) => (
             <ComponentRow key={c.id} component={c} />
           ))}

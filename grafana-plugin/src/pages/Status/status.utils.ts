@@ -1,14 +1,6 @@
 import type { GrafanaTheme2 } from '@grafana/data';
 import type { ComponentStatus, Indicator, StatusComponentJson } from '../../api/types';
 
-export const STATUS_LABEL: Record<ComponentStatus, string> = {
-  operational: 'Operational',
-  degraded_performance: 'Degraded performance',
-  partial_outage: 'Partial outage',
-  major_outage: 'Major outage',
-  under_maintenance: 'Under maintenance',
-};
-
 export function statusColor(theme: GrafanaTheme2, status: ComponentStatus | null): string {
   switch (status) {
     case 'operational':
