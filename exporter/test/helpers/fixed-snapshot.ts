@@ -1,4 +1,4 @@
-import type { FreshnessPolicy } from '../../src/connectors/freshness';
+import type { FreshnessPolicy } from '../../src/snapshot/connector-freshness';
 import type { MonitorStats } from '../../src/monitors/stats';
 import { RULE_DURATION_BOUNDS_MS, SYNC_DURATION_BOUNDS_MS } from '../../src/runs/buckets';
 import type { VerifyStatus } from '../../src/server/self-metrics';
