@@ -47,6 +47,16 @@ function* ofTenants(family: MetricFamily, samples: Iterable<Sample>, mine: (tena
   }
 }
 
+/**
+ * The details to try, finest first. Sharded, the budget never falls back to `platform`: without the
+ * tenant label, shards would each expose a partial sum under the same series (settings refuse
+ * METRICS_DETAIL=platform with shards).
+ */
+function detailOrder(detail: Detail, shard: Shard): Detail[] {
+  const order = DETAILS.slice(DETAILS.indexOf(detail));
+  return shard.total > 1 && order.length > 1 ? order.filter((d) => d !== 'platform') : order;
+}
+
 /** Platform-wide families are exposed by shard 0 only; per-tenant and the replica's own families by every shard. */
 const exposedHere = (family: MetricFamily, shard: Shard) => scopeOf(family) !== 'platform' || shard.index === 0;
 
@@ -72,9 +82,7 @@ export async function renderMetrics(snapshot: Snapshot, options: RenderOptions):
   const pause = slicer();
   const shard = options.shard ?? UNSHARDED;
   const mine = tenantFilter(shard);
-  // Sharded, the budget never falls back to `platform`: without the tenant label, shards would each
-  // expose a partial sum under the same series (settings refuse METRICS_DETAIL=platform with shards).
-  const order = DETAILS.slice(DETAILS.indexOf(options.detail)).filter((d) => shard.total === 1 || d !== 'platform' || options.detail === 'platform');
+  const order = detailOrder(options.detail, shard);
   let primary = Math.max(0, order.indexOf(options.startAt ?? options.detail));
   let levels: LevelPass[];
   for (;;) {
@@ -88,8 +96,7 @@ export async function renderMetrics(snapshot: Snapshot, options: RenderOptions):
       families: [],
     }));
     const written = levels[primary];
-    for (const family of families) {
-      if (!exposedHere(family, shard)) continue;
+    for (const family of families.filter((f) => exposedHere(f, shard))) {
       await family.prepare?.(snapshot, pause);
       await renderFamily(family, shardSamples(family, snapshot, shard, mine), levels, pause);
       if (written.over) break;
@@ -102,8 +109,9 @@ export async function renderMetrics(snapshot: Snapshot, options: RenderOptions):
   const fits = levels.find((level) => !level.over)!;
 
   const self: LevelPass = { detail: 'object', mode: 'lines', budget: Infinity, series: 0, over: false, families: [] };
-  for (const family of exporterFamilies({ series: chosen.series, detail: chosen.detail, limited, verify: options.verify, shard })) {
-    if (exposedHere(family, shard)) await renderFamily(family, shardSamples(family, snapshot, shard, mine), [self], pause);
+  const selfFamilies = exporterFamilies({ series: chosen.series, detail: chosen.detail, limited, verify: options.verify, shard });
+  for (const family of selfFamilies.filter((f) => exposedHere(f, shard))) {
+    await renderFamily(family, shardSamples(family, snapshot, shard, mine), [self], pause);
   }
   const blocks = [...chosen.families, ...self.families];
 

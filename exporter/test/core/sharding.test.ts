@@ -112,6 +112,16 @@ describe('sharding (SHARD, TOTAL_SHARDS)', () => {
       expect(ls.filter((l) => l.name === 'aperio_exporter_collect_success').length).toBeGreaterThan(0);
     });
   });
+
+  it('falls back over the series budget to per-tenant detail at most, never to platform sums split across shards', async () => {
+    const tight = await startTestExporter(db.url, { SHARD: '1', TOTAL_SHARDS: String(TOTAL), METRICS_SERIES_LIMIT: '100' }, { clock: () => NOW });
+    exporters.push(tight);
+    const ls = lines(await (await fetch(`${tight.url}/metrics`)).text());
+    const value = (name: string) => ls.filter((l) => l.name === name).map((l) => l.text.replace(/^\S+\{/, '{'));
+    expect(value('aperio_exporter_series')[0]).toMatch(/^\{detail="tenant"\} \d+$/);
+    expect(value('aperio_exporter_series_limited')).toEqual(['{} 1']);
+    expect(tenantsOf(ls)).toEqual(tenantsOf(shards[1]));
+  });
 });
 
 describe('the sharding catalogue', () => {
