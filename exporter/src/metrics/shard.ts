@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /**
  * Sharding of the per-tenant series (docs/sharding.md), as kube-state-metrics shards objects: each of
  * TOTAL_SHARDS replicas exposes the tenants whose hash falls in its shard, and shard 0 alone the
@@ -12,21 +14,18 @@ export interface Shard {
 export const UNSHARDED: Shard = { index: 0, total: 1 };
 
 /**
- * 32-bit FNV-1a of the UTF-8 bytes of the tenant label value (the tenant slug, as /metrics shows it).
- * Written out rather than taken from a library so that it is the same on every Node version and can be
- * recomputed anywhere: FNV offset basis 2166136261, prime 16777619, arithmetic modulo 2^32.
+ * The hash a tenant's shard comes from: the first 4 bytes of the MD5 digest of the UTF-8 tenant label
+ * value (the slug, as /metrics shows it), as a big-endian unsigned 32-bit integer. MD5 is fixed by RFC
+ * 1321, so the hash is the same on every Node version and anywhere else; PostgreSQL computes it as
+ * `('x' || lpad(left(md5(slug), 8), 16, '0'))::bit(64)::bigint`. (FNV-1a, cheaper, is not used: modulo
+ * a power of two it keeps only the low bits of each byte, so slugs differing in a high bit share a shard.)
  */
-export function fnv1a32(value: string): number {
-  let hash = 0x811c9dc5;
-  for (const byte of Buffer.from(value, 'utf8')) {
-    hash ^= byte;
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return hash >>> 0;
+export function tenantHash(tenant: string): number {
+  return createHash('md5').update(tenant, 'utf8').digest().readUInt32BE(0);
 }
 
-/** The shard a tenant's series belong to: fnv1a32(tenant) mod total. */
-export const shardOfTenant = (tenant: string, total: number): number => fnv1a32(tenant) % total;
+/** The shard a tenant's series belong to: tenantHash(tenant) mod total. */
+export const shardOfTenant = (tenant: string, total: number): number => tenantHash(tenant) % total;
 
 /** A membership test for one shard that hashes each distinct tenant once per rendering. */
 export function tenantFilter(shard: Shard): (tenant: string) => boolean {

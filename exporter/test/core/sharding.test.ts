@@ -1,7 +1,7 @@
 import { seedDemo } from '../../src/demo/seed';
 import { DOMAIN_FAMILIES, FAMILY_SCOPES } from '../../src/metrics/catalogue';
 import { exporterFamilies } from '../../src/server/self-metrics';
-import { fnv1a32, shardOfTenant } from '../../src/metrics/shard';
+import { shardOfTenant, tenantHash } from '../../src/metrics/shard';
 import type { Exporter } from '../../src/server/start';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { startTestExporter } from '../helpers/exporter';
@@ -87,7 +87,7 @@ describe('sharding (SHARD, TOTAL_SHARDS)', () => {
     expect(twice).toEqual([]);
   });
 
-  it('give each shard the tenants whose FNV-1a hash falls in it, and each shard some', () => {
+  it('give each shard the tenants whose hash falls in it, and each shard some', () => {
     const all = [...tenantsOf(unsharded)].sort();
     expect(all.length).toBe(24);
     shards.forEach((ls, shard) => {
@@ -95,6 +95,15 @@ describe('sharding (SHARD, TOTAL_SHARDS)', () => {
       expect(mine.length).toBeGreaterThan(0);
       expect(mine).toEqual(all.filter((t) => shardOfTenant(t, TOTAL) === shard));
     });
+  });
+
+  it('uses a hash PostgreSQL computes the same, as docs/sharding.md writes it', async () => {
+    const { rows } = await db.pool.query<{ slug: string; shard: number }>(
+      `SELECT slug, (('x' || lpad(left(md5(slug), 8), 16, '0'))::bit(64)::bigint % $1)::int AS shard FROM "Organization" ORDER BY slug`,
+      [TOTAL],
+    );
+    expect(rows).toHaveLength(24);
+    expect(rows.map((r) => [r.slug, r.shard])).toEqual(rows.map((r) => [r.slug, shards.findIndex((ls) => tenantsOf(ls).has(r.slug))]));
   });
 
   it('expose the platform-wide families (no tenant label) on shard 0 only', () => {
@@ -130,9 +139,9 @@ describe('the sharding catalogue', () => {
     expect(Object.keys(FAMILY_SCOPES).sort()).toEqual([...names].sort());
   });
 
-  it('hashes tenants with 32-bit FNV-1a of their UTF-8 bytes (published test vectors)', () => {
-    expect(fnv1a32('')).toBe(0x811c9dc5);
-    expect(fnv1a32('a')).toBe(0xe40c292c);
-    expect(fnv1a32('foobar')).toBe(0xbf9cf968);
+  it('hashes tenants by the first 32 bits of the MD5 of their UTF-8 slug (RFC 1321 test vectors)', () => {
+    expect(tenantHash('')).toBe(0xd41d8cd9);
+    expect(tenantHash('abc')).toBe(0x90015098);
+    expect(tenantHash('message digest')).toBe(0xf96b697d);
   });
 });
