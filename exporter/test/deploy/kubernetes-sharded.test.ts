@@ -29,7 +29,22 @@ const SHARDED = path.join(KUBERNETES, 'sharded');
 const readYaml = (file: string) => YAML.parseAllDocuments(fs.readFileSync(file, 'utf8')).map((doc) => doc.toJS() as K8sObject);
 const kustomizationOf = (dir: string) => YAML.parse(fs.readFileSync(path.join(dir, 'kustomization.yaml'), 'utf8')) as Kustomization;
 
-/** The objects of a kustomization: its resources (directories recursively), less what its `$patch: delete` patches remove. */
+/** A strategic merge of plain maps, as kustomize does it for them: null removes a field. */
+function merge(target: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...target };
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) delete out[key];
+    else if (typeof value === 'object' && !Array.isArray(value) && typeof out[key] === 'object') out[key] = merge(out[key] as Record<string, unknown>, value as Record<string, unknown>);
+    else if (Array.isArray(value)) throw new Error('this test merges maps only, not lists');
+    else out[key] = value;
+  }
+  return out;
+}
+
+/**
+ * The objects of a kustomization: its resources (directories recursively), less what its `$patch: delete`
+ * patches remove, with its other patches merged (maps only).
+ */
 function build(dir: string): K8sObject[] {
   const k = kustomizationOf(dir);
   let objects = k.resources.flatMap((entry) => {
@@ -38,10 +53,10 @@ function build(dir: string): K8sObject[] {
   });
   for (const patch of k.patches ?? []) {
     const [spec] = readYaml(path.join(dir, patch.path)) as (K8sObject & { $patch?: string })[];
-    if (spec.$patch !== 'delete') throw new Error(`${patch.path}: only delete patches are applied by this test`);
-    const before = objects.length;
-    objects = objects.filter((o) => !(o.kind === spec.kind && o.metadata.name === spec.metadata.name));
-    if (objects.length !== before - 1) throw new Error(`${patch.path} deletes no object of the resources`);
+    const target = (o: K8sObject) => o.kind === spec.kind && o.metadata.name === spec.metadata.name;
+    if (objects.filter(target).length !== 1) throw new Error(`${patch.path} matches no object of the resources`);
+    if (spec.$patch === 'delete') objects = objects.filter((o) => !target(o));
+    else objects = objects.map((o) => (target(o) ? (merge(o as unknown as Record<string, unknown>, spec as unknown as Record<string, unknown>) as unknown as K8sObject) : o));
   }
   return objects;
 }
@@ -110,7 +125,13 @@ describe('Kubernetes manifests, sharded overlay', () => {
     const service = find(sharded, 'Service');
     expect(matches(monitor.spec.selector.matchLabels, service.metadata.labels)).toBe(true);
     expect(matches(service.spec.selector, podLabels)).toBe(true);
-    expect(matches(find(sharded, 'PodDisruptionBudget').spec.selector.matchLabels, podLabels)).toBe(true);
+  });
+
+  it('lets a disruption take one shard at a time, since each alone exposes its tenants', () => {
+    const pdb = find(sharded, 'PodDisruptionBudget');
+    expect(matches(pdb.spec.selector.matchLabels, statefulSet.spec.template.metadata.labels)).toBe(true);
+    expect(pdb.spec).not.toHaveProperty('minAvailable');
+    expect(pdb.spec.maxUnavailable).toBe(1);
   });
 
   describeWithTool('promtool', 'the plain Prometheus scrape config', (promtool) => {
