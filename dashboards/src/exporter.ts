@@ -55,7 +55,8 @@ export const exporterHealth: DashboardSpec = {
       panels: [
         timeseries('Resident memory', 'Resident set size of the exporter process.', [{ expr: 'process_resident_memory_bytes and on (job, instance) aperio_exporter_build_info', legend: '{{instance}}' }], 'bytes'),
         timeseries('CPU', 'CPU seconds used per second.', [{ expr: 'rate(process_cpu_seconds_total[$__rate_interval]) and on (job, instance) aperio_exporter_build_info', legend: '{{instance}}' }], 'percentunit'),
-        table('Build', 'Version of each running exporter and its Node.js.', 'aperio_exporter_build_info', 'short', GREEN_ONLY, { span: 24, height: 5 }),
+        table('Build', 'Version of each running exporter and its Node.js.', 'aperio_exporter_build_info', 'short', GREEN_ONLY, { span: 12, height: 5 }),
+        table('Shards', 'Which shard of the tenants each exporter exposes (SHARD of TOTAL_SHARDS, docs/sharding.md); shard 0 of 1 is unsharded.', 'aperio_exporter_shard_info', 'short', GREEN_ONLY, { span: 12, height: 5 }),
       ],
     },
   ],

@@ -175,6 +175,9 @@ function statusReport(s: StatusResult): string {
       [
         ['requests/s', count(Math.round(s.requests / s.seconds)), '', ''],
         ['p50 / p99', `${ms(s.p50Ms)} / ${ms(s.p99Ms)} ms (${count(s.requests)} requests)`, '', ''],
+        ['body: plain / gzip (asked for, cached per snapshot)', `${count(s.plainBytes)} / ${count(s.gzipBytes)} bytes`, '', ''],
+        ['bare Node server sending the same bytes: requests/s, p50 / p99', `${count(Math.round(s.bare.requests / s.seconds))}, ${ms(s.bare.p50Ms)} / ${ms(s.bare.p99Ms)} ms`, '', ''],
+        ['exporter requests/s as a share of the bare server\'s', `${((100 * s.requests) / Math.max(1, s.bare.requests)).toFixed(0)} %`, '', ''],
         ['queries from the exporter\'s pool during the load', count(s.poolQueries), '0', verdict(s.poolQueries === 0)],
         ['database transactions during the load (pg_stat_database)', `${count(s.transactions)} (idle control period: ${count(s.idleTransactions)})`, '0', verdict(s.transactions === 0)],
       ],

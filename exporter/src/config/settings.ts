@@ -31,6 +31,8 @@ const schema = z.object({
   TRUSTED_PROXIES: z.string().optional(),
   METRICS_DETAIL: z.enum(['object', 'tenant', 'platform']).default('object'),
   METRICS_SERIES_LIMIT: z.coerce.number().int().min(100).default(200_000),
+  SHARD: z.coerce.number().int().min(0).default(0),
+  TOTAL_SHARDS: z.coerce.number().int().min(1).default(1),
   FRESHNESS_WARN_SECONDS: seconds(3600),
   FRESHNESS_ERROR_SECONDS: seconds(6 * 3600),
   FRESHNESS_CONFIG: z.string().optional(),
@@ -56,6 +58,16 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
+/** Checks between settings, each reported under the setting to change (docs/sharding.md). */
+const checked = schema.superRefine((s, ctx) => {
+  if (s.SHARD >= s.TOTAL_SHARDS) {
+    ctx.addIssue({ code: 'custom', path: ['SHARD'], message: `must be below TOTAL_SHARDS (${s.TOTAL_SHARDS}): shards are numbered 0 to TOTAL_SHARDS - 1` });
+  }
+  if (s.TOTAL_SHARDS > 1 && s.METRICS_DETAIL === 'platform') {
+    ctx.addIssue({ code: 'custom', path: ['METRICS_DETAIL'], message: 'cannot be platform with TOTAL_SHARDS > 1: shards split the series by their tenant label' });
+  }
+});
+
 export type Settings = z.infer<typeof schema> & {
   /** True when no DATABASE_URL was given: an embedded server, demo data and the simulator. */
   embedded: boolean;
@@ -77,6 +89,8 @@ export const SETTINGS_DOC: Record<keyof z.infer<typeof schema>, string> = {
   TRUSTED_PROXIES: 'Comma-separated addresses or CIDR ranges (or `loopback`, `uniquelocal`) of reverse proxies whose `X-Forwarded-For` names the client, for the bad-token limits. Unset: no proxy is trusted.',
   METRICS_DETAIL: '`object` (per connector, destination, rule and tenant), `tenant` (per tenant) or `platform` (no tenant labels).',
   METRICS_SERIES_LIMIT: 'Series budget: above it the exporter falls back to a coarser detail and sets aperio_exporter_series_limited 1.',
+  SHARD: 'Which shard of the tenants this replica exposes on /metrics, 0 to TOTAL_SHARDS - 1 (docs/sharding.md); shard 0 also exposes the platform-wide families.',
+  TOTAL_SHARDS: 'Number of shards the per-tenant series are split into by a hash of the tenant (docs/sharding.md); 1 (default): no sharding.',
   FRESHNESS_WARN_SECONDS: 'Default age of the last successful sync after which a connector is stale (yellow).',
   FRESHNESS_ERROR_SECONDS: 'Default age after which a connector is critical (red).',
   FRESHNESS_CONFIG: 'Path to a YAML file with per-provider freshness thresholds (dbt-style warn_after / error_after, null opts out).',
@@ -108,7 +122,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       .filter((key) => env[key] !== undefined && env[key] !== '')
       .map((key) => [key, env[key]]),
   );
-  const parsed = schema.safeParse(relevant);
+  const parsed = checked.safeParse(relevant);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => {
       const key = String(issue.path[0]);

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CONTENT_TYPES, type Format } from '../metrics/exposition';
 import type { RenderedMetrics } from '../metrics/render';
+import { acceptsGzip } from './encoding';
 import type { MetricsAccess } from './metrics-auth';
 
 /** OpenMetrics when the scraper asks for it, else the classic text format (also for protobuf-only Accept). */
@@ -32,7 +33,7 @@ export function metricsHandler(getRendered: () => RenderedMetrics | null, access
     const format = negotiateFormat(req.headers.accept);
     const cached = rendered.formats[format];
     const headers: Record<string, string> = { 'Content-Type': CONTENT_TYPES[format], Vary: 'Accept, Accept-Encoding', 'Cache-Control': 'no-store' };
-    if (/\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) {
+    if (acceptsGzip(req.headers['accept-encoding'])) {
       answer(res, 200, { ...headers, 'Content-Encoding': 'gzip', 'Content-Length': String(cached.gzip.length) }, cached.gzip);
     } else {
       answer(res, 200, { ...headers, 'Content-Length': String(cached.body.length) }, cached.body);

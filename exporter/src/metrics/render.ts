@@ -2,11 +2,12 @@ import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import { exporterFamilies, type VerifyStatus } from '../server/self-metrics';
 import type { Snapshot } from '../snapshot/types';
-import { DOMAIN_FAMILIES } from './catalogue';
+import { DOMAIN_FAMILIES, scopeOf } from './catalogue';
 import { renderFamily, type LevelPass } from './detail-lines';
 import { renderHeader, type Format } from './exposition';
-import { DETAILS, type Detail, type MetricFamily } from './family';
+import { DETAILS, TENANT_LABEL, type Detail, type MetricFamily, type Sample } from './family';
 import type { ProcessRegistries } from './process-registry';
+import { tenantFilter, UNSHARDED, type Shard } from './shard';
 import { slicer } from '../util/time-slices';
 
 const gzip = promisify(zlib.gzip);
@@ -34,6 +35,34 @@ export interface RenderOptions {
   processRegistries?: ProcessRegistries;
   families?: MetricFamily[];
   verify?: VerifyStatus | null;
+  /** SHARD and TOTAL_SHARDS (docs/sharding.md); unsharded when absent. */
+  shard?: Shard;
+}
+
+function* ofTenants(family: MetricFamily, samples: Iterable<Sample>, mine: (tenant: string) => boolean): Generator<Sample> {
+  for (const sample of samples) {
+    const tenant = sample.labels[TENANT_LABEL];
+    if (tenant === undefined) throw new Error(`${family.name} is classified per tenant (src/metrics/catalogue.ts) but has a sample without a tenant label`);
+    if (mine(tenant)) yield sample;
+  }
+}
+
+/**
+ * The details to try, finest first. Sharded, the budget never falls back to `platform`: without the
+ * tenant label, shards would each expose a partial sum under the same series (settings refuse
+ * METRICS_DETAIL=platform with shards).
+ */
+function detailOrder(detail: Detail, shard: Shard): Detail[] {
+  const order = DETAILS.slice(DETAILS.indexOf(detail));
+  return shard.total > 1 && order.length > 1 ? order.filter((d) => d !== 'platform') : order;
+}
+
+/** Platform-wide families are exposed by shard 0 only; per-tenant and the replica's own families by every shard. */
+const exposedHere = (family: MetricFamily, shard: Shard) => scopeOf(family) !== 'platform' || shard.index === 0;
+
+/** The samples of a family this replica exposes: of a per-tenant family, those of its own tenants. */
+function shardSamples(family: MetricFamily, snapshot: Snapshot, shard: Shard, mine: (tenant: string) => boolean): Iterable<Sample> {
+  return scopeOf(family) === 'tenant' && shard.total > 1 ? ofTenants(family, family.samples(snapshot), mine) : family.samples(snapshot);
 }
 
 
@@ -51,7 +80,9 @@ export interface RenderOptions {
 export async function renderMetrics(snapshot: Snapshot, options: RenderOptions): Promise<RenderedMetrics> {
   const families = options.families ?? DOMAIN_FAMILIES;
   const pause = slicer();
-  const order = DETAILS.slice(DETAILS.indexOf(options.detail));
+  const shard = options.shard ?? UNSHARDED;
+  const mine = tenantFilter(shard);
+  const order = detailOrder(options.detail, shard);
   let primary = Math.max(0, order.indexOf(options.startAt ?? options.detail));
   let levels: LevelPass[];
   for (;;) {
@@ -65,9 +96,9 @@ export async function renderMetrics(snapshot: Snapshot, options: RenderOptions):
       families: [],
     }));
     const written = levels[primary];
-    for (const family of families) {
+    for (const family of families.filter((f) => exposedHere(f, shard))) {
       await family.prepare?.(snapshot, pause);
-      await renderFamily(family, family.samples(snapshot), levels, pause);
+      await renderFamily(family, shardSamples(family, snapshot, shard, mine), levels, pause);
       if (written.over) break;
     }
     if (!written.over) break;
@@ -78,8 +109,9 @@ export async function renderMetrics(snapshot: Snapshot, options: RenderOptions):
   const fits = levels.find((level) => !level.over)!;
 
   const self: LevelPass = { detail: 'object', mode: 'lines', budget: Infinity, series: 0, over: false, families: [] };
-  for (const family of exporterFamilies({ series: chosen.series, detail: chosen.detail, limited, verify: options.verify })) {
-    await renderFamily(family, family.samples(snapshot), [self], pause);
+  const selfFamilies = exporterFamilies({ series: chosen.series, detail: chosen.detail, limited, verify: options.verify, shard });
+  for (const family of selfFamilies.filter((f) => exposedHere(f, shard))) {
+    await renderFamily(family, shardSamples(family, snapshot, shard, mine), [self], pause);
   }
   const blocks = [...chosen.families, ...self.families];
 

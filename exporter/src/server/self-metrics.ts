@@ -1,4 +1,5 @@
 import type { MetricFamily } from '../metrics/family';
+import { UNSHARDED, type Shard } from '../metrics/shard';
 import { VERSION } from './version';
 
 export interface RenderOutcome {
@@ -7,6 +8,8 @@ export interface RenderOutcome {
   limited: boolean;
   /** The periodic verify's outcome; absent when it is switched off (VERIFY_INTERVAL_SECONDS=0). */
   verify?: VerifyStatus | null;
+  /** SHARD and TOTAL_SHARDS; unsharded when absent. */
+  shard?: Shard;
 }
 
 export interface VerifyStatus {
@@ -26,6 +29,16 @@ export function exporterFamilies(outcome: RenderOutcome): MetricFamily[] {
       help: 'Version of the running exporter; value is always 1.',
       merge: 'drop',
       samples: () => [{ labels: { version: VERSION, nodejs: process.version }, value: 1 }],
+    },
+    {
+      name: 'aperio_exporter_shard',
+      type: 'info',
+      help: 'Which shard of the tenants this replica exposes (SHARD of TOTAL_SHARDS; shard="0",total_shards="1" when unsharded); value is always 1.',
+      merge: 'drop',
+      samples: () => {
+        const shard = outcome.shard ?? UNSHARDED;
+        return [{ labels: { shard: String(shard.index), total_shards: String(shard.total) }, value: 1 }];
+      },
     },
     {
       name: 'aperio_exporter_collect_duration_seconds',

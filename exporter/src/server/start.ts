@@ -80,6 +80,7 @@ export async function startExporter({ settings, databaseUrl, clock = Date.now, m
           startAt: rendered?.nextStartAt,
           processRegistries,
           verify: verifier?.status ?? null,
+          shard: { index: settings.SHARD, total: settings.TOTAL_SHARDS },
         });
       } catch (err) {
         logger.error({ err }, 'rendering /metrics failed; serving the previous rendering');

@@ -77,20 +77,22 @@ export const mountStatus: Mount = (app, { getSnapshot, pool, settings, clock, re
     res.setHeader('X-Content-Type-Options', 'nosniff');
     // A token's view may be kept by the browser that asked, never by a shared cache or another origin's script.
     res.setHeader('Cache-Control', chosen.private ? 'private, no-cache' : 'no-cache');
-    res.setHeader('ETag', body.etag);
+    const encoded = body.encodedFor(req.headers['accept-encoding']);
+    res.setHeader('ETag', encoded.etag);
     res.setHeader('Last-Modified', new Date(chosen.rendered.takenAt).toUTCString());
     if (cors && !chosen.private) res.setHeader('Access-Control-Allow-Origin', '*');
     const match = req.headers['if-none-match'];
-    if (match && match.split(',').some((tag) => tag.trim().replace(/^W\//, '') === body.etag)) {
+    if (match && match.split(',').some((tag) => tag.trim().replace(/^W\//, '') === encoded.etag)) {
       res.status(304).end();
       return;
     }
     res.setHeader('Content-Type', body.type);
-    res.end(body.bytes);
+    if (encoded.encoding) res.setHeader('Content-Encoding', encoded.encoding);
+    res.end(encoded.bytes);
   };
   const handle = (answer: (req: Request, res: Response, chosen: Chosen) => void) => async (req: Request, res: Response) => {
-    // The same URL answers differently with a token: any cache must key on it.
-    res.setHeader('Vary', 'Authorization');
+    // The same URL answers differently with a token, and gzipped or not: any cache must key on both.
+    res.setHeader('Vary', 'Authorization, Accept-Encoding');
     const chosen = await choose(req, res);
     if (chosen) answer(req, res, chosen);
   };

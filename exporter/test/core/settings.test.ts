@@ -22,6 +22,10 @@ describe('settings', () => {
     ['STATUS_PUBLIC', 'yes', /STATUS_PUBLIC="yes".*"true".*"false"/],
     ['VERIFY_INTERVAL_SECONDS', '-1', /VERIFY_INTERVAL_SECONDS="-1".*>=0/],
     ['VERIFY_SAMPLE_TENANTS', '0', /VERIFY_SAMPLE_TENANTS="0".*>=1/],
+    ['SHARD', '-1', /SHARD="-1".*>=0/],
+    ['SHARD', '1.5', /SHARD="1.5".*expected int/],
+    ['TOTAL_SHARDS', '0', /TOTAL_SHARDS="0".*>=1/],
+    ['TOTAL_SHARDS', 'three', /TOTAL_SHARDS="three"/],
   ])('rejects %s=%s naming the variable and what was expected', (key, value, message) => {
     let error: unknown;
     try {
@@ -31,6 +35,16 @@ describe('settings', () => {
     }
     expect(error).toBeInstanceOf(UserError);
     expect((error as Error).message).toMatch(message);
+  });
+
+  it('takes SHARD from 0 to TOTAL_SHARDS - 1, unsharded by default, and names the setting to fix otherwise', () => {
+    expect(loadSettings({})).toMatchObject({ SHARD: 0, TOTAL_SHARDS: 1 });
+    expect(loadSettings({ SHARD: '2', TOTAL_SHARDS: '3' })).toMatchObject({ SHARD: 2, TOTAL_SHARDS: 3 });
+    expect(() => loadSettings({ SHARD: '3', TOTAL_SHARDS: '3' })).toThrow(/SHARD="3": must be below TOTAL_SHARDS \(3\)/);
+    expect(() => loadSettings({ SHARD: '1' })).toThrow(/SHARD="1": must be below TOTAL_SHARDS \(1\)/);
+    // Without the tenant label the shards would each expose a partial sum under the same series.
+    expect(() => loadSettings({ TOTAL_SHARDS: '2', METRICS_DETAIL: 'platform' })).toThrow(/METRICS_DETAIL="platform": cannot be platform with TOTAL_SHARDS > 1/);
+    expect(loadSettings({ TOTAL_SHARDS: '2', METRICS_DETAIL: 'tenant' }).METRICS_DETAIL).toBe('tenant');
   });
 
   it('reads STATUS_PUBLIC strictly: true/1 and false/0, public by default', () => {
