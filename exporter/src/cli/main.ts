@@ -1,3 +1,4 @@
+import { parseArgs } from 'node:util';
 import { loadSettings } from '../config/settings';
 import { UserError } from '../config/user-error';
 import { doctor } from './doctor';
@@ -10,7 +11,8 @@ import { verifyCommand } from './verify-command';
 const USAGE = `usage: aperio-exporter [serve|migrate|doctor|verify|maintenance|demo|tokens|help]
 
   serve    (default) collect, serve /metrics, /status and the API; with no DATABASE_URL an embedded
-           PostgreSQL with demo data
+           PostgreSQL with demo data. --shard N --total-shards M: expose shard N of M (as SHARD and
+           TOTAL_SHARDS, docs/sharding.md)
   migrate  apply the observability tables' migrations to DATABASE_URL (--adopt: take over existing run tables)
   doctor   check connectivity, the schema contract, privileges and indexes; exit 1 if anything fails
   verify   recompute the snapshot's numbers with independent SQL and list every difference; exit 1 if
@@ -21,13 +23,31 @@ const USAGE = `usage: aperio-exporter [serve|migrate|doctor|verify|maintenance|d
 
 Configuration is by environment variables; the README lists them all.`;
 
+/**
+ * kube-state-metrics' flags for sharding, as the settings they stand for: a flag wins over the
+ * environment, and the settings' validation names the setting when a value is wrong.
+ */
+function shardFlags(args: string[]): NodeJS.ProcessEnv {
+  let values;
+  try {
+    ({ values } = parseArgs({ args, options: { shard: { type: 'string' }, 'total-shards': { type: 'string' } }, strict: true }));
+  } catch (err) {
+    throw new UserError((err as Error).message, 'serve takes --shard N and --total-shards M; everything else is configured by environment variables');
+  }
+  return {
+    ...(values.shard !== undefined && { SHARD: values.shard }),
+    ...(values['total-shards'] !== undefined && { TOTAL_SHARDS: values['total-shards'] }),
+  };
+}
+
 async function main(argv: string[]): Promise<number> {
   const command = argv[0] ?? 'serve';
   if (command === 'help' || command === '--help' || command === '-h') {
     process.stdout.write(USAGE + '\n');
     return 0;
   }
-  const settings = loadSettings();
+  const serving = command === 'serve' || command === 'demo';
+  const settings = loadSettings(serving ? { ...process.env, ...shardFlags(argv.slice(1)) } : process.env);
   switch (command) {
     case 'serve':
       await serve(settings);

@@ -22,6 +22,21 @@ describe('aperio-exporter CLI: expected failures are one clear message and an ex
     noStackTrace(run.output());
   });
 
+  it('takes --shard and --total-shards for serve, over the environment, and names the setting a bad one breaks', async () => {
+    const outOfRange = runCli(['serve', '--shard', '3', '--total-shards', '3'], { SHARD: '0', DATABASE_URL: 'postgresql://u@127.0.0.1:1/x' });
+    expect((await outOfRange.exited).code).toBe(2);
+    expect(outOfRange.output()).toMatch(/invalid configuration:[\s\S]*SHARD="3": must be below TOTAL_SHARDS \(3\)/);
+    noStackTrace(outOfRange.output());
+    // The flag is what made this replica sharded: platform detail is refused only with TOTAL_SHARDS > 1.
+    const sharded = runCli(['serve', '--total-shards=2'], { METRICS_DETAIL: 'platform', DATABASE_URL: 'postgresql://u@127.0.0.1:1/x' });
+    expect((await sharded.exited).code).toBe(2);
+    expect(sharded.output()).toMatch(/METRICS_DETAIL="platform": cannot be platform with TOTAL_SHARDS > 1/);
+    const unknown = runCli(['serve', '--shards', '2'], { DATABASE_URL: 'postgresql://u@127.0.0.1:1/x' });
+    expect((await unknown.exited).code).toBe(2);
+    expect(unknown.output()).toMatch(/Unknown option '--shards'[\s\S]*fix: serve takes --shard N and --total-shards M/);
+    noStackTrace(unknown.output());
+  });
+
   it('rejects an unknown command with the usage', async () => {
     const run = runCli(['frobnicate'], { DATABASE_URL: 'postgresql://u@127.0.0.1:1/x' });
     expect((await run.exited).code).toBe(2);
