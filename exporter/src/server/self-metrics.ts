@@ -1,3 +1,4 @@
+import { backgroundFamilies } from '../background/metrics';
 import type { MetricFamily } from '../metrics/family';
 import { VERSION } from './version';
 
@@ -77,6 +78,7 @@ export function exporterFamilies(outcome: RenderOutcome): MetricFamily[] {
       merge: 'max',
       samples: () => [{ labels: {}, value: outcome.limited ? 1 : 0 }],
     },
+    ...backgroundFamilies,
     ...verifyFamilies(outcome.verify ?? null),
   ];
 }
