@@ -1,3 +1,4 @@
+import type { Logger } from 'pino';
 import { logger } from '../log';
 import { countBackgroundError, registerBackgroundTask, type BackgroundTaskName } from './errors';
 
@@ -11,6 +12,8 @@ export interface PeriodicTaskOptions {
   firstRunAfterMs?: number;
   /** Whether the waiting timer lets the process exit (for work that only matters while serving). */
   unref?: boolean;
+  /** Where a failed step is logged; the process's logger unless a test reads the lines itself. */
+  log?: Logger;
 }
 
 /**
@@ -70,7 +73,7 @@ export class PeriodicTask {
       await this.options.step();
     } catch (err) {
       countBackgroundError(this.options.name);
-      logger.warn({ task: this.options.name, err: err instanceof Error ? err.message : String(err) }, `${this.options.name}: background step failed; trying again in ${this.options.intervalMs} ms`);
+      (this.options.log ?? logger).warn({ task: this.options.name, err: err instanceof Error ? err.message : String(err) }, `${this.options.name}: background step failed; trying again in ${this.options.intervalMs} ms`);
     }
   }
 }
