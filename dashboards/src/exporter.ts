@@ -4,7 +4,7 @@ import { redFrom, GREEN_ONLY, healthy, stat, steps, table, timeseries, type Dash
 export const exporterHealth: DashboardSpec = {
   uid: 'aperio-exporter',
   title: 'Aperio exporter self-health',
-  description: 'Age of the served data, database reachability, per-collector success and duration, series budget and the process.',
+  description: 'Age of the served data, database reachability, per-collector success and duration, series budget, background loop errors and the process.',
   revision: 4,
   tags: ['exporter'],
   variables: 'datasource',
