@@ -56,7 +56,6 @@ export class RunTailer {
     this.stopping = true;
     await this.task.stop();
     await this.lock.release();
-    this.frontiers.clear();
   }
 
   /** One cycle: take or keep the lock, then emit every row that can be emitted. Returns the spans emitted. */
@@ -64,7 +63,8 @@ export class RunTailer {
     const client = await this.lock.acquire();
     if (!client) return 0;
     if (this.frontiersTerm !== this.lock.term) {
-      // Positions are read again under a new lock: another replica may have moved them.
+      // Positions are read again under a new lock (after a stop, a lost session or a failed batch):
+      // another replica may have moved them, or this one's last batch may not have been saved.
       this.frontiers.clear();
       this.frontiersTerm = this.lock.term;
     }
@@ -75,7 +75,6 @@ export class RunTailer {
       // Start over from the saved position on a fresh session: closing this one also frees the lock,
       // whatever state the session was left in.
       this.lock.drop(`tail failed: ${(err as Error).message}`);
-      this.frontiers.clear();
       throw err;
     }
     return emitted;
