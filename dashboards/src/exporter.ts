@@ -4,8 +4,8 @@ import { redFrom, GREEN_ONLY, healthy, stat, steps, table, timeseries, type Dash
 export const exporterHealth: DashboardSpec = {
   uid: 'aperio-exporter',
   title: 'Aperio exporter self-health',
-  description: 'Age of the served data, database reachability, per-collector success and duration, series budget and the process.',
-  revision: 3,
+  description: 'Age of the served data, database reachability, per-collector success and duration, series budget, background loop errors and the process.',
+  revision: 4,
   tags: ['exporter'],
   variables: 'datasource',
   rows: [
@@ -20,6 +20,7 @@ export const exporterHealth: DashboardSpec = {
         timeseries('Collector data age', 'Time since each collector last succeeded.', [{ expr: 'max by (collector) (time() - aperio_exporter_collector_last_success_timestamp_seconds)', legend: '{{collector}}' }], 's', steps(60, 300)),
         timeseries('Collector success', '1 if the last collection succeeded, 0 if it failed.', [{ expr: 'min by (collector) (aperio_exporter_collect_success)', legend: '{{collector}}' }], 'short', healthy(1), { min: 0, max: 1 }),
         timeseries('Series', 'Series in the last exposition, by the detail it was rendered at.', [{ expr: 'sum by (detail) (aperio_exporter_series)', legend: '{{detail}}' }], 'short'),
+        timeseries('Background loop errors', 'Failed steps of each background loop (collector, monitors, telemetry, maintenance, status, demo, verify); the loop tries again after its interval and the exporter log says why.', [{ expr: 'sum by (task) (increase(aperio_exporter_background_errors_total[$__rate_interval]))', legend: '{{task}}' }], 'short', redFrom(1)),
       ],
     },
     {

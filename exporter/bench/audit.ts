@@ -170,7 +170,7 @@ export async function measureAudit(benchPool: pg.Pool, databaseUrl: string, now:
   const admin = await createToken(benchPool, { role: 'ADMIN', tenant, name: 'bench admin' });
 
   const exporter = await startBenchExporter(databaseUrl, statementTimeoutMs);
-  exporter.collector.stop();
+  await exporter.collector.stop();
   try {
     // Wider than every tenant's retention and the whole seeded history.
     const window = `from=${encodeURIComponent(new Date(now - 100 * 86400_000).toISOString())}&to=${encodeURIComponent(new Date(now + 3600_000).toISOString())}`;

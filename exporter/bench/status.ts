@@ -64,8 +64,7 @@ async function transactions(pool: pg.Pool): Promise<number> {
  */
 export async function measureStatus(benchPool: pg.Pool, databaseUrl: string, statementTimeoutMs: number): Promise<StatusResult> {
   const exporter = await startBenchExporter(databaseUrl, statementTimeoutMs);
-  exporter.collector.stop();
-  await exporter.collector.drain();
+  await exporter.collector.stop();
   let poolQueries = 0;
   for (const pool of Object.values(exporter.pools)) pool.on('acquire', () => (poolQueries += 1));
   let stopped = false;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import { PeriodicTask } from '../util/periodic-task';
+import { PeriodicTask } from '../background/periodic-task';
 import { DEMO_FAILURES } from './catalog';
 
 /** The current slot of an interval schedule at $1: slots are multiples of the interval since the epoch (schedules/). */
@@ -20,7 +20,7 @@ export class DemoSimulator {
     tickSeconds: number,
     private readonly clock: () => number = Date.now,
   ) {
-    this.task = new PeriodicTask('demo simulator tick', tickSeconds * 1000, () => this.tick());
+    this.task = new PeriodicTask({ name: 'demo', intervalMs: tickSeconds * 1000, step: () => this.tick() });
   }
 
   start(): void {

@@ -1,6 +1,7 @@
 import type { Express } from 'express';
 import { mountApi } from '../api/router';
 import type { PrincipalResolver } from '../auth/resolver';
+import type { PeriodicTask } from '../background/periodic-task';
 import type { Settings } from '../config/settings';
 import type { Pool } from '../db/pool';
 import type { Snapshot } from '../snapshot/types';
@@ -8,7 +9,8 @@ import { mountStatus } from '../status/routes';
 
 /**
  * What a domain's routes may use: the current snapshot (views), the pool (history queries), settings,
- * and the one bearer-token resolver every domain shares (one failure limit per address).
+ * the one bearer-token resolver every domain shares (one failure limit per address), and the
+ * exporter's lifecycle for a loop the routes need (the status page's refresh).
  */
 export interface MountDeps {
   getSnapshot: () => Snapshot;
@@ -19,6 +21,8 @@ export interface MountDeps {
   settings: Settings;
   clock: () => number;
   resolvePrincipal: PrincipalResolver;
+  /** Hands a background loop to the exporter, which starts it with the collector and awaits its stop. */
+  background: (task: PeriodicTask) => void;
 }
 
 export type Mount = (app: Express, deps: MountDeps) => void;

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { PeriodicTask } from '../util/periodic-task';
+import { PeriodicTask } from '../background/periodic-task';
 import { rollUp, type RollupResult } from '../runs/rollup';
 import { withMaintenanceLock } from './lock';
 import { applyRetention, RUN_TABLES, type RetentionResult } from './retention';
@@ -60,6 +60,6 @@ export async function runMaintenance(pool: pg.Pool, now = Date.now(), onStep: St
  */
 export class MaintenanceLoop extends PeriodicTask {
   constructor(pool: pg.Pool, intervalSeconds = 60) {
-    super('maintenance', intervalSeconds * 1000, () => withMaintenanceLock(pool, 0, () => runMaintenance(pool)));
+    super({ name: 'maintenance', intervalMs: intervalSeconds * 1000, step: () => withMaintenanceLock(pool, 0, () => runMaintenance(pool)) });
   }
 }

@@ -70,6 +70,7 @@ export const FAMILY_SCOPES: Readonly<Record<string, Scope>> = {
   aperio_exporter_verify_last_run_timestamp_seconds: 'replica',
   aperio_exporter_verify_values_compared: 'replica',
   aperio_exporter_verify_differences: 'replica',
+  aperio_exporter_background_errors: 'replica',
 };
 
 export function scopeOf(family: MetricFamily): Scope {

@@ -1,11 +1,13 @@
 import type pg from 'pg';
+import { LeaderLock } from '../background/leader-lock';
+import { PeriodicTask } from '../background/periodic-task';
 import { logger } from '../log';
 import type { Snapshot } from '../snapshot/types';
 import { checkKey, type MonitorsConfig } from './config';
 import { evaluateChecks, recordCounters } from './evaluate';
 import { loadOpenFindings, openFinding, resolveFinding, updateFinding } from './findings';
 import { CounterHistory } from './history';
-import { LeaderLock } from './leader';
+import { LEADER_LOCK_KEY } from './leader';
 import { readRuleDurations, type RuleDurations } from './rule-durations';
 import { newStats, publishStats, type MonitorStats } from './stats';
 import type { CheckName } from '../snapshot/platform-findings';
@@ -53,34 +55,25 @@ export class MonitorEngine {
   private readonly clock: () => number;
   private lastRecordedAt = -1;
   private suppressing = false;
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<unknown> | null = null;
+  private readonly task: PeriodicTask;
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: MonitorEngineOptions) {
     this.clock = options.clock ?? Date.now;
-    this.lock = new LeaderLock(options.pool, options.lockKey);
+    this.lock = new LeaderLock(options.pool, { key: options.lockKey ?? LEADER_LOCK_KEY, role: 'monitors' });
+    this.task = new PeriodicTask({ name: 'monitors', intervalMs: options.intervalSeconds * 1000, step: () => this.cycle() });
   }
 
   start(): void {
-    if (this.timer) return;
+    if (this.task.running) return;
     publishStats(this.stats);
-    const tick = () => {
-      this.running = this.cycle()
-        .catch((err) => logger.warn({ err: (err as Error).message }, 'monitors: evaluation failed; retrying next cycle'))
-        .finally(() => {
-          this.running = null;
-          if (this.timer) this.timer = setTimeout(tick, this.options.intervalSeconds * 1000);
-        });
-    };
-    this.timer = setTimeout(tick, 0);
+    this.task.start();
   }
 
   /** Stops evaluating and gives up the leader lock, so another replica takes over on its next cycle. */
   async stop(): Promise<void> {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    await this.running;
+    await this.task.stop();
+    await this.queue; // a cycle a caller started finishes before the lock goes
     await this.lock.release();
     this.stats.leader = false;
     publishStats(null);

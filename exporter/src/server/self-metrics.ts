@@ -1,3 +1,4 @@
+import { backgroundFamilies } from '../background/metrics';
 import type { MetricFamily } from '../metrics/family';
 import { UNSHARDED, type Shard } from '../metrics/shard';
 import { VERSION } from './version';
@@ -90,6 +91,7 @@ export function exporterFamilies(outcome: RenderOutcome): MetricFamily[] {
       merge: 'max',
       samples: () => [{ labels: {}, value: outcome.limited ? 1 : 0 }],
     },
+    ...backgroundFamilies,
     ...verifyFamilies(outcome.verify ?? null),
   ];
 }

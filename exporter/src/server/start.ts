@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { createPrincipalResolver } from '../auth/resolver';
+import type { PeriodicTask } from '../background/periodic-task';
 import type { Settings } from '../config/settings';
 import { UserError } from '../config/user-error';
 import { freshnessPolicy } from '../connectors/freshness';
@@ -96,6 +97,8 @@ export async function startExporter({ settings, databaseUrl, clock = Date.now, m
     onSnapshot: render,
   });
   const getSnapshot = () => collector.snapshot;
+  // Loops the mounted routes own: started with the collector, stopped before the pools end.
+  const background: PeriodicTask[] = [];
   const app = createApp({
     getSnapshot,
     getRendered: () => rendered,
@@ -103,7 +106,7 @@ export async function startExporter({ settings, databaseUrl, clock = Date.now, m
     trustedProxies: settings.TRUSTED_PROXIES,
     intervalSeconds: settings.COLLECT_INTERVAL_SECONDS,
     clock,
-    mount: (a) => mounts.forEach((mount) => mount(a, { getSnapshot, pool: apiPool, exportPool, settings, clock, resolvePrincipal })),
+    mount: (a) => mounts.forEach((mount) => mount(a, { getSnapshot, pool: apiPool, exportPool, settings, clock, resolvePrincipal, background: (task) => background.push(task) })),
   });
   const server = await new Promise<Server>((resolve, reject) => {
     // Scrapes skip Express (http/metrics-route.ts); the app keeps its own /metrics route for HEAD and tests.
@@ -116,6 +119,7 @@ export async function startExporter({ settings, databaseUrl, clock = Date.now, m
     throw new UserError(`cannot listen on ${settings.HOST}:${settings.PORT}: ${err.code ?? err.message}`, 'choose another PORT');
   });
   collector.start();
+  for (const task of background) task.start();
   await collector.refresh();
   if (settings.VERIFY_INTERVAL_SECONDS > 0) {
     verifier = new VerifyLoop(pool, settings.VERIFY_INTERVAL_SECONDS, { ...verifyOptions(settings), clock }, () => render(collector.snapshot));
@@ -131,9 +135,8 @@ export async function startExporter({ settings, databaseUrl, clock = Date.now, m
     rendered: () => rendered,
     verifier: () => verifier,
     stop: async () => {
-      await verifier?.stop();
-      collector.stop();
-      await collector.drain();
+      // Each stop waits for its step in progress, so nothing queries a pool after it has ended.
+      await Promise.all([verifier?.stop(), collector.stop(), ...background.map((task) => task.stop())]);
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

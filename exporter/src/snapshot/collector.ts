@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { PeriodicTask } from '../background/periodic-task';
 import { logger } from '../log';
 import { collectWrite, type AnyCollector } from './collector-types';
 import type { CollectionStatus, Snapshot } from './types';
@@ -23,7 +24,7 @@ export interface SnapshotCollectorOptions {
 export class SnapshotCollector {
   private current: Snapshot;
   private inFlight: Promise<Snapshot> | null = null;
-  private timer: NodeJS.Timeout | null = null;
+  private readonly task: PeriodicTask;
   private readonly collectors: AnyCollector[];
   private readonly clock: () => number;
 
@@ -31,29 +32,21 @@ export class SnapshotCollector {
     this.current = options.initial;
     this.collectors = options.collectors;
     this.clock = options.clock ?? Date.now;
+    this.task = new PeriodicTask({ name: 'collector', intervalMs: options.intervalSeconds * 1000, step: () => this.refresh() });
   }
 
   get snapshot(): Snapshot {
     return this.current;
   }
 
+  /** Collects now, then every `intervalSeconds` after each collection ends. */
   start(): void {
-    if (this.timer) return;
-    const tick = () => {
-      void this.refresh().finally(() => {
-        if (this.timer) this.timer = setTimeout(tick, this.options.intervalSeconds * 1000);
-      });
-    };
-    this.timer = setTimeout(tick, 0);
+    this.task.start();
   }
 
-  stop(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-  }
-
-  /** Waits for a collection in flight to finish, or the last one. */
-  async drain(): Promise<void> {
+  /** Stops the timer and waits for a collection in flight, the timer's or a caller's `refresh()`. */
+  async stop(): Promise<void> {
+    await this.task.stop();
     await this.inFlight?.catch(() => undefined);
   }
 

@@ -2,23 +2,19 @@ import { createHash } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { errorBody, namePathParameter } from '../api/errors';
 import type { Mount } from '../http/mounts';
-import { activeStats } from '../monitors/stats';
-import { prepareStatusModel, statusModelOf } from './model-cache';
 import { componentBadge, indicatorBadge } from './badge';
 import { renderAtomFeed } from './feed';
-import { FindingIncidentTracker } from './findings';
 import { renderStatusHtml } from './html';
 import { STATUS_CSS } from './html-style';
-import { IncidentTracker } from './incidents';
-import { Rendered, type Body } from './rendered';
+import { PlatformStatusView } from './platform-view';
+import type { Body, Rendered } from './rendered';
+import { statusRefresh } from './refresh';
 import { componentsJson, pageJson, statusJson, summaryJson, unresolvedJson } from './statuspage';
 import { TenantViews } from './tenant-views';
-import { buildStatusView, type PageInfo, type StatusView } from './view';
-import { slicer } from '../util/time-slices';
+import type { PageInfo, StatusView } from './view';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 const json = (shape: (view: StatusView) => unknown) => (view: StatusView) => JSON.stringify(shape(view));
-const FOLD_INTERVAL_MS = 5_000;
 
 /**
  * Only `Authorization: Bearer <something>` asks for a token view. Another scheme (a proxy's Basic
@@ -32,29 +28,12 @@ interface Chosen {
   private: boolean;
 }
 
-export const mountStatus: Mount = (app, { getSnapshot, pool, settings, clock, resolvePrincipal }) => {
+export const mountStatus: Mount = (app, { getSnapshot, pool, settings, clock, resolvePrincipal, background }) => {
   const page: PageInfo = { id: settings.STATUS_PAGE_NAME, name: settings.STATUS_PAGE_NAME, url: settings.STATUS_PAGE_URL ?? '/status', createdAt: clock() };
-  const tracker = new IncidentTracker();
-  const findingTracker = new FindingIncidentTracker();
   const tenantViews = new TenantViews({ pool, statementTimeoutMs: settings.STATEMENT_TIMEOUT_MS, page });
-  let current: Rendered | null = null;
-
-  const platformView = (): Rendered => {
-    const snapshot = getSnapshot();
-    if (!current?.isOf(snapshot)) {
-      const model = statusModelOf(snapshot);
-      tracker.update(model);
-      findingTracker.update(snapshot);
-      // Where self-monitoring runs, its open platform findings are the incidents; elsewhere, degraded components.
-      const source = activeStats() ? findingTracker : tracker;
-      const incidents = { unresolved: source.unresolved(), all: source.all() };
-      current = new Rendered(snapshot, buildStatusView(snapshot, { page, model, incidents, history: snapshot.statusHistory }));
-    }
-    return current;
-  };
-  // Incidents start when the degradation is first seen, not when someone first opens the page. The
-  // model is built in time slices first, so that this timer never holds a scrape up for long.
-  setInterval(() => void prepareStatusModel(getSnapshot(), slicer()).then(() => platformView()), FOLD_INTERVAL_MS).unref();
+  const platform = new PlatformStatusView(page);
+  const platformView = () => platform.of(getSnapshot());
+  background(statusRefresh(getSnapshot, platform));
 
   /**
    * Who is looking, from the token alone: no token → the public view (never a database query); an

@@ -1,11 +1,12 @@
 import type pg from 'pg';
-import { logger } from '../log';
+import { LeaderLock } from '../background/leader-lock';
+import { PeriodicTask } from '../background/periodic-task';
 import { advance, type Frontier } from './frontier';
 import { loadPosition, readRuns, RUN_TABLES, savePosition, type RunTable } from './source';
 import { emitRunSpan } from './spans';
 import type { RunTracing } from './tracing';
 
-const LOCK_KEY = 0x61707474; // 'aptt': one run tailer per database
+const LOCK_KEY = String(0x61707474); // 'aptt': one run tailer per database
 
 export interface RunTailerOptions {
   pollMs?: number;
@@ -25,14 +26,15 @@ export class RunTailer {
   private readonly pollMs: number;
   private readonly batchSize: number;
   private readonly gapWindowMs: number;
-  private client: pg.PoolClient | null = null;
+  private readonly lock: LeaderLock;
+  private readonly task: PeriodicTask;
   private frontiers = new Map<RunTable, Frontier>();
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<unknown> | null = null;
+  /** The lock's term the frontiers were read in. */
+  private frontiersTerm = -1;
   private stopping = false;
 
   constructor(
-    private readonly pool: pg.Pool,
+    pool: pg.Pool,
     private readonly tracing: RunTracing,
     options: RunTailerOptions = {},
   ) {
@@ -40,39 +42,39 @@ export class RunTailer {
     // The batch span processor drops spans beyond its queue (2048 by default): a batch stays well below.
     this.batchSize = options.batchSize ?? 500;
     this.gapWindowMs = options.gapWindowMs ?? 10_000;
+    this.lock = new LeaderLock(pool, { key: LOCK_KEY, role: 'run telemetry' });
+    this.task = new PeriodicTask({ name: 'telemetry', intervalMs: this.pollMs, step: () => this.poll() });
   }
 
   start(): void {
-    const loop = () => {
-      this.running = this.poll()
-        .catch((err) => logger.warn({ err: (err as Error).message }, 'run telemetry: tail failed; retrying next poll'))
-        .finally(() => {
-          this.running = null;
-          if (this.timer) this.timer = setTimeout(loop, this.pollMs);
-        });
-    };
-    this.timer = setTimeout(loop, 0);
+    this.stopping = false;
+    this.task.start();
   }
 
   async stop(): Promise<void> {
+    // A drain in progress ends after its current batch, whose position is saved.
     this.stopping = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    await this.running;
-    await this.releaseLeadership(false);
+    await this.task.stop();
+    await this.lock.release();
   }
 
   /** One cycle: take or keep the lock, then emit every row that can be emitted. Returns the spans emitted. */
   async poll(now = () => Date.now()): Promise<number> {
-    const client = await this.leadership();
+    const client = await this.lock.acquire();
     if (!client) return 0;
+    if (this.frontiersTerm !== this.lock.term) {
+      // Positions are read again under a new lock (after a stop, a lost session or a failed batch):
+      // another replica may have moved them, or this one's last batch may not have been saved.
+      this.frontiers.clear();
+      this.frontiersTerm = this.lock.term;
+    }
     let emitted = 0;
     try {
       for (const table of RUN_TABLES) emitted += await this.drain(client, table, now);
     } catch (err) {
       // Start over from the saved position on a fresh session: closing this one also frees the lock,
       // whatever state the session was left in.
-      await this.releaseLeadership(true);
+      this.lock.drop(`tail failed: ${(err as Error).message}`);
       throw err;
     }
     return emitted;
@@ -100,34 +102,5 @@ export class RunTailer {
       if (count < rows.length || rows.length < this.batchSize) break;
     }
     return emitted;
-  }
-
-  private async leadership(): Promise<pg.PoolClient | null> {
-    if (this.client) return this.client;
-    const client = await this.pool.connect();
-    try {
-      const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [LOCK_KEY]);
-      if (!rows[0].locked) {
-        client.release();
-        return null;
-      }
-    } catch (err) {
-      client.release(true);
-      throw err;
-    }
-    this.client = client;
-    // Positions are read again under the lock: another replica may have moved them.
-    this.frontiers.clear();
-    logger.info('run telemetry: this replica tails the run tables');
-    return client;
-  }
-
-  private async releaseLeadership(broken: boolean): Promise<void> {
-    const client = this.client;
-    this.client = null;
-    this.frontiers.clear();
-    if (!client) return;
-    if (!broken) await client.query('SELECT pg_advisory_unlock($1)', [LOCK_KEY]).catch(() => undefined);
-    client.release(broken);
   }
 }

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { VerifyStatus } from '../server/self-metrics';
 import { logger } from '../log';
-import { PeriodicTask } from '../util/periodic-task';
+import { PeriodicTask } from '../background/periodic-task';
 import { verify, type VerifyOptions } from './verify';
 
 const LOGGED_DIFFERENCES = 20;
@@ -21,7 +21,7 @@ export class VerifyLoop {
     /** Called after every run, successful or not (the metrics are rendered again). */
     private readonly onRun: () => void | Promise<void>,
   ) {
-    this.task = new PeriodicTask('verify', intervalSeconds * 1000, () => this.runOnce());
+    this.task = new PeriodicTask({ name: 'verify', intervalMs: intervalSeconds * 1000, step: () => this.runOnce() });
   }
 
   get status(): VerifyStatus {

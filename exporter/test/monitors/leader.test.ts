@@ -1,8 +1,10 @@
+import { backgroundErrors } from '../../src/background/errors';
 import { createPool } from '../../src/db/pool';
 import { MonitorEngine } from '../../src/monitors/engine';
 import { LEADER_LOCK_KEY } from '../../src/monitors/leader';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { insertConnector, insertTenant } from '../helpers/fixtures';
+import { waitFor } from '../helpers/processes';
 import { testCollector } from '../helpers/snapshot';
 import { findings, testConfig, TestClock } from './harness';
 
@@ -19,9 +21,10 @@ function replica() {
   const engine = new MonitorEngine({ pool, getSnapshot: () => collector.snapshot, config: testConfig(), intervalSeconds: 15, clock: clock.now });
   return {
     engine,
+    /** A cycle that fails rejects: an error is never taken for "another replica leads". */
     cycle: async () => {
       await collector.refresh();
-      return engine.cycle().catch(() => ({ leader: false, opened: [], updated: [], resolved: [] }));
+      return engine.cycle();
     },
   };
 }
@@ -114,4 +117,25 @@ it('a leader whose connection is killed stops writing, and the other replica tak
   expect(rows).toHaveLength(2);
   await a.engine.stop();
   await b.engine.stop();
+});
+
+it('a cycle that fails to write is an error, counted by its loop, and the replica steps down until it writes again', async () => {
+  await db.pool.query(`CREATE FUNCTION refuse_findings() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'findings refused'; END $$`);
+  await db.pool.query(`CREATE TRIGGER refuse BEFORE INSERT OR UPDATE ON "Finding" FOR EACH ROW EXECUTE FUNCTION refuse_findings()`);
+  const a = replica();
+  await expect(a.cycle()).rejects.toThrow(/findings refused/);
+  expect(a.engine.stats.evaluationFailures).toBe(1);
+  expect(a.engine.stats.leader).toBe(false);
+
+  // Run by its loop, the same failure is logged and counted as aperio_exporter_background_errors_total{task="monitors"}.
+  const before = backgroundErrors().get('monitors') ?? 0;
+  a.engine.start();
+  await waitFor('the failed cycle to be counted', async () => ((backgroundErrors().get('monitors') ?? 0) > before ? true : undefined), 10_000);
+  await a.engine.stop();
+
+  await db.pool.query('DROP TRIGGER refuse ON "Finding"');
+  const report = await a.cycle();
+  expect(report.leader).toBe(true);
+  expect(report.opened).toHaveLength(2);
+  await a.engine.stop();
 });

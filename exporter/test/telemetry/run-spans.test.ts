@@ -3,6 +3,7 @@ import { startRunTelemetry } from '../../src/telemetry/start';
 import { RunTailer } from '../../src/telemetry/tailer';
 import { recordConnectorSync, recordRuleRun } from '../../src/telemetry/recorder';
 import { runSpanIds } from '../../src/telemetry/ids';
+import { createPool } from '../../src/db/pool';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { insertRule, insertTenant } from '../helpers/fixtures';
 import { OtlpReceiver, type ReceivedSpan } from './receiver';
@@ -162,6 +163,33 @@ describe('a span per run over OTLP/HTTP', () => {
     const spanIds = receiver.spans.map((span) => span.spanId);
     expect(new Set(spanIds).size).toBe(spanIds.length);
     expect(spanIds.sort()).toEqual(ids.map((id) => runSpanIds('RuleRun', id, null).spanId).sort());
+  });
+
+  it('a tailer whose session was ended reads the position again when it leads again: nothing sent twice', async () => {
+    // One single-connection pool per replica, as startRunTelemetry gives each exporter.
+    const pools = [createPool(db.url, { max: 1 }), createPool(db.url, { max: 1 })];
+    const [a, b] = pools.map((pool) => new RunTailer(pool, tracing()));
+    try {
+      while ((await a.poll()) > 0);
+      const killed = await db.pool.query(
+        `SELECT pg_terminate_backend(l.pid) FROM pg_locks l JOIN pg_database d ON d.oid = l.database
+         WHERE d.datname = current_database() AND l.locktype = 'advisory' AND l.granted AND l.objid = $1`,
+        [0x61707474],
+      );
+      expect(killed.rowCount).toBe(1);
+      receiver.spans.length = 0;
+      const meanwhile = await insertRuleRunRow(db, '2026-01-07T00:00:00Z', '2026-01-07T00:00:01Z');
+      expect(await b.poll()).toBe(1);
+      await b.stop();
+      const later = await insertRuleRunRow(db, '2026-01-07T00:01:00Z', '2026-01-07T00:01:01Z');
+      expect(await a.poll()).toBe(1);
+      expect(spansOf(receiver, 'RuleRun', meanwhile)).toHaveLength(1);
+      expect(spansOf(receiver, 'RuleRun', later)).toHaveLength(1);
+    } finally {
+      await a.stop();
+      await b.stop();
+      for (const pool of pools) await pool.end();
+    }
   });
 
   it('waits for an id that commits after a higher one, instead of skipping it', async () => {
