@@ -3,7 +3,7 @@ import { bearerAuth } from '../auth/middleware';
 import { principalOf } from '../auth/principal';
 import { mountAuditRoutes } from '../audit/routes';
 import { mountScheduleRoutes } from '../audit/schedules';
-import type { Mount } from '../http/mounts';
+import type { Mount } from '../http/mount';
 import { createCursorCodec } from './cursor';
 import { ApiError, errorHandler, namePathParameter, sendApiError } from './errors';
 import { mountHealthRoutes } from './health';

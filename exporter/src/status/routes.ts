@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { errorBody, namePathParameter } from '../api/errors';
-import type { Mount } from '../http/mounts';
+import type { Mount } from '../http/mount';
 import { componentBadge, indicatorBadge } from './badge';
 import { renderAtomFeed } from './feed';
 import { renderStatusHtml } from './html';

@@ -69,3 +69,11 @@ describe('snapshot/', () => {
     expect(spine.filter((file) => reachable(graph, file).has(file))).toEqual([]);
   });
 });
+
+describe('exporter/src', () => {
+  it('has no import cycle, type-only imports included', () => {
+    const graph = modules();
+    expect(graph.size).toBeGreaterThan(150);
+    expect([...graph.keys()].filter((file) => reachable(graph, file).has(file))).toEqual([]);
+  });
+});

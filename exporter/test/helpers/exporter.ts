@@ -1,6 +1,6 @@
 import { loadSettings } from '../../src/config/settings';
 import { startExporter, type Exporter } from '../../src/server/start';
-import type { Mount } from '../../src/http/mounts';
+import type { Mount } from '../../src/http/mount';
 
 /** A real exporter on a free port against a test database. */
 export function startTestExporter(databaseUrl: string, env: Record<string, string> = {}, options: { clock?: () => number; mounts?: Mount[] } = {}): Promise<Exporter> {

@@ -1,7 +1,7 @@
 import { mountStatus } from '../../src/status/routes';
 import { PlatformStatusView } from '../../src/status/platform-view';
 import { statusRefresh, STATUS_REFRESH_INTERVAL_MS } from '../../src/status/refresh';
-import type { Mount } from '../../src/http/mounts';
+import type { Mount } from '../../src/http/mount';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { startTestExporter } from '../helpers/exporter';
 import { insertConnector, insertTenant } from '../helpers/fixtures';
