@@ -6,7 +6,7 @@ import { siemFamilies } from '../siem/metrics';
 import { statusFamilies } from '../status/metrics';
 import type { MetricFamily } from './family';
 
-/** Every domain's families, in exposition order. docs/metrics.md is checked against this list by a test. */
+/** Every domain's families, in exposition order. docs/metrics-reference.md is generated from this list (npm run docs -w exporter) and checked by a test. */
 export const DOMAIN_FAMILIES: MetricFamily[] = [...connectorFamilies, ...siemFamilies, ...ingestionFamilies, ...ruleFamilies, ...statusFamilies, ...monitorFamilies];
 
 /**

@@ -3,7 +3,7 @@ import { DOMAIN_FAMILIES, scopeOf, type Scope } from './catalogue';
 import type { MetricFamily } from './family';
 
 /**
- * The metric reference in docs/metrics.md is generated from the families themselves, and a test fails
+ * The metric reference in docs/metrics-reference.md is generated from the families themselves, and a test fails
  * when the committed file differs: the docs cannot drift from what /metrics exposes.
  */
 const exposedName = (f: MetricFamily) => (f.type === 'counter' ? `${f.name}_total` : f.type === 'info' ? `${f.name}_info` : f.name);
