@@ -12,10 +12,13 @@ async function main(): Promise<void> {
   for (const detail of ['object', 'tenant'] as const) {
     const whole = await renderMetrics(snapshot, { detail, seriesLimit: Infinity });
     const mb = (b: Buffer) => (b.length / 1e6).toFixed(1);
-    process.stdout.write(`${detail} detail, unsharded: ${whole.series} series (${mb(whole.formats.prometheus.body)} MB, ${mb(whole.formats.prometheus.gzip)} MB gzipped)\n`);
+    process.stdout.write(
+      `${detail} detail, unsharded: ${whole.series} series (${mb(whole.formats.prometheus.body)} MB, ${mb(whole.formats.prometheus.gzip)} MB gzipped)\n`,
+    );
     for (const total of [4, 10]) {
       const counts: number[] = [];
-      for (let index = 0; index < total; index++) counts.push((await renderMetrics(snapshot, { detail, seriesLimit: Infinity, shard: { index, total } })).series);
+      for (let index = 0; index < total; index++)
+        counts.push((await renderMetrics(snapshot, { detail, seriesLimit: Infinity, shard: { index, total } })).series);
       process.stdout.write(`  ${total} shards: ${counts.join(', ')}\n`);
     }
   }

@@ -123,7 +123,9 @@ interface Clients {
 
 /** STATUS_CLIENTS clients of /status.json in a separate process (bench/scraper.ts), asking for gzip; they start on 'go'. */
 function startClients(url: string): Clients {
-  const child = fork(path.join(__dirname, 'scraper.ts'), [url, String(STATUS_CLIENTS), '/status.json', 'on-go'], { execArgv: ['--import', 'tsx'] });
+  const child = fork(path.join(__dirname, 'scraper.ts'), [url, String(STATUS_CLIENTS), '/status.json', 'on-go'], {
+    execArgv: ['--import', 'tsx'],
+  });
   const done = new Promise<{ latencies: number[]; failure: string | null }>((resolve, reject) => {
     child.on('message', (message: { ready?: boolean; latencies?: number[]; failure?: string | null }) => {
       if (!message.ready) resolve({ latencies: message.latencies ?? [], failure: message.failure ?? null });

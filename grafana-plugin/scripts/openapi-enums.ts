@@ -8,7 +8,8 @@ type EnumSchema = { type?: unknown; enum?: unknown; 'x-enum-descriptions'?: unkn
 const constantName = (schemaName: string) => schemaName.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
 const plural = (name: string) => (name.endsWith('S') ? `${name}ES` : `${name}S`);
 const quote = (value: string) => `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-const isStrings = (value: unknown): value is string[] => Array.isArray(value) && value.every((v) => typeof v === 'string');
+const isStrings = (value: unknown): value is string[] =>
+  Array.isArray(value) && value.every((v) => typeof v === 'string');
 
 function emitEnum(name: string, schema: EnumSchema): string {
   const values = schema.enum as string[];
@@ -34,9 +35,11 @@ function emitEnum(name: string, schema: EnumSchema): string {
 /** The module's text, from the document's `components.schemas`. */
 export function enumsModule(header: string, schemas: Record<string, EnumSchema>): string {
   const named = Object.entries(schemas).filter(([, schema]) => schema.type === 'string' && isStrings(schema.enum));
-  return [
-    header.trimEnd(),
-    "import type { components } from './openapi.gen';",
-    ...named.map(([name, schema]) => emitEnum(name, schema)),
-  ].join('\n\n') + '\n';
+  return (
+    [
+      header.trimEnd(),
+      "import type { components } from './openapi.gen';",
+      ...named.map(([name, schema]) => emitEnum(name, schema)),
+    ].join('\n\n') + '\n'
+  );
 }

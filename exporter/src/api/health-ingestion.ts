@@ -16,7 +16,8 @@ function add(into: QueueSum, q: IngestionQueueState): void {
   into.running += q.running;
   into.retrying += q.retrying;
   into.dead += q.dead;
-  if (q.oldestQueuedAt !== null && (into.oldestQueuedAt === null || q.oldestQueuedAt < into.oldestQueuedAt)) into.oldestQueuedAt = q.oldestQueuedAt;
+  if (q.oldestQueuedAt !== null && (into.oldestQueuedAt === null || q.oldestQueuedAt < into.oldestQueuedAt))
+    into.oldestQueuedAt = q.oldestQueuedAt;
 }
 
 const figures = (s: QueueSum, now: number) => ({
@@ -41,6 +42,8 @@ export function ingestionHealth(queues: readonly IngestionQueueState[], now: num
     add(entry.sum, q);
     add(total, q);
   }
-  const data = [...tenants.values()].sort((a, b) => a.tenant.localeCompare(b.tenant)).map((t) => ({ tenant: t.tenant, ...figures(t.sum, now), kinds: t.kinds }));
+  const data = [...tenants.values()]
+    .sort((a, b) => a.tenant.localeCompare(b.tenant))
+    .map((t) => ({ tenant: t.tenant, ...figures(t.sum, now), kinds: t.kinds }));
   return { data, total: figures(total, now) };
 }

@@ -23,7 +23,11 @@ export function mountHealthRoutes(router: Router, getSnapshot: () => Snapshot, c
     const scope = await resolveScope(principalOf(res), tenant, (slug) => snapshot.tenants.find((t) => t.slug === slug) ?? null);
     const meta = {
       tenant: scope.tenant,
-      snapshot: { takenAt: isoOrNull(snapshot.takenAt), dataAsOf: isoOrNull(snapshot.dataAsOf || null), databaseReachable: snapshot.databaseReachable },
+      snapshot: {
+        takenAt: isoOrNull(snapshot.takenAt),
+        dataAsOf: isoOrNull(snapshot.dataAsOf || null),
+        databaseReachable: snapshot.databaseReachable,
+      },
     };
     return { snapshot, meta, visible: (row: { tenantId: string }) => scope.tenantId === null || row.tenantId === scope.tenantId };
   };

@@ -44,7 +44,11 @@ export function refuseTooManySlots(planned: readonly Planned[], settings: Schedu
     if (!p.schedule) continue;
     const slots = judgeSlots(p.schedule, settings, [], () => 0, { ...window, cap: MAX_SLOTS - total });
     if (!slots) {
-      throw badRequest('from', `the window holds more than ${MAX_SLOTS} expected slots; narrow from..to or filter by tenant, kind, rule or connector`, 'window_too_long');
+      throw badRequest(
+        'from',
+        `the window holds more than ${MAX_SLOTS} expected slots; narrow from..to or filter by tenant, kind, rule or connector`,
+        'window_too_long',
+      );
     }
     total += slots.length;
   }

@@ -36,8 +36,14 @@ export interface JobFilter {
 }
 
 /** The jobs a request asks for: rules, then connectors, each in the order the API lists them. */
-export async function readJobs(pool: pg.Pool, request: { filter: JobFilter; wantRules: boolean; wantConnectors: boolean }): Promise<JobRow[]> {
-  return [...(request.wantRules ? await readRuleJobs(pool, request.filter) : []), ...(request.wantConnectors ? await readConnectorJobs(pool, request.filter) : [])];
+export async function readJobs(
+  pool: pg.Pool,
+  request: { filter: JobFilter; wantRules: boolean; wantConnectors: boolean },
+): Promise<JobRow[]> {
+  return [
+    ...(request.wantRules ? await readRuleJobs(pool, request.filter) : []),
+    ...(request.wantConnectors ? await readConnectorJobs(pool, request.filter) : []),
+  ];
 }
 
 export async function readRuleJobs(pool: pg.Pool, filter: JobFilter): Promise<JobRow[]> {
@@ -109,7 +115,11 @@ const EARLY_START_ALLOWANCE_MS = 3600_000;
  * The serving runs that can serve the jobs' slots, by jobKey: one read spanning every job's reach (the
  * reference times its window's slots can be served by), widened by the start allowances.
  */
-export async function readRunsByJob(pool: pg.Pool, jobs: readonly JobRow[], reaches: ReadonlyArray<{ from: number; to: number }>): Promise<Map<string, RunRow[]>> {
+export async function readRunsByJob(
+  pool: pg.Pool,
+  jobs: readonly JobRow[],
+  reaches: ReadonlyArray<{ from: number; to: number }>,
+): Promise<Map<string, RunRow[]>> {
   const runsOf = new Map<string, RunRow[]>();
   if (!reaches.length) return runsOf;
   const since = new Date(Math.min(...reaches.map((r) => r.from)) - EARLY_START_ALLOWANCE_MS);

@@ -49,8 +49,10 @@ export async function parseScheduleRequest(req: Request, res: Response, pool: pg
   const scope = await resolveScope(principalOf(res), params.tenant, (slug) => tenantBySlug(pool, slug));
   const now = clock();
   const { fromMs, toMs } = windowOf(params.from, params.to, now);
-  if (params.kind === 'connector' && params.rule !== undefined) throw badRequest('rule', 'rule filters rules; it cannot be combined with kind=connector');
-  if (params.kind === 'rule' && params.connector !== undefined) throw badRequest('connector', 'connector filters connectors; it cannot be combined with kind=rule');
+  if (params.kind === 'connector' && params.rule !== undefined)
+    throw badRequest('rule', 'rule filters rules; it cannot be combined with kind=connector');
+  if (params.kind === 'rule' && params.connector !== undefined)
+    throw badRequest('connector', 'connector filters connectors; it cannot be combined with kind=rule');
   return {
     scope,
     now,

@@ -21,7 +21,8 @@ export function jobView(p: Planned, slots: JudgedSlot<RunRow>[], settings: Sched
   const { job } = p;
   const counts = { ran: 0, missed: 0, pending: 0 };
   for (const slot of slots) counts[slot.state] += 1;
-  const fallbackGrace = p.schedule?.kind === 'interval' ? settings.graceSeconds ?? Math.max(60, p.schedule.periodMs / 2000) : (settings.graceSeconds ?? 0);
+  const fallbackGrace =
+    p.schedule?.kind === 'interval' ? (settings.graceSeconds ?? Math.max(60, p.schedule.periodMs / 2000)) : (settings.graceSeconds ?? 0);
   return {
     kind: job.kind,
     tenant: job.tenant,
@@ -29,7 +30,9 @@ export function jobView(p: Planned, slots: JudgedSlot<RunRow>[], settings: Sched
     key: job.key,
     name: job.name,
     provider: job.provider,
-    schedule: job.cron ? { cron: job.cron, timezone: settings.timezone, intervalSeconds: null } : { cron: null, timezone: null, intervalSeconds: job.intervalSeconds },
+    schedule: job.cron
+      ? { cron: job.cron, timezone: settings.timezone, intervalSeconds: null }
+      : { cron: null, timezone: null, intervalSeconds: job.intervalSeconds },
     graceSeconds: Math.round(slots.length ? slots[slots.length - 1].graceMs / 1000 : fallbackGrace),
     error: p.error,
     counts,

@@ -73,7 +73,10 @@ export class PeriodicTask {
       await this.options.step();
     } catch (err) {
       countBackgroundError(this.options.name);
-      (this.options.log ?? logger).warn({ task: this.options.name, err: err instanceof Error ? err.message : String(err) }, `${this.options.name}: background step failed; trying again in ${this.options.intervalMs} ms`);
+      (this.options.log ?? logger).warn(
+        { task: this.options.name, err: err instanceof Error ? err.message : String(err) },
+        `${this.options.name}: background step failed; trying again in ${this.options.intervalMs} ms`,
+      );
     }
   }
 }

@@ -32,7 +32,10 @@ function shardFlags(args: string[]): NodeJS.ProcessEnv {
   try {
     ({ values } = parseArgs({ args, options: { shard: { type: 'string' }, 'total-shards': { type: 'string' } }, strict: true }));
   } catch (err) {
-    throw new UserError((err as Error).message, 'serve takes --shard N and --total-shards M; everything else is configured by environment variables');
+    throw new UserError(
+      (err as Error).message,
+      'serve takes --shard N and --total-shards M; everything else is configured by environment variables',
+    );
   }
   return {
     ...(values.shard !== undefined && { SHARD: values.shard }),

@@ -60,6 +60,10 @@ export async function runMaintenance(pool: pg.Pool, now = Date.now(), onStep: St
  */
 export class MaintenanceLoop extends PeriodicTask {
   constructor(pool: pg.Pool, intervalSeconds = 60) {
-    super({ name: 'maintenance', intervalMs: intervalSeconds * 1000, step: () => withMaintenanceLock(pool, 0, () => runMaintenance(pool)) });
+    super({
+      name: 'maintenance',
+      intervalMs: intervalSeconds * 1000,
+      step: () => withMaintenanceLock(pool, 0, () => runMaintenance(pool)),
+    });
   }
 }

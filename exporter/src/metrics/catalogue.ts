@@ -7,7 +7,14 @@ import { statusFamilies } from '../status/metrics';
 import type { MetricFamily } from './family';
 
 /** Every domain's families, in exposition order. docs/metrics-reference.md is generated from this list (npm run docs -w exporter) and checked by a test. */
-export const DOMAIN_FAMILIES: MetricFamily[] = [...connectorFamilies, ...siemFamilies, ...ingestionFamilies, ...ruleFamilies, ...statusFamilies, ...monitorFamilies];
+export const DOMAIN_FAMILIES: MetricFamily[] = [
+  ...connectorFamilies,
+  ...siemFamilies,
+  ...ingestionFamilies,
+  ...ruleFamilies,
+  ...statusFamilies,
+  ...monitorFamilies,
+];
 
 /**
  * Where a family's series are exposed when the tenants are sharded (SHARD, TOTAL_SHARDS; docs/sharding.md):
@@ -75,6 +82,7 @@ export const FAMILY_SCOPES: Readonly<Record<string, Scope>> = {
 
 export function scopeOf(family: MetricFamily): Scope {
   const scope = FAMILY_SCOPES[family.name];
-  if (!scope) throw new Error(`metric family ${family.name} has no sharding scope: classify it in FAMILY_SCOPES (src/metrics/catalogue.ts)`);
+  if (!scope)
+    throw new Error(`metric family ${family.name} has no sharding scope: classify it in FAMILY_SCOPES (src/metrics/catalogue.ts)`);
   return scope;
 }

@@ -42,7 +42,8 @@ export interface RenderOptions {
 function* ofTenants(family: MetricFamily, samples: Iterable<Sample>, mine: (tenant: string) => boolean): Generator<Sample> {
   for (const sample of samples) {
     const tenant = sample.labels[TENANT_LABEL];
-    if (tenant === undefined) throw new Error(`${family.name} is classified per tenant (src/metrics/catalogue.ts) but has a sample without a tenant label`);
+    if (tenant === undefined)
+      throw new Error(`${family.name} is classified per tenant (src/metrics/catalogue.ts) but has a sample without a tenant label`);
     if (mine(tenant)) yield sample;
   }
 }
@@ -64,7 +65,6 @@ const exposedHere = (family: MetricFamily, shard: Shard) => scopeOf(family) !== 
 function shardSamples(family: MetricFamily, snapshot: Snapshot, shard: Shard, mine: (tenant: string) => boolean): Iterable<Sample> {
   return scopeOf(family) === 'tenant' && shard.total > 1 ? ofTenants(family, family.samples(snapshot), mine) : family.samples(snapshot);
 }
-
 
 /**
  * Renders the snapshot once into both exposition formats, plain and gzipped, so that a scrape only

@@ -17,7 +17,12 @@ const duration = z.union([z.number(), z.string()]).transform((v, ctx) => {
 });
 const ratio = z.number().gt(0).max(1);
 const count = z.number().int().min(1);
-const commonFields = { enabled: z.boolean().optional(), severity: z.enum(SEVERITIES).optional(), for: duration.optional(), recovery: duration.optional() };
+const commonFields = {
+  enabled: z.boolean().optional(),
+  severity: z.enum(SEVERITIES).optional(),
+  for: duration.optional(),
+  recovery: duration.optional(),
+};
 const timezone = z.string().refine((tz) => {
   try {
     new Intl.DateTimeFormat('en', { timeZone: tz });
@@ -33,12 +38,29 @@ export const fileSchema = z
       .object({
         connector_stale: z.object(commonFields).strict(),
         connector_failing: z.object({ ...commonFields, consecutive_failures: count.optional() }).strict(),
-        siem_dead_letter: z.object({ ...commonFields, window: duration.optional(), new_dead_letters: count.optional(), failure_ratio: ratio.optional(), min_deliveries: count.optional() }).strict(),
+        siem_dead_letter: z
+          .object({
+            ...commonFields,
+            window: duration.optional(),
+            new_dead_letters: count.optional(),
+            failure_ratio: ratio.optional(),
+            min_deliveries: count.optional(),
+          })
+          .strict(),
         ingestion_backlog: z.object({ ...commonFields, oldest_queued: duration.optional(), depth: count.optional() }).strict(),
-        rule_failing: z.object({ ...commonFields, window: duration.optional(), failure_ratio: ratio.optional(), min_runs: count.optional() }).strict(),
-        rule_slow: z.object({ ...commonFields, window: duration.optional(), p95: duration.optional(), min_runs: count.optional() }).strict(),
+        rule_failing: z
+          .object({ ...commonFields, window: duration.optional(), failure_ratio: ratio.optional(), min_runs: count.optional() })
+          .strict(),
+        rule_slow: z
+          .object({ ...commonFields, window: duration.optional(), p95: duration.optional(), min_runs: count.optional() })
+          .strict(),
         schedule_missed: z
-          .object({ ...commonFields, timezone: timezone.optional(), grace: duration.nullable().optional(), suppress_during_backlog: z.enum(['platform', 'tenant', 'off']).optional() })
+          .object({
+            ...commonFields,
+            timezone: timezone.optional(),
+            grace: duration.nullable().optional(),
+            suppress_during_backlog: z.enum(['platform', 'tenant', 'off']).optional(),
+          })
           .strict(),
         exporter_stale_data: z.object({ ...commonFields, max_age: duration.optional() }).strict(),
       })

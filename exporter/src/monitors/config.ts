@@ -28,7 +28,12 @@ export interface MonitorsConfig {
 export type CheckKey = keyof MonitorsConfig;
 export const checkKey = (check: CheckName): CheckKey => check.slice('aperio.platform.'.length) as CheckKey;
 
-const common = (severity: Severity, forSeconds = 0, recoverySeconds = 120): CommonConfig => ({ enabled: true, severity, forSeconds, recoverySeconds });
+const common = (severity: Severity, forSeconds = 0, recoverySeconds = 120): CommonConfig => ({
+  enabled: true,
+  severity,
+  forSeconds,
+  recoverySeconds,
+});
 
 export const DEFAULT_MONITORS_CONFIG: MonitorsConfig = {
   connector_stale: common('HIGH'),
@@ -74,14 +79,23 @@ const MERGERS: { [K in CheckKey]: (f: FileChecks[K], d: MonitorsConfig[K]) => Mo
     failureRatio: f?.failure_ratio ?? d.failureRatio,
     minDeliveries: f?.min_deliveries ?? d.minDeliveries,
   }),
-  ingestion_backlog: (f, d) => ({ ...mergeCommon(f, d), oldestQueuedSeconds: f?.oldest_queued ?? d.oldestQueuedSeconds, depth: f?.depth ?? d.depth }),
+  ingestion_backlog: (f, d) => ({
+    ...mergeCommon(f, d),
+    oldestQueuedSeconds: f?.oldest_queued ?? d.oldestQueuedSeconds,
+    depth: f?.depth ?? d.depth,
+  }),
   rule_failing: (f, d) => ({
     ...mergeCommon(f, d),
     windowSeconds: f?.window ?? d.windowSeconds,
     failureRatio: f?.failure_ratio ?? d.failureRatio,
     minRuns: f?.min_runs ?? d.minRuns,
   }),
-  rule_slow: (f, d) => ({ ...mergeCommon(f, d), windowSeconds: f?.window ?? d.windowSeconds, p95Seconds: f?.p95 ?? d.p95Seconds, minRuns: f?.min_runs ?? d.minRuns }),
+  rule_slow: (f, d) => ({
+    ...mergeCommon(f, d),
+    windowSeconds: f?.window ?? d.windowSeconds,
+    p95Seconds: f?.p95 ?? d.p95Seconds,
+    minRuns: f?.min_runs ?? d.minRuns,
+  }),
   schedule_missed: (f, d) => ({
     ...mergeCommon(f, d),
     timezone: f?.timezone ?? d.timezone,
@@ -92,7 +106,8 @@ const MERGERS: { [K in CheckKey]: (f: FileChecks[K], d: MonitorsConfig[K]) => Mo
   exporter_stale_data: (f, d) => ({ ...mergeCommon(f, d), maxAgeSeconds: f?.max_age ?? d.maxAgeSeconds }),
 };
 
-const mergeCheck = <K extends CheckKey>(key: K, file: FileChecks): MonitorsConfig[K] => MERGERS[key](file[key], DEFAULT_MONITORS_CONFIG[key]);
+const mergeCheck = <K extends CheckKey>(key: K, file: FileChecks): MonitorsConfig[K] =>
+  MERGERS[key](file[key], DEFAULT_MONITORS_CONFIG[key]);
 
 function merge(file: FileChecks): MonitorsConfig {
   return {

@@ -96,8 +96,18 @@ export class MonitorEngine {
       recordCounters(snapshot, this.options.config, this.history);
       this.lastRecordedAt = snapshot.takenAt;
     }
-    this.noteSuppression(suppressed.map((s) => s.check), suppressed[0]?.reason);
-    const report: CycleReport = { leader: false, observed: observations.length, suppressed: suppressed.length, opened: [], updated: [], resolved: [] };
+    this.noteSuppression(
+      suppressed.map((s) => s.check),
+      suppressed[0]?.reason,
+    );
+    const report: CycleReport = {
+      leader: false,
+      observed: observations.length,
+      suppressed: suppressed.length,
+      opened: [],
+      updated: [],
+      resolved: [],
+    };
 
     const client = await this.lock.acquire();
     this.stats.leader = client !== null;
@@ -126,7 +136,14 @@ export class MonitorEngine {
     return report;
   }
 
-  private async step(key: string, o: Observation | undefined, openId: string | null, now: number, client: pg.PoolClient | null, report: CycleReport): Promise<void> {
+  private async step(
+    key: string,
+    o: Observation | undefined,
+    openId: string | null,
+    now: number,
+    client: pg.PoolClient | null,
+    report: CycleReport,
+  ): Promise<void> {
     const check = (o?.check ?? key.slice(0, key.indexOf(':'))) as CheckName;
     const config = this.options.config[checkKey(check)];
     const state = this.states.get(key) ?? { check, failingSince: null, clearSince: null };
@@ -177,8 +194,10 @@ export class MonitorEngine {
 
   /** Suppression is logged when it starts and ends (per cycle it is in aperio_monitor_suppressed). */
   private noteSuppression(checks: CheckName[], reason: string | undefined): void {
-    for (const name of Object.keys(this.stats.suppressed) as CheckName[]) this.stats.suppressed[name] = checks.filter((c) => c === name).length;
-    if (checks.length && !this.suppressing) logger.warn({ suppressed: checks.length, reason }, 'monitors: schedule_missed suppressed while ingestion is backlogged');
+    for (const name of Object.keys(this.stats.suppressed) as CheckName[])
+      this.stats.suppressed[name] = checks.filter((c) => c === name).length;
+    if (checks.length && !this.suppressing)
+      logger.warn({ suppressed: checks.length, reason }, 'monitors: schedule_missed suppressed while ingestion is backlogged');
     if (!checks.length && this.suppressing) logger.info('monitors: ingestion no longer backlogged; schedule_missed evaluated again');
     this.suppressing = checks.length > 0;
   }

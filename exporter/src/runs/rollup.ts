@@ -169,9 +169,7 @@ async function rollRange(client: pg.PoolClient, spec: Spec, table: RunTable, fro
       JSON.stringify(rows),
     ]);
   }
-  const changed = [...deltas.values()].filter(
-    (d) => [...COUNTERS, ...spec.sums].some((c) => d[c] !== 0) || d.lastStartedAt !== null,
-  );
+  const changed = [...deltas.values()].filter((d) => [...COUNTERS, ...spec.sums].some((c) => d[c] !== 0) || d.lastStartedAt !== null);
   if (!changed.length) return;
   const all = [...COUNTERS, ...spec.sums];
   // A running total only grows: a Prometheus counter that goes back reads as a restart. A negative

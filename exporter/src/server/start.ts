@@ -64,7 +64,11 @@ export async function startExporter({ settings, databaseUrl, clock = Date.now, m
   const exportPool = createPool(readUrl, { max: 2, applicationName: 'aperio-exporter-export', connectionTimeoutMillis: wait });
   // Token checks and lastUsedAt go to the primary: a replica could still accept a token revoked a moment
   // ago, and it cannot take writes.
-  const authPool = createPool(settings.DATABASE_URL ?? databaseUrl, { max: 2, applicationName: 'aperio-exporter-auth', connectionTimeoutMillis: wait });
+  const authPool = createPool(settings.DATABASE_URL ?? databaseUrl, {
+    max: 2,
+    applicationName: 'aperio-exporter-auth',
+    connectionTimeoutMillis: wait,
+  });
   const pools = { collector: pool, api: apiPool, export: exportPool, auth: authPool };
   const resolvePrincipal = createPrincipalResolver(authPool, clock);
   const freshness = freshnessPolicy(settings.FRESHNESS_WARN_SECONDS, settings.FRESHNESS_ERROR_SECONDS, settings.FRESHNESS_CONFIG);
@@ -107,11 +111,25 @@ export async function startExporter({ settings, databaseUrl, clock = Date.now, m
     trustedProxies: settings.TRUSTED_PROXIES,
     intervalSeconds: settings.COLLECT_INTERVAL_SECONDS,
     clock,
-    mount: (a) => mounts.forEach((mount) => mount(a, { getSnapshot, pool: apiPool, exportPool, settings, clock, resolvePrincipal, background: (task) => background.push(task) })),
+    mount: (a) =>
+      mounts.forEach((mount) =>
+        mount(a, {
+          getSnapshot,
+          pool: apiPool,
+          exportPool,
+          settings,
+          clock,
+          resolvePrincipal,
+          background: (task) => background.push(task),
+        }),
+      ),
   });
   const server = await new Promise<Server>((resolve, reject) => {
     // Scrapes skip Express (http/metrics-route.ts); the app keeps its own /metrics route for HEAD and tests.
-    const handler = withMetricsFastPath(metricsHandler(() => rendered, access), app);
+    const handler = withMetricsFastPath(
+      metricsHandler(() => rendered, access),
+      app,
+    );
     const s = access.tls ? createTlsServer({ cert: access.tls.cert, key: access.tls.key }, handler) : createServer(handler);
     answerClientErrors(s);
     s.listen(settings.PORT, settings.HOST, () => resolve(s));
@@ -123,7 +141,9 @@ export async function startExporter({ settings, databaseUrl, clock = Date.now, m
   for (const task of background) task.start();
   await collector.refresh();
   if (settings.VERIFY_INTERVAL_SECONDS > 0) {
-    verifier = new VerifyLoop(pool, settings.VERIFY_INTERVAL_SECONDS, { ...verifyOptions(settings), clock }, () => render(collector.snapshot));
+    verifier = new VerifyLoop(pool, settings.VERIFY_INTERVAL_SECONDS, { ...verifyOptions(settings), clock }, () =>
+      render(collector.snapshot),
+    );
     verifier.start();
   }
   const address = server.address() as AddressInfo;

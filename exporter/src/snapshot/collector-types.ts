@@ -16,7 +16,11 @@ export type AnyCollector = { [K in keyof Snapshot]: Collector<K> }[keyof Snapsho
 export type SnapshotWrite = (target: Snapshot) => void;
 
 /** Runs one collector; the write it returns puts the value into the field the collector owns, typed by K. */
-export async function collectWrite<K extends keyof Snapshot>(collector: Collector<K>, client: pg.PoolClient, now: number): Promise<SnapshotWrite> {
+export async function collectWrite<K extends keyof Snapshot>(
+  collector: Collector<K>,
+  client: pg.PoolClient,
+  now: number,
+): Promise<SnapshotWrite> {
   const value = await collector.collect(client, now);
   return (target) => {
     target[collector.field] = value;

@@ -105,7 +105,8 @@ export class SnapshotCollector {
       const code = (err as { code?: string }).code ?? '';
       // Connection-level failures (refused, reset, admin shutdown) mean the database is unreachable;
       // a statement timeout or a missing column means it answered.
-      const unreachable = !client || /^(ECONN|ETIMEDOUT|EPIPE|57P0[1-3]|08)/.test(code) || /terminat|Connection/.test(String((err as Error).message));
+      const unreachable =
+        !client || /^(ECONN|ETIMEDOUT|EPIPE|57P0[1-3]|08)/.test(code) || /terminat|Connection/.test(String((err as Error).message));
       const status: CollectionStatus = {
         collector: collector.name,
         success: false,

@@ -1,6 +1,14 @@
 import type { Snapshot } from '../snapshot/types';
 import type { StatusConfig } from '../snapshot/status-config';
-import { connectorComponents, dataComponent, ingestionComponent, rulesComponent, scheduledComponent, siemComponents, type StatusInputs } from './components';
+import {
+  connectorComponents,
+  dataComponent,
+  ingestionComponent,
+  rulesComponent,
+  scheduledComponent,
+  siemComponents,
+  type StatusInputs,
+} from './components';
 import type { StatusHistory } from '../snapshot/status-history';
 import { INDICATOR_OF, indicatorDescription, worst } from './levels';
 import type { StatusComponent, StatusGroup, StatusModel } from './model-types';
@@ -37,7 +45,12 @@ export function statusModelSteps(snapshot: Snapshot, config: StatusConfig): Step
  * the platform-wide data freshness. `history` is the tenant's own run history keyed by connection (null
  * when it could not be read: the components say so and the rest of the view still stands).
  */
-export function buildTenantStatusModel(snapshot: Snapshot, config: StatusConfig, tenantId: string, history: StatusHistory | null): StatusModel {
+export function buildTenantStatusModel(
+  snapshot: Snapshot,
+  config: StatusConfig,
+  tenantId: string,
+  history: StatusHistory | null,
+): StatusModel {
   return runSteps(judge(inputsFor(snapshot, config, history, tenantId), config));
 }
 

@@ -31,7 +31,10 @@ export class PlatformStatusView {
       // Where self-monitoring runs, its open platform findings are the incidents; elsewhere, degraded components.
       const source = activeStats() ? this.findingTracker : this.tracker;
       const incidents = { unresolved: source.unresolved(), all: source.all() };
-      this.current = new Rendered(snapshot, buildStatusView(snapshot, { page: this.page, model, incidents, history: snapshot.statusHistory }));
+      this.current = new Rendered(
+        snapshot,
+        buildStatusView(snapshot, { page: this.page, model, incidents, history: snapshot.statusHistory }),
+      );
     }
     return this.current;
   }

@@ -11,7 +11,11 @@ export const STATUS_REFRESH_INTERVAL_MS = 5_000;
  * status model is built in time slices (so this never holds a scrape up for long), then the view,
  * which moves the incidents on. The timer does not keep the process alive; the exporter stops it.
  */
-export function statusRefresh(getSnapshot: () => Snapshot, view: PlatformStatusView, intervalMs = STATUS_REFRESH_INTERVAL_MS): PeriodicTask {
+export function statusRefresh(
+  getSnapshot: () => Snapshot,
+  view: PlatformStatusView,
+  intervalMs = STATUS_REFRESH_INTERVAL_MS,
+): PeriodicTask {
   return new PeriodicTask({
     name: 'status',
     intervalMs,

@@ -17,7 +17,10 @@ const etagOf = (bytes: Buffer) => `"${createHash('sha1').update(bytes).digest('b
 export class Body {
   readonly etag: string;
   private gzipped: Encoded | null = null;
-  constructor(readonly bytes: Buffer, readonly type: string) {
+  constructor(
+    readonly bytes: Buffer,
+    readonly type: string,
+  ) {
     this.etag = etagOf(bytes);
   }
 
@@ -40,7 +43,10 @@ export class Rendered {
   private readonly source: WeakRef<Snapshot>;
   /** When the snapshot was taken: the view's Last-Modified. */
   readonly takenAt: number;
-  constructor(snapshot: Snapshot, readonly view: StatusView) {
+  constructor(
+    snapshot: Snapshot,
+    readonly view: StatusView,
+  ) {
     this.source = new WeakRef(snapshot);
     this.takenAt = snapshot.takenAt;
   }

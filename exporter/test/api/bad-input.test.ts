@@ -29,34 +29,146 @@ describe('API answers bad input with a 4xx naming the field', () => {
   const ACCEPTS_RULE_RUNS = 'this route accepts: from, to, status, trigger, minDurationMs, tenant, rule, minFindings, limit, cursor';
   const ISO = 'expected an ISO 8601 date or date-time with a zone';
   const cases: [string, string, number, string, string, string][] = [
-    ['unknown parameter', '/api/v1/rule-runs?colour=red', 400, 'colour', 'unknown_parameter', `unknown parameter "colour"; ${ACCEPTS_RULE_RUNS}`],
-    ['repeated parameter', '/api/v1/rule-runs?status=FAILED&status=SUCCEEDED', 400, 'status', 'invalid_parameter', '"status" must be given once'],
+    [
+      'unknown parameter',
+      '/api/v1/rule-runs?colour=red',
+      400,
+      'colour',
+      'unknown_parameter',
+      `unknown parameter "colour"; ${ACCEPTS_RULE_RUNS}`,
+    ],
+    [
+      'repeated parameter',
+      '/api/v1/rule-runs?status=FAILED&status=SUCCEEDED',
+      400,
+      'status',
+      'invalid_parameter',
+      '"status" must be given once',
+    ],
     ['malformed from', '/api/v1/rule-runs?from=yesterday', 400, 'from', 'invalid_parameter', `from: ${ISO}`],
     ['time without a zone', '/api/v1/rule-runs?to=2026-11-26T12:00:00', 400, 'to', 'invalid_parameter', `to: ${ISO}`],
     ['impossible date', '/api/v1/rule-runs?from=2026-02-31', 400, 'from', 'invalid_parameter', `from: ${ISO}`],
-    ['from after to', '/api/v1/rule-runs?from=2026-11-26T00:00:00Z&to=2026-11-25T00:00:00Z', 400, 'from', 'invalid_parameter', 'from is after to'],
-    ['window over the limit', '/api/v1/rule-runs?from=2020-01-01&to=2026-01-01', 400, 'from', 'window_too_long', 'the window from..to is longer than 400 days'],
-    ['unknown status', '/api/v1/rule-runs?status=FAILED,EXPLODED', 400, 'status', 'invalid_parameter', 'status: expected one or more of SUCCEEDED, FAILED, TIMED_OUT, SKIPPED'],
-    ['unknown trigger', '/api/v1/rule-runs?trigger=CRON', 400, 'trigger', 'invalid_parameter', 'trigger: expected one or more of SCHEDULE, MANUAL, EVENT'],
-    ['negative duration', '/api/v1/rule-runs?minDurationMs=-5', 400, 'minDurationMs', 'invalid_parameter', 'minDurationMs: expected a non-negative whole number'],
-    ['fractional findings', '/api/v1/rule-runs?minFindings=1.5', 400, 'minFindings', 'invalid_parameter', 'minFindings: expected a non-negative whole number'],
+    [
+      'from after to',
+      '/api/v1/rule-runs?from=2026-11-26T00:00:00Z&to=2026-11-25T00:00:00Z',
+      400,
+      'from',
+      'invalid_parameter',
+      'from is after to',
+    ],
+    [
+      'window over the limit',
+      '/api/v1/rule-runs?from=2020-01-01&to=2026-01-01',
+      400,
+      'from',
+      'window_too_long',
+      'the window from..to is longer than 400 days',
+    ],
+    [
+      'unknown status',
+      '/api/v1/rule-runs?status=FAILED,EXPLODED',
+      400,
+      'status',
+      'invalid_parameter',
+      'status: expected one or more of SUCCEEDED, FAILED, TIMED_OUT, SKIPPED',
+    ],
+    [
+      'unknown trigger',
+      '/api/v1/rule-runs?trigger=CRON',
+      400,
+      'trigger',
+      'invalid_parameter',
+      'trigger: expected one or more of SCHEDULE, MANUAL, EVENT',
+    ],
+    [
+      'negative duration',
+      '/api/v1/rule-runs?minDurationMs=-5',
+      400,
+      'minDurationMs',
+      'invalid_parameter',
+      'minDurationMs: expected a non-negative whole number',
+    ],
+    [
+      'fractional findings',
+      '/api/v1/rule-runs?minFindings=1.5',
+      400,
+      'minFindings',
+      'invalid_parameter',
+      'minFindings: expected a non-negative whole number',
+    ],
     ['limit zero', '/api/v1/rule-runs?limit=0', 400, 'limit', 'invalid_parameter', 'limit: must be between 1 and 500'],
     ['oversized limit', '/api/v1/rule-runs?limit=501', 400, 'limit', 'invalid_parameter', 'limit: must be between 1 and 500'],
     ['limit not a number', '/api/v1/rule-runs?limit=ten', 400, 'limit', 'invalid_parameter', 'limit: expected a non-negative whole number'],
     ['garbage cursor', '/api/v1/rule-runs?cursor=%%%', 400, 'cursor', 'invalid_cursor', 'cursor is malformed'],
-    ['base64 that is not a cursor', `/api/v1/rule-runs?cursor=${Buffer.from('{"v":2}').toString('base64url')}`, 400, 'cursor', 'invalid_cursor', 'cursor is malformed'],
+    [
+      'base64 that is not a cursor',
+      `/api/v1/rule-runs?cursor=${Buffer.from('{"v":2}').toString('base64url')}`,
+      400,
+      'cursor',
+      'invalid_cursor',
+      'cursor is malformed',
+    ],
     ['empty rule', '/api/v1/rule-runs?rule=', 400, 'rule', 'invalid_parameter', 'rule: must not be empty'],
-    ['NUL byte in a filter', '/api/v1/rule-runs/export?rule=a%00b', 400, 'rule', 'invalid_parameter', 'rule: must not contain control characters'],
-    ['NUL byte in a tenant', '/api/v1/connector-syncs?tenant=%00', 400, 'tenant', 'invalid_parameter', 'tenant: must not contain control characters'],
+    [
+      'NUL byte in a filter',
+      '/api/v1/rule-runs/export?rule=a%00b',
+      400,
+      'rule',
+      'invalid_parameter',
+      'rule: must not contain control characters',
+    ],
+    [
+      'NUL byte in a tenant',
+      '/api/v1/connector-syncs?tenant=%00',
+      400,
+      'tenant',
+      'invalid_parameter',
+      'tenant: must not contain control characters',
+    ],
     ['bad export format', '/api/v1/rule-runs/export?format=xlsx', 400, 'format', 'invalid_parameter', 'format: expected csv or ndjson'],
     ['cursor on export', '/api/v1/rule-runs/export?cursor=abc', 400, 'cursor', 'unknown_parameter', 'unknown parameter "cursor"'],
     ['malformed run id', '/api/v1/rule-runs/abc', 400, 'id', 'invalid_parameter', 'a run id is a positive whole number'],
-    ['parameter on a run', '/api/v1/rule-runs/1?tenant=acme', 400, 'tenant', 'unknown_parameter', 'unknown parameter "tenant"; this route accepts: none'],
+    [
+      'parameter on a run',
+      '/api/v1/rule-runs/1?tenant=acme',
+      400,
+      'tenant',
+      'unknown_parameter',
+      'unknown parameter "tenant"; this route accepts: none',
+    ],
     ['parameter on whoami', '/api/v1/whoami?x=1', 400, 'x', 'unknown_parameter', 'unknown parameter "x"; this route accepts: none'],
-    ['connector filter on rule runs', '/api/v1/rule-runs?provider=okta', 400, 'provider', 'unknown_parameter', `unknown parameter "provider"; ${ACCEPTS_RULE_RUNS}`],
-    ['rule filter on syncs', '/api/v1/connector-syncs?rule=watchlist', 400, 'rule', 'unknown_parameter', 'unknown parameter "rule"; this route accepts: from, to, status, trigger, minDurationMs, tenant, connector, provider, minRecords, limit, cursor'],
-    ['another tenant named', '/api/v1/rule-runs?tenant=globex', 403, 'tenant', 'forbidden', 'this token is bound to tenant "acme" and cannot read another tenant'],
-    ['another tenant on health', '/api/v1/health/connectors?tenant=globex', 403, 'tenant', 'forbidden', 'this token is bound to tenant "acme" and cannot read another tenant'],
+    [
+      'connector filter on rule runs',
+      '/api/v1/rule-runs?provider=okta',
+      400,
+      'provider',
+      'unknown_parameter',
+      `unknown parameter "provider"; ${ACCEPTS_RULE_RUNS}`,
+    ],
+    [
+      'rule filter on syncs',
+      '/api/v1/connector-syncs?rule=watchlist',
+      400,
+      'rule',
+      'unknown_parameter',
+      'unknown parameter "rule"; this route accepts: from, to, status, trigger, minDurationMs, tenant, connector, provider, minRecords, limit, cursor',
+    ],
+    [
+      'another tenant named',
+      '/api/v1/rule-runs?tenant=globex',
+      403,
+      'tenant',
+      'forbidden',
+      'this token is bound to tenant "acme" and cannot read another tenant',
+    ],
+    [
+      'another tenant on health',
+      '/api/v1/health/connectors?tenant=globex',
+      403,
+      'tenant',
+      'forbidden',
+      'this token is bound to tenant "acme" and cannot read another tenant',
+    ],
   ];
 
   it.each(cases)('%s', async (_name, path, status, field, code, fragment) => {
@@ -72,7 +184,11 @@ describe('API answers bad input with a 4xx naming the field', () => {
     expect(unknownRoute).toMatchObject({ status: 404, body: { error: { code: 'not_found', field: null } } });
     const noToken = await get(exporter.url, '/api/v1/rule-runs');
     expect(noToken).toMatchObject({ status: 401, body: { error: { code: 'unauthorized', field: null } } });
-    const withBody = await fetch(`${exporter.url}/api/v1/whoami`, { method: 'POST', headers: { authorization: `Bearer ${admin}` }, body: '{}' });
+    const withBody = await fetch(`${exporter.url}/api/v1/whoami`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${admin}` },
+      body: '{}',
+    });
     expect(withBody.status).toBe(413);
     expect(await withBody.json()).toEqual({ error: { code: 'body_not_allowed', message: expect.any(String), field: null } });
   });
@@ -95,8 +211,10 @@ describe('API answers bad input with a 4xx naming the field', () => {
     expect(otherResource).toMatchObject({ status: 400, body: { error: { field: 'cursor' } } });
   });
 
-  it('answers 404 for an unknown run and for another tenant\'s run alike', async () => {
-    const { rows } = await db.pool.query<{ id: string; org: string }>(`SELECT id::text, "organizationId" AS org FROM "RuleRun" ORDER BY id`);
+  it("answers 404 for an unknown run and for another tenant's run alike", async () => {
+    const { rows } = await db.pool.query<{ id: string; org: string }>(
+      `SELECT id::text, "organizationId" AS org FROM "RuleRun" ORDER BY id`,
+    );
     const own = rows.find((r) => r.org === 'org_acme')!;
     const foreign = rows.find((r) => r.org === 'org_globex')!;
     expect((await get(exporter.url, `/api/v1/rule-runs/${own.id}`, admin)).status).toBe(200);

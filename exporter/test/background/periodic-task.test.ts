@@ -122,7 +122,12 @@ describe('PeriodicTask', () => {
   it('waits firstRunAfterMs before the first step (the status refresh), else starts at once', async () => {
     const ran: number[] = [];
     const started = performance.now();
-    const delayed = new PeriodicTask({ name: 'status', intervalMs: 1_000, firstRunAfterMs: 100, step: async () => void ran.push(performance.now() - started) });
+    const delayed = new PeriodicTask({
+      name: 'status',
+      intervalMs: 1_000,
+      firstRunAfterMs: 100,
+      step: async () => void ran.push(performance.now() - started),
+    });
     const prompt = new PeriodicTask({ name: 'collector', intervalMs: 1_000, step: async () => void ran.push(-1) });
     delayed.start();
     prompt.start();

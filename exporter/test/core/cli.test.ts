@@ -23,7 +23,10 @@ describe('aperio-exporter CLI: expected failures are one clear message and an ex
   });
 
   it('takes --shard and --total-shards for serve, over the environment, and names the setting a bad one breaks', async () => {
-    const outOfRange = runCli(['serve', '--shard', '3', '--total-shards', '3'], { SHARD: '0', DATABASE_URL: 'postgresql://u@127.0.0.1:1/x' });
+    const outOfRange = runCli(['serve', '--shard', '3', '--total-shards', '3'], {
+      SHARD: '0',
+      DATABASE_URL: 'postgresql://u@127.0.0.1:1/x',
+    });
     expect((await outOfRange.exited).code).toBe(2);
     expect(outOfRange.output()).toMatch(/invalid configuration:[\s\S]*SHARD="3": must be below TOTAL_SHARDS \(3\)/);
     noStackTrace(outOfRange.output());

@@ -55,13 +55,17 @@ describe('snapshot/', () => {
     const outside = spine.flatMap((file) =>
       graph
         .get(file)!
-        .filter((target) => !target.startsWith('snapshot/') && !target.startsWith('util/') && ![...ALLOWED_OUTSIDE, ...ALLOWED_LOOP].includes(target))
+        .filter(
+          (target) =>
+            !target.startsWith('snapshot/') && !target.startsWith('util/') && ![...ALLOWED_OUTSIDE, ...ALLOWED_LOOP].includes(target),
+        )
         .map((target) => `${file} -> ${target}`),
     );
     expect(outside).toEqual([]);
     for (const leaf of ALLOWED_OUTSIDE) expect(graph.get(leaf)).toEqual([]);
     // The loop reaches nothing but itself and the leaves: no domain comes in through it.
-    for (const loop of ALLOWED_LOOP) expect([...reachable(graph, loop)].filter((t) => ![...ALLOWED_LOOP, ...ALLOWED_OUTSIDE].includes(t))).toEqual([]);
+    for (const loop of ALLOWED_LOOP)
+      expect([...reachable(graph, loop)].filter((t) => ![...ALLOWED_LOOP, ...ALLOWED_OUTSIDE].includes(t))).toEqual([]);
   });
 
   it('is on no import cycle', () => {

@@ -43,13 +43,20 @@ describe('settings', () => {
     expect(() => loadSettings({ SHARD: '3', TOTAL_SHARDS: '3' })).toThrow(/SHARD="3": must be below TOTAL_SHARDS \(3\)/);
     expect(() => loadSettings({ SHARD: '1' })).toThrow(/SHARD="1": must be below TOTAL_SHARDS \(1\)/);
     // Without the tenant label the shards would each expose a partial sum under the same series.
-    expect(() => loadSettings({ TOTAL_SHARDS: '2', METRICS_DETAIL: 'platform' })).toThrow(/METRICS_DETAIL="platform": cannot be platform with TOTAL_SHARDS > 1/);
+    expect(() => loadSettings({ TOTAL_SHARDS: '2', METRICS_DETAIL: 'platform' })).toThrow(
+      /METRICS_DETAIL="platform": cannot be platform with TOTAL_SHARDS > 1/,
+    );
     expect(loadSettings({ TOTAL_SHARDS: '2', METRICS_DETAIL: 'tenant' }).METRICS_DETAIL).toBe('tenant');
   });
 
   it('reads STATUS_PUBLIC strictly: true/1 and false/0, public by default', () => {
     expect(loadSettings({}).STATUS_PUBLIC).toBe(true);
-    expect(['true', '1', 'false', '0'].map((value) => loadSettings({ STATUS_PUBLIC: value }).STATUS_PUBLIC)).toEqual([true, true, false, false]);
+    expect(['true', '1', 'false', '0'].map((value) => loadSettings({ STATUS_PUBLIC: value }).STATUS_PUBLIC)).toEqual([
+      true,
+      true,
+      false,
+      false,
+    ]);
     for (const value of ['TRUE', 'no', 'off', ' 0']) expect(() => loadSettings({ STATUS_PUBLIC: value })).toThrow(/STATUS_PUBLIC=/);
   });
 
@@ -62,11 +69,14 @@ describe('freshness thresholds (dbt-style)', () => {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'fresh-')), 'freshness.yml');
 
   it('reads per-provider overrides, and null switches a level off', () => {
-    fs.writeFileSync(file, `
+    fs.writeFileSync(
+      file,
+      `
 default: {warn_after: {count: 30, period: minute}, error_after: {count: 2, period: hour}}
 providers:
   aws_cloudtrail: {warn_after: {count: 3, period: hour}, error_after: null}
-`);
+`,
+    );
     const policy = freshnessPolicy(3600, 21600, file);
     expect(policy.default).toEqual({ warnAfterSeconds: 1800, errorAfterSeconds: 7200 });
     expect(policy.providers.aws_cloudtrail).toEqual({ warnAfterSeconds: 10800, errorAfterSeconds: null });

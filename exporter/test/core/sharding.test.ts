@@ -26,7 +26,10 @@ function lines(exposition: string): Line[] {
     const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
     if (!match) throw new Error(`unparseable exposition line: ${line}`);
     const labels = Object.fromEntries([...(match[2] ?? '').matchAll(/([a-zA-Z_]\w*)="((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1], m[2]]));
-    const sorted = Object.keys(labels).sort().map((k) => `${k}="${labels[k]}"`).join(',');
+    const sorted = Object.keys(labels)
+      .sort()
+      .map((k) => `${k}="${labels[k]}"`)
+      .join(',');
     out.push({ name: match[1], labels, text: `${match[1]}{${sorted}} ${match[3]}` });
   }
   return out;
@@ -46,16 +49,33 @@ describe('sharding (SHARD, TOTAL_SHARDS)', () => {
     for (let i = 1; i <= 18; i++) {
       const org = await insertTenant(db.pool, `tenant-${i}`);
       await insertConnector(db.pool, { id: `conn-${i}`, org, provider: i % 2 ? 'okta' : 'github', lastSyncAt: ago(i * 10) });
-      await insertSync(db.pool, { connectionId: `conn-${i}`, org, provider: i % 2 ? 'okta' : 'github', startedAt: ago(i * 10), durationMs: 1000 * i, status: i % 5 ? 'SUCCEEDED' : 'FAILED', records: i });
+      await insertSync(db.pool, {
+        connectionId: `conn-${i}`,
+        org,
+        provider: i % 2 ? 'okta' : 'github',
+        startedAt: ago(i * 10),
+        durationMs: 1000 * i,
+        status: i % 5 ? 'SUCCEEDED' : 'FAILED',
+        records: i,
+      });
       await insertDestination(db.pool, { id: `dest-${i}`, org, kind: 'WEBHOOK', ok: 10 * i, fail: i % 3, lastDeliveryAt: ago(i) });
       await insertRule(db.pool, { id: `rule-${i}`, org, key: 'custom_rule', interval: 3600 });
-      await insertRuleRun(db.pool, { org, ruleId: `rule-${i}`, startedAt: ago(i), durationMs: 20 * i, status: 'SUCCEEDED', events: i, findings: i % 2 });
+      await insertRuleRun(db.pool, {
+        org,
+        ruleId: `rule-${i}`,
+        startedAt: ago(i),
+        durationMs: 20 * i,
+        status: 'SUCCEEDED',
+        events: i,
+        findings: i % 2,
+      });
       await insertJobs(db.pool, { org, kind: 'events', status: 'QUEUED', count: i, createdAt: ago(i) });
     }
     // One clock for all four, so that every age-dependent value (freshness, missed slots) is the same.
     const clock = () => NOW;
     exporters.push(await startTestExporter(db.url, {}, { clock }));
-    for (let shard = 0; shard < TOTAL; shard++) exporters.push(await startTestExporter(db.url, { SHARD: String(shard), TOTAL_SHARDS: String(TOTAL) }, { clock }));
+    for (let shard = 0; shard < TOTAL; shard++)
+      exporters.push(await startTestExporter(db.url, { SHARD: String(shard), TOTAL_SHARDS: String(TOTAL) }, { clock }));
     const scrape = async (e: Exporter) => lines(await (await fetch(`${e.url}/metrics`)).text());
     [unsharded, ...shards] = await Promise.all(exporters.map(scrape));
   }, 120_000);
@@ -68,8 +88,13 @@ describe('sharding (SHARD, TOTAL_SHARDS)', () => {
   const tenantsOf = (ls: Line[]) => new Set(ls.flatMap((l) => (l.labels.tenant ? [l.labels.tenant] : [])));
 
   it('together expose exactly the series of one unsharded exporter, values included', () => {
-    const union = shards.flatMap(aperio).map((l) => l.text).sort();
-    const whole = aperio(unsharded).map((l) => l.text).sort();
+    const union = shards
+      .flatMap(aperio)
+      .map((l) => l.text)
+      .sort();
+    const whole = aperio(unsharded)
+      .map((l) => l.text)
+      .sort();
     expect(whole.length).toBeGreaterThan(500);
     expect(union).toEqual(whole);
   });
@@ -108,7 +133,13 @@ describe('sharding (SHARD, TOTAL_SHARDS)', () => {
 
   it('expose the platform-wide families (no tenant label) on shard 0 only', () => {
     const platform = (ls: Line[]) => aperio(ls).filter((l) => !l.labels.tenant);
-    expect(platform(shards[0]).map((l) => l.name)).toEqual(expect.arrayContaining(['aperio_status_indicator', 'aperio_connector_sync_duration_seconds_bucket', 'aperio_rule_run_duration_seconds_count']));
+    expect(platform(shards[0]).map((l) => l.name)).toEqual(
+      expect.arrayContaining([
+        'aperio_status_indicator',
+        'aperio_connector_sync_duration_seconds_bucket',
+        'aperio_rule_run_duration_seconds_count',
+      ]),
+    );
     expect(platform(shards[1])).toEqual([]);
     expect(platform(shards[2])).toEqual([]);
   });
@@ -123,7 +154,11 @@ describe('sharding (SHARD, TOTAL_SHARDS)', () => {
   });
 
   it('falls back over the series budget to per-tenant detail at most, never to platform sums split across shards', async () => {
-    const tight = await startTestExporter(db.url, { SHARD: '1', TOTAL_SHARDS: String(TOTAL), METRICS_SERIES_LIMIT: '100' }, { clock: () => NOW });
+    const tight = await startTestExporter(
+      db.url,
+      { SHARD: '1', TOTAL_SHARDS: String(TOTAL), METRICS_SERIES_LIMIT: '100' },
+      { clock: () => NOW },
+    );
     exporters.push(tight);
     const ls = lines(await (await fetch(`${tight.url}/metrics`)).text());
     const value = (name: string) => ls.filter((l) => l.name === name).map((l) => l.text.replace(/^\S+\{/, '{'));

@@ -35,7 +35,8 @@ function merge(target: Record<string, unknown>, patch: Record<string, unknown>):
   const out = { ...target };
   for (const [key, value] of Object.entries(patch)) {
     if (value === null) delete out[key];
-    else if (typeof value === 'object' && !Array.isArray(value) && typeof out[key] === 'object') out[key] = merge(out[key] as Record<string, unknown>, value as Record<string, unknown>);
+    else if (typeof value === 'object' && !Array.isArray(value) && typeof out[key] === 'object')
+      out[key] = merge(out[key] as Record<string, unknown>, value as Record<string, unknown>);
     else if (Array.isArray(value)) throw new Error('this test merges maps only, not lists');
     else out[key] = value;
   }
@@ -57,23 +58,33 @@ function build(dir: string): K8sObject[] {
     const target = (o: K8sObject) => o.kind === spec.kind && o.metadata.name === spec.metadata.name;
     if (objects.filter(target).length !== 1) throw new Error(`${patch.path} matches no object of the resources`);
     if (spec.$patch === 'delete') objects = objects.filter((o) => !target(o));
-    else objects = objects.map((o) => (target(o) ? (merge(o as unknown as Record<string, unknown>, spec as unknown as Record<string, unknown>) as unknown as K8sObject) : o));
+    else
+      objects = objects.map((o) =>
+        target(o)
+          ? (merge(o as unknown as Record<string, unknown>, spec as unknown as Record<string, unknown>) as unknown as K8sObject)
+          : o,
+      );
   }
   return objects;
 }
 
 function validateAgainstSchemas(list: unknown[]): { kind: string; name: string; error: string | null }[] {
-  const out = execFileSync(process.execPath, [path.join(__dirname, 'validate-manifests.mjs')], { input: JSON.stringify(list), encoding: 'utf8' });
+  const out = execFileSync(process.execPath, [path.join(__dirname, 'validate-manifests.mjs')], {
+    input: JSON.stringify(list),
+    encoding: 'utf8',
+  });
   return JSON.parse(out);
 }
 
 const base = build(path.join(KUBERNETES, 'base'));
 const sharded = build(SHARDED);
-const find = (objects: K8sObject[], kind: string, name = 'aperio-exporter') => objects.find((o) => o.kind === kind && o.metadata.name === name)!;
+const find = (objects: K8sObject[], kind: string, name = 'aperio-exporter') =>
+  objects.find((o) => o.kind === kind && o.metadata.name === name)!;
 const statefulSet = find(sharded, 'StatefulSet');
 const container = statefulSet.spec.template.spec.containers[0];
 const env = (name: string) => container.env.find((e: { name: string }) => e.name === name);
-const matches = (selector: Record<string, string>, labels: Record<string, string> = {}) => Object.entries(selector).every(([k, v]) => labels[k] === v);
+const matches = (selector: Record<string, string>, labels: Record<string, string> = {}) =>
+  Object.entries(selector).every(([k, v]) => labels[k] === v);
 
 describe('Kubernetes manifests, sharded overlay', () => {
   it('is the base with a StatefulSet and its headless Service in place of the Deployment', () => {
@@ -82,7 +93,11 @@ describe('Kubernetes manifests, sharded overlay', () => {
     expect([...k.resources.filter((r) => r !== '../base'), ...(k.patches ?? []).map((p) => p.path)].sort()).toEqual(files.sort());
     const names = (objects: K8sObject[]) => objects.map((o) => `${o.kind}/${o.metadata.name}`).sort();
     expect(names(sharded)).toEqual(
-      [...names(base).filter((n) => n !== 'Deployment/aperio-exporter'), 'StatefulSet/aperio-exporter', 'Service/aperio-exporter-shards'].sort(),
+      [
+        ...names(base).filter((n) => n !== 'Deployment/aperio-exporter'),
+        'StatefulSet/aperio-exporter',
+        'Service/aperio-exporter-shards',
+      ].sort(),
     );
     // The base's image and tag apply to the StatefulSet too.
     expect(k.images).toEqual(kustomizationOf(path.join(KUBERNETES, 'base')).images);
@@ -99,7 +114,9 @@ describe('Kubernetes manifests, sharded overlay', () => {
 
   it('runs the base pod template, plus SHARD from the pod ordinal and TOTAL_SHARDS equal to the replicas', () => {
     const template = structuredClone(statefulSet.spec.template);
-    template.spec.containers[0].env = template.spec.containers[0].env.filter((e: { name: string }) => !['SHARD', 'TOTAL_SHARDS'].includes(e.name));
+    template.spec.containers[0].env = template.spec.containers[0].env.filter(
+      (e: { name: string }) => !['SHARD', 'TOTAL_SHARDS'].includes(e.name),
+    );
     expect(template).toEqual(find(base, 'Deployment').spec.template);
     expect(env('SHARD').valueFrom).toEqual({ fieldRef: { fieldPath: "metadata.labels['apps.kubernetes.io/pod-index']" } });
     expect(Number(env('TOTAL_SHARDS').value)).toBe(statefulSet.spec.replicas);
@@ -111,7 +128,9 @@ describe('Kubernetes manifests, sharded overlay', () => {
     for (let ordinal = 0; ordinal < statefulSet.spec.replicas; ordinal++) {
       expect(loadSettings({ SHARD: String(ordinal), TOTAL_SHARDS: total })).toMatchObject({ SHARD: ordinal, TOTAL_SHARDS: Number(total) });
     }
-    expect(() => loadSettings({ SHARD: String(statefulSet.spec.replicas), TOTAL_SHARDS: total })).toThrow(/SHARD=.*must be below TOTAL_SHARDS/);
+    expect(() => loadSettings({ SHARD: String(statefulSet.spec.replicas), TOTAL_SHARDS: total })).toThrow(
+      /SHARD=.*must be below TOTAL_SHARDS/,
+    );
   });
 
   it('names pods through a headless Service that the ServiceMonitor does not scrape a second time', () => {
@@ -140,7 +159,9 @@ describe('Kubernetes manifests, sharded overlay', () => {
     it('is a valid configuration that finds each shard through the headless Service, as job "aperio"', () => {
       expect(execFileSync(promtool, ['check', 'config', '--syntax-only', file], { encoding: 'utf8' })).toContain('SUCCESS');
       const [job] = YAML.parse(fs.readFileSync(file, 'utf8')).scrape_configs;
-      const monitorJob = find(sharded, 'ServiceMonitor').spec.endpoints[0].relabelings.find((r: { targetLabel: string }) => r.targetLabel === 'job').replacement;
+      const monitorJob = find(sharded, 'ServiceMonitor').spec.endpoints[0].relabelings.find(
+        (r: { targetLabel: string }) => r.targetLabel === 'job',
+      ).replacement;
       expect(job.job_name).toBe(monitorJob);
       expect(job.dns_sd_configs[0].names[0]).toMatch(new RegExp(`^${statefulSet.spec.serviceName}\\.`));
       expect(job.dns_sd_configs[0].port).toBe(container.ports[0].containerPort);

@@ -3,7 +3,17 @@ import type { MonitorStats } from '../../src/monitors/stats';
 import { RULE_DURATION_BOUNDS_MS, SYNC_DURATION_BOUNDS_MS } from '../../src/runs/buckets';
 import type { VerifyStatus } from '../../src/server/self-metrics';
 import { emptySnapshot } from '../../src/snapshot/empty';
-import type { CollectionStatus, CollectorName, ConnectorState, IngestionQueueState, RuleState, RunTotals, SiemDestinationState, Snapshot, Tenant } from '../../src/snapshot/types';
+import type {
+  CollectionStatus,
+  CollectorName,
+  ConnectorState,
+  IngestionQueueState,
+  RuleState,
+  RunTotals,
+  SiemDestinationState,
+  Snapshot,
+  Tenant,
+} from '../../src/snapshot/types';
 
 /**
  * One snapshot, the same on every run: a fixed clock and a small hand-written platform (two tenants,
@@ -44,77 +54,178 @@ const connectors: ConnectorState[] = [
   {
     // Fresh (synced 10 min ago), hourly: the due 11:00 slot (12:00 is within its 30 min grace) served at 11:00;
     // 3 syncs of 0.5 s, 2 s and 20 s, one failed.
-    id: 'c-okta-acme', tenantId: 'org_acme', tenant: 'acme', provider: 'okta', name: 'Okta "prod"', status: 'ACTIVE',
-    lastSyncAt: ago(10 * MINUTE), lastAttemptAt: ago(10 * MINUTE), lastError: null, lastErrorAt: null,
-    syncIntervalSeconds: 3600, consecutiveFailures: 0,
+    id: 'c-okta-acme',
+    tenantId: 'org_acme',
+    tenant: 'acme',
+    provider: 'okta',
+    name: 'Okta "prod"',
+    status: 'ACTIVE',
+    lastSyncAt: ago(10 * MINUTE),
+    lastAttemptAt: ago(10 * MINUTE),
+    lastError: null,
+    lastErrorAt: null,
+    syncIntervalSeconds: 3600,
+    consecutiveFailures: 0,
     recentRuns: [{ startedAt: ago(10 * MINUTE), durationMs: 2_000, status: 'SUCCEEDED' }],
     recentServingRuns: [ago(10 * MINUTE), ago(HOUR)],
     totals: { ...totalsOf(SYNC_DURATION_BOUNDS_MS, [500, 2_000, 20_000], 1), recordsIngested: 1_200 },
   },
   {
     // Stale (2 h), hourly, no scheduler-started sync: a missed slot; 2 failures in a row, one without a duration.
-    id: 'c-okta-acme-2', tenantId: 'org_acme', tenant: 'acme', provider: 'okta', name: 'Okta staging', status: 'ACTIVE',
-    lastSyncAt: ago(2 * HOUR), lastAttemptAt: ago(5 * MINUTE), lastError: 'timeout', lastErrorAt: ago(5 * MINUTE),
-    syncIntervalSeconds: 3600, consecutiveFailures: 2,
+    id: 'c-okta-acme-2',
+    tenantId: 'org_acme',
+    tenant: 'acme',
+    provider: 'okta',
+    name: 'Okta staging',
+    status: 'ACTIVE',
+    lastSyncAt: ago(2 * HOUR),
+    lastAttemptAt: ago(5 * MINUTE),
+    lastError: 'timeout',
+    lastErrorAt: ago(5 * MINUTE),
+    syncIntervalSeconds: 3600,
+    consecutiveFailures: 2,
     recentRuns: [{ startedAt: ago(5 * MINUTE), durationMs: null, status: 'FAILED' }],
     recentServingRuns: [],
     totals: { ...totalsOf(SYNC_DURATION_BOUNDS_MS, [45_000, null], 2), recordsIngested: 0 },
   },
   {
     // Critical (7 h), no schedule.
-    id: 'c-aws-globex', tenantId: 'org_globex', tenant: 'globex', provider: 'aws', name: 'AWS', status: 'ACTIVE',
-    lastSyncAt: ago(7 * HOUR), lastAttemptAt: ago(7 * HOUR), lastError: null, lastErrorAt: null,
-    syncIntervalSeconds: 0, consecutiveFailures: 0,
+    id: 'c-aws-globex',
+    tenantId: 'org_globex',
+    tenant: 'globex',
+    provider: 'aws',
+    name: 'AWS',
+    status: 'ACTIVE',
+    lastSyncAt: ago(7 * HOUR),
+    lastAttemptAt: ago(7 * HOUR),
+    lastError: null,
+    lastErrorAt: null,
+    syncIntervalSeconds: 0,
+    consecutiveFailures: 0,
     recentRuns: [{ startedAt: ago(7 * HOUR), durationMs: 700_000, status: 'SUCCEEDED' }],
     recentServingRuns: [],
     totals: { ...totalsOf(SYNC_DURATION_BOUNDS_MS, [700_000], 0), recordsIngested: 50 },
   },
   {
     // Never synced, paused.
-    id: 'c-github-globex', tenantId: 'org_globex', tenant: 'globex', provider: 'github', name: 'GitHub', status: 'PAUSED',
-    lastSyncAt: null, lastAttemptAt: null, lastError: null, lastErrorAt: null,
-    syncIntervalSeconds: 0, consecutiveFailures: 0, recentRuns: [], recentServingRuns: [],
+    id: 'c-github-globex',
+    tenantId: 'org_globex',
+    tenant: 'globex',
+    provider: 'github',
+    name: 'GitHub',
+    status: 'PAUSED',
+    lastSyncAt: null,
+    lastAttemptAt: null,
+    lastError: null,
+    lastErrorAt: null,
+    syncIntervalSeconds: 0,
+    consecutiveFailures: 0,
+    recentRuns: [],
+    recentServingRuns: [],
     totals: { ...totalsOf(SYNC_DURATION_BOUNDS_MS, [], 0), recordsIngested: 0 },
   },
 ];
 
 const siemDestinations: SiemDestinationState[] = [
   {
-    id: 'd-splunk', tenantId: 'org_acme', tenant: 'acme', name: 'Splunk', kind: 'SPLUNK_HEC', enabled: true,
-    deliveriesOk: 120, deliveriesFail: 5, pending: 4, retrying: 1, deadLetters: 2,
-    oldestPendingAt: ago(3 * MINUTE), lastDeliveryAt: ago(MINUTE), lastError: 'HTTP 503', lastErrorAt: ago(2 * MINUTE),
+    id: 'd-splunk',
+    tenantId: 'org_acme',
+    tenant: 'acme',
+    name: 'Splunk',
+    kind: 'SPLUNK_HEC',
+    enabled: true,
+    deliveriesOk: 120,
+    deliveriesFail: 5,
+    pending: 4,
+    retrying: 1,
+    deadLetters: 2,
+    oldestPendingAt: ago(3 * MINUTE),
+    lastDeliveryAt: ago(MINUTE),
+    lastError: 'HTTP 503',
+    lastErrorAt: ago(2 * MINUTE),
   },
   {
     // Never delivered, nothing pending: its timestamps are absent.
-    id: 'd-sentinel', tenantId: 'org_globex', tenant: 'globex', name: 'Sentinel', kind: 'SENTINEL', enabled: false,
-    deliveriesOk: 0, deliveriesFail: 0, pending: 0, retrying: 0, deadLetters: 0,
-    oldestPendingAt: null, lastDeliveryAt: null, lastError: null, lastErrorAt: null,
+    id: 'd-sentinel',
+    tenantId: 'org_globex',
+    tenant: 'globex',
+    name: 'Sentinel',
+    kind: 'SENTINEL',
+    enabled: false,
+    deliveriesOk: 0,
+    deliveriesFail: 0,
+    pending: 0,
+    retrying: 0,
+    deadLetters: 0,
+    oldestPendingAt: null,
+    lastDeliveryAt: null,
+    lastError: null,
+    lastErrorAt: null,
   },
 ];
 
 const ingestion: IngestionQueueState[] = [
   { tenantId: 'org_acme', tenant: 'acme', kind: 'events', queued: 6, running: 2, retrying: 1, dead: 0, oldestQueuedAt: ago(9 * MINUTE) },
   { tenantId: 'org_acme', tenant: 'acme', kind: 'findings', queued: 0, running: 1, retrying: 0, dead: 0, oldestQueuedAt: null },
-  { tenantId: 'org_globex', tenant: 'globex', kind: 'events', queued: 3, running: 0, retrying: 0, dead: 1, oldestQueuedAt: ago(90 * MINUTE) },
+  {
+    tenantId: 'org_globex',
+    tenant: 'globex',
+    kind: 'events',
+    queued: 3,
+    running: 0,
+    retrying: 0,
+    dead: 1,
+    oldestQueuedAt: ago(90 * MINUTE),
+  },
 ];
 
 const rules: RuleState[] = [
   {
     // Built-in, every 5 min: the due 11:55 slot (12:00 is within its 150 s grace) served; 0.04 s, 0.3 s, 70 s (timed out).
-    tenantId: 'org_acme', tenant: 'acme', ruleId: 'r-mfa', ruleKey: 'mfa_disabled', ruleName: 'MFA disabled', builtIn: true, enabled: true,
-    severity: 'HIGH', scheduleIntervalSeconds: 300, scheduleCron: null, lastRunAt: ago(2 * MINUTE), recentServingRuns: [ago(5 * MINUTE)],
+    tenantId: 'org_acme',
+    tenant: 'acme',
+    ruleId: 'r-mfa',
+    ruleKey: 'mfa_disabled',
+    ruleName: 'MFA disabled',
+    builtIn: true,
+    enabled: true,
+    severity: 'HIGH',
+    scheduleIntervalSeconds: 300,
+    scheduleCron: null,
+    lastRunAt: ago(2 * MINUTE),
+    recentServingRuns: [ago(5 * MINUTE)],
     totals: { ...totalsOf(RULE_DURATION_BOUNDS_MS, [40, 300, 70_000], 1), eventsEvaluated: 1_000, findingsOpened: 3 },
   },
   {
     // The same built-in rule for globex, which never ran it: a missed slot.
-    tenantId: 'org_globex', tenant: 'globex', ruleId: 'r-mfa', ruleKey: 'mfa_disabled', ruleName: 'MFA disabled', builtIn: true, enabled: true,
-    severity: 'HIGH', scheduleIntervalSeconds: 300, scheduleCron: null, lastRunAt: null, recentServingRuns: [],
+    tenantId: 'org_globex',
+    tenant: 'globex',
+    ruleId: 'r-mfa',
+    ruleKey: 'mfa_disabled',
+    ruleName: 'MFA disabled',
+    builtIn: true,
+    enabled: true,
+    severity: 'HIGH',
+    scheduleIntervalSeconds: 300,
+    scheduleCron: null,
+    lastRunAt: null,
+    recentServingRuns: [],
     totals: { ...totalsOf(RULE_DURATION_BOUNDS_MS, [], 0), eventsEvaluated: 0, findingsOpened: 0 },
   },
   {
     // Acme's own hourly cron rule, served at 11:00; the 12:00 slot is still within its grace.
-    tenantId: 'org_acme', tenant: 'acme', ruleId: 'r-watch', ruleKey: 'watchlist', ruleName: 'Watchlist', builtIn: false, enabled: true,
-    severity: 'LOW', scheduleIntervalSeconds: null, scheduleCron: '0 * * * *', lastRunAt: ago(HOUR), recentServingRuns: [ago(HOUR)],
+    tenantId: 'org_acme',
+    tenant: 'acme',
+    ruleId: 'r-watch',
+    ruleKey: 'watchlist',
+    ruleName: 'Watchlist',
+    builtIn: false,
+    enabled: true,
+    severity: 'LOW',
+    scheduleIntervalSeconds: null,
+    scheduleCron: '0 * * * *',
+    lastRunAt: ago(HOUR),
+    recentServingRuns: [ago(HOUR)],
     totals: { ...totalsOf(RULE_DURATION_BOUNDS_MS, [1_200, null], 0), eventsEvaluated: 50, findingsOpened: 0 },
   },
 ];
@@ -123,7 +234,13 @@ const COLLECTORS: CollectorName[] = ['tenants', 'connectors', 'siem', 'ingestion
 /** Every collector succeeded at FIXED_NOW but `siem`, which failed and serves its data of 5 minutes ago. */
 const collections: CollectionStatus[] = COLLECTORS.map((collector, i) =>
   collector === 'siem'
-    ? { collector, success: false, durationSeconds: 5, lastSuccessAt: ago(5 * MINUTE), error: 'canceling statement due to statement timeout' }
+    ? {
+        collector,
+        success: false,
+        durationSeconds: 5,
+        lastSuccessAt: ago(5 * MINUTE),
+        error: 'canceling statement due to statement timeout',
+      }
     : { collector, success: true, durationSeconds: (i + 1) / 100, lastSuccessAt: FIXED_NOW, error: null },
 );
 
@@ -152,8 +269,26 @@ export function fixedSnapshot(): Snapshot {
       ],
     },
     platformFindings: [
-      { id: '1', check: 'aperio.platform.connector_stale', dedupKey: 'connector_stale:c-okta-acme-2', tenantId: 'org_acme', severity: 'MEDIUM', title: 'Okta staging is stale', createdAt: ago(HOUR), updatedAt: ago(MINUTE) },
-      { id: '2', check: 'aperio.platform.siem_dead_letter', dedupKey: 'siem_dead_letter:d-splunk', tenantId: 'org_acme', severity: 'HIGH', title: 'Splunk has dead letters', createdAt: ago(30 * MINUTE), updatedAt: ago(MINUTE) },
+      {
+        id: '1',
+        check: 'aperio.platform.connector_stale',
+        dedupKey: 'connector_stale:c-okta-acme-2',
+        tenantId: 'org_acme',
+        severity: 'MEDIUM',
+        title: 'Okta staging is stale',
+        createdAt: ago(HOUR),
+        updatedAt: ago(MINUTE),
+      },
+      {
+        id: '2',
+        check: 'aperio.platform.siem_dead_letter',
+        dedupKey: 'siem_dead_letter:d-splunk',
+        tenantId: 'org_acme',
+        severity: 'HIGH',
+        title: 'Splunk has dead letters',
+        createdAt: ago(30 * MINUTE),
+        updatedAt: ago(MINUTE),
+      },
     ],
   };
 }

@@ -24,11 +24,13 @@ async function futurePartitions(pool: pg.Pool, table: string): Promise<{ name: s
 
 /** Where a row went: the partition PostgreSQL routed it to. */
 async function partitionOf(pool: pg.Pool, table: string, startedAt: Date): Promise<string[]> {
-  const { rows } = await pool.query<{ part: string }>(`SELECT tableoid::regclass::text AS part FROM "${table}" WHERE "startedAt" = $1`, [startedAt]);
+  const { rows } = await pool.query<{ part: string }>(`SELECT tableoid::regclass::text AS part FROM "${table}" WHERE "startedAt" = $1`, [
+    startedAt,
+  ]);
   return rows.map((r) => r.part.replace(/"/g, ''));
 }
 
-describe('maintenance creates the run tables\' daily partitions ahead, on real PostgreSQL', () => {
+describe("maintenance creates the run tables' daily partitions ahead, on real PostgreSQL", () => {
   let db: TestDatabase;
   /** The calendar day of NOW in the server's time zone (partitions are days of that zone), as YYYY-MM-DD. */
   let today: string;
@@ -72,7 +74,9 @@ describe('maintenance creates the run tables\' daily partitions ahead, on real P
       expect(await partitionOf(db.pool, table, inThreeDays)).toEqual([nameOf(table, 3)]);
       expect(await partitionOf(db.pool, table, lastDayAhead)).toEqual([nameOf(table, DAYS_AHEAD - 1)]);
     }
-    const inDefault = await db.pool.query<{ n: number }>(`SELECT (SELECT count(*) FROM "RuleRun_default") + (SELECT count(*) FROM "ConnectorSyncRun_default") AS n`);
+    const inDefault = await db.pool.query<{ n: number }>(
+      `SELECT (SELECT count(*) FROM "RuleRun_default") + (SELECT count(*) FROM "ConnectorSyncRun_default") AS n`,
+    );
     expect(Number(inDefault.rows[0].n)).toBe(0);
   });
 
@@ -85,11 +89,18 @@ describe('maintenance creates the run tables\' daily partitions ahead, on real P
     }
   });
 
-  it('moves a run dated beyond the week out of DEFAULT into its day\'s partition once that day comes within the week', async () => {
+  it("moves a run dated beyond the week out of DEFAULT into its day's partition once that day comes within the week", async () => {
     // A writer whose clock runs ahead: nine days out, no partition exists, so the row lands in DEFAULT.
     const farAhead = new Date(NOW + 9 * DAY);
     await insertRuleRun(db.pool, { org: 'org_acme', ruleId: 'r1', startedAt: farAhead, durationMs: 250, status: 'FAILED' });
-    await insertSync(db.pool, { connectionId: 'c1', org: 'org_acme', provider: 'okta', startedAt: farAhead, durationMs: 250, status: 'FAILED' });
+    await insertSync(db.pool, {
+      connectionId: 'c1',
+      org: 'org_acme',
+      provider: 'okta',
+      startedAt: farAhead,
+      durationMs: 250,
+      status: 'FAILED',
+    });
     for (const table of TABLES) expect(await partitionOf(db.pool, table, farAhead)).toEqual([`${table}_default`]);
 
     // Three days later the week ahead reaches that day: its partition is made and the rows move into it.
@@ -100,7 +111,10 @@ describe('maintenance creates the run tables\' daily partitions ahead, on real P
       const inDefault = await db.pool.query<{ n: string }>(`SELECT count(*) AS n FROM "${table}_default"`);
       expect(Number(inDefault.rows[0].n)).toBe(0);
     }
-    const moved = await db.pool.query<{ status: string; durationMs: number }>(`SELECT status, "durationMs" FROM "RuleRun" WHERE "startedAt" = $1`, [farAhead]);
+    const moved = await db.pool.query<{ status: string; durationMs: number }>(
+      `SELECT status, "durationMs" FROM "RuleRun" WHERE "startedAt" = $1`,
+      [farAhead],
+    );
     expect(moved.rows).toEqual([{ status: 'FAILED', durationMs: 250 }]);
   });
 });

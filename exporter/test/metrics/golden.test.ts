@@ -42,7 +42,8 @@ const FAMILIES_FILE = path.join(__dirname, 'families.json');
 const UPDATE = process.env.UPDATE_GOLDEN === '1';
 const UPDATE_COMMAND = 'cd exporter && UPDATE_GOLDEN=1 NODE_OPTIONS=--experimental-vm-modules npx jest test/metrics/golden';
 
-if (UPDATE && process.env.CI === 'true') throw new Error('UPDATE_GOLDEN=1 is refused under CI=true: golden files are updated on purpose, and reviewed');
+if (UPDATE && process.env.CI === 'true')
+  throw new Error('UPDATE_GOLDEN=1 is refused under CI=true: golden files are updated on purpose, and reviewed');
 
 // The background loops' error counts live in the process, not the snapshot: a fixed state of them too
 // (three loops running here, the monitors' having failed twice).
@@ -60,7 +61,8 @@ async function renderFixed(detail: Detail): Promise<string> {
   }
 }
 
-const normalise = (text: string) => text.replaceAll(`version="${VERSION}"`, 'version="<version>"').replaceAll(`nodejs="${process.version}"`, 'nodejs="<nodejs>"');
+const normalise = (text: string) =>
+  text.replaceAll(`version="${VERSION}"`, 'version="<version>"').replaceAll(`nodejs="${process.version}"`, 'nodejs="<nodejs>"');
 
 interface Block {
   /** The family as declared in its HELP and TYPE lines (with _total/_info in this format). */
@@ -85,7 +87,8 @@ function blocks(text: string): Map<string, Block> {
     const type = /^# TYPE (\S+) (\S+)$/.exec(line);
     if (type) current.type = type[2];
     if (!line.startsWith('#')) {
-      for (const m of line.matchAll(/([a-zA-Z_]\w*)="(?:[^"\\]|\\.)*"/g)) if (m[1] !== 'le' && !current.labels.includes(m[1])) current.labels.push(m[1]);
+      for (const m of line.matchAll(/([a-zA-Z_]\w*)="(?:[^"\\]|\\.)*"/g))
+        if (m[1] !== 'le' && !current.labels.includes(m[1])) current.labels.push(m[1]);
     }
   }
   for (const block of out.values()) block.labels.sort();
@@ -100,16 +103,30 @@ function difference(file: string, expected: string, actual: string): string[] {
   for (let i = 0; i < Math.max(want.length, got.length); i++) {
     if (want[i] !== got[i]) lines.push(`line ${i + 1}: - ${want[i] ?? '(none)'}`, `line ${i + 1}: + ${got[i] ?? '(none)'}`);
   }
-  return lines.length === 0 ? [] : [`${path.relative(path.join(__dirname, '..', '..'), file)} differs from the rendering of the fixed snapshot; if the change is intended: ${UPDATE_COMMAND}`, ...lines];
+  return lines.length === 0
+    ? []
+    : [
+        `${path.relative(path.join(__dirname, '..', '..'), file)} differs from the rendering of the fixed snapshot; if the change is intended: ${UPDATE_COMMAND}`,
+        ...lines,
+      ];
 }
 
 const read = (file: string) => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '(missing)');
-const goldenFamilies = () => (fs.existsSync(FAMILY_DIR) ? fs.readdirSync(FAMILY_DIR).filter((f) => f.endsWith('.prom')).map((f) => f.slice(0, -'.prom'.length)).sort() : []);
+const goldenFamilies = () =>
+  fs.existsSync(FAMILY_DIR)
+    ? fs
+        .readdirSync(FAMILY_DIR)
+        .filter((f) => f.endsWith('.prom'))
+        .map((f) => f.slice(0, -'.prom'.length))
+        .sort()
+    : [];
 
 const declaredName = (name: string, type: string) => (type === 'counter' ? `${name}_total` : type === 'info' ? `${name}_info` : name);
 const catalogue = () => [...DOMAIN_FAMILIES, ...exporterFamilies({ series: 0, detail: 'object', limited: false, verify: FIXED_VERIFY })];
 /** The families as the Prometheus text format declares them, from the catalogue (not from a rendering). */
-const CATALOGUE_NAMES = catalogue().map((f) => declaredName(f.name, f.type)).sort();
+const CATALOGUE_NAMES = catalogue()
+  .map((f) => declaredName(f.name, f.type))
+  .sort();
 
 interface ListedFamily {
   /** As in the catalogue; `metric` is the name samples carry in the Prometheus text format. */
@@ -125,7 +142,9 @@ function familyList(rendered: Map<string, Block>): ListedFamily[] {
     name: f.name,
     metric: declaredName(f.name, f.type),
     type: f.type,
-    labels: [...rendered.values()].find((b) => b.declared === declaredName(f.name, f.type))?.labels ?? ['(no samples in the fixed snapshot)'],
+    labels: [...rendered.values()].find((b) => b.declared === declaredName(f.name, f.type))?.labels ?? [
+      '(no samples in the fixed snapshot)',
+    ],
   }));
 }
 
@@ -139,10 +158,18 @@ describe('golden /metrics exposition of the fixed snapshot', () => {
       fs.rmSync(FAMILY_DIR, { recursive: true, force: true });
       fs.mkdirSync(FAMILY_DIR, { recursive: true });
       for (const [name, block] of object) fs.writeFileSync(path.join(FAMILY_DIR, `${name}.prom`), block.text);
-      for (const detail of ['tenant', 'platform'] as const) fs.writeFileSync(path.join(GOLDEN, `detail-${detail}.prom`), normalise(await renderFixed(detail)));
+      for (const detail of ['tenant', 'platform'] as const)
+        fs.writeFileSync(path.join(GOLDEN, `detail-${detail}.prom`), normalise(await renderFixed(detail)));
       // One family a line, so that a diff of the file reads as the list of families that changed.
-      fs.writeFileSync(FAMILIES_FILE, `[\n${familyList(object).map((f) => `  ${JSON.stringify(f)}`).join(',\n')}\n]\n`);
-      console.warn(`UPDATE_GOLDEN=1: rewrote ${path.relative(process.cwd(), GOLDEN)} and ${path.relative(process.cwd(), FAMILIES_FILE)}; review the diff`);
+      fs.writeFileSync(
+        FAMILIES_FILE,
+        `[\n${familyList(object)
+          .map((f) => `  ${JSON.stringify(f)}`)
+          .join(',\n')}\n]\n`,
+      );
+      console.warn(
+        `UPDATE_GOLDEN=1: rewrote ${path.relative(process.cwd(), GOLDEN)} and ${path.relative(process.cwd(), FAMILIES_FILE)}; review the diff`,
+      );
     }
   });
 
@@ -153,7 +180,11 @@ describe('golden /metrics exposition of the fixed snapshot', () => {
       ...CATALOGUE_NAMES.filter((name) => !files.includes(name)).map((name) => `no golden file for ${name}`),
       ...files.filter((name) => !CATALOGUE_NAMES.includes(name)).map((name) => `golden file of a family that is gone: ${name}.prom`),
     ];
-    expect(changes.length === 0 ? [] : [`golden/families does not match the catalogue; if the change is intended: ${UPDATE_COMMAND}`, ...changes]).toEqual([]);
+    expect(
+      changes.length === 0
+        ? []
+        : [`golden/families does not match the catalogue; if the change is intended: ${UPDATE_COMMAND}`, ...changes],
+    ).toEqual([]);
   });
 
   it('normalises only the build info labels that vary with the release and the runtime', () => {
@@ -178,14 +209,18 @@ describe('golden /metrics exposition of the fixed snapshot', () => {
     const changes = [
       ...[...actual].filter(([name]) => !listed.has(name)).map(([, f]) => `added:   ${f}`),
       ...[...listed].filter(([name]) => !actual.has(name)).map(([, f]) => `removed: ${f}`),
-      ...[...actual].filter(([name, f]) => listed.has(name) && listed.get(name) !== f).map(([name, f]) => `changed: ${listed.get(name)} -> ${f}`),
+      ...[...actual]
+        .filter(([name, f]) => listed.has(name) && listed.get(name) !== f)
+        .map(([name, f]) => `changed: ${listed.get(name)} -> ${f}`),
     ];
     const message = `a metric family or label was added, removed or renamed; dashboards, alert rules and users' queries use these names. If that is intended, update test/metrics/families.json (and the goldens) with: ${UPDATE_COMMAND}`;
     expect(changes.length === 0 ? [] : [message, ...changes]).toEqual([]);
   });
 
   it('gives every listed family samples in the fixed snapshot, so that none is covered by its HELP line alone', () => {
-    const empty = [...object.values()].filter((b) => !b.text.split('\n').some((line) => line !== '' && !line.startsWith('#'))).map((b) => b.declared);
+    const empty = [...object.values()]
+      .filter((b) => !b.text.split('\n').some((line) => line !== '' && !line.startsWith('#')))
+      .map((b) => b.declared);
     expect(empty).toEqual([]);
   });
 
@@ -193,7 +228,11 @@ describe('golden /metrics exposition of the fixed snapshot', () => {
     it('passes promtool check metrics at every detail, unnormalised', async () => {
       for (const detail of ['object', 'tenant', 'platform'] as const) {
         const check = spawnSync(promtool, ['check', 'metrics'], { input: await renderFixed(detail), encoding: 'utf8' });
-        expect({ detail, status: check.status, output: `${check.stdout}${check.stderr}`.trim() }).toEqual({ detail, status: 0, output: '' });
+        expect({ detail, status: check.status, output: `${check.stdout}${check.stderr}`.trim() }).toEqual({
+          detail,
+          status: 0,
+          output: '',
+        });
       }
     });
   });

@@ -18,7 +18,13 @@ function replica() {
   const pool = createPool(db.url, { max: 3 });
   pools.push(pool);
   const collector = testCollector(pool, { clock: clock.now });
-  const engine = new MonitorEngine({ pool, getSnapshot: () => collector.snapshot, config: testConfig(), intervalSeconds: 15, clock: clock.now });
+  const engine = new MonitorEngine({
+    pool,
+    getSnapshot: () => collector.snapshot,
+    config: testConfig(),
+    intervalSeconds: 15,
+    clock: clock.now,
+  });
   return {
     engine,
     /** A cycle that fails rejects: an error is never taken for "another replica leads". */
@@ -34,7 +40,12 @@ beforeEach(async () => {
   clock = new TestClock(Date.now() - 30 * MIN);
   const org = await insertTenant(db.pool, 'globex');
   // Two failing subjects, so both replicas would have something to write every cycle.
-  await insertConnector(db.pool, { id: 'conn_globex_crowdstrike', org, provider: 'crowdstrike', lastSyncAt: new Date(clock.at - 8 * 3600_000) });
+  await insertConnector(db.pool, {
+    id: 'conn_globex_crowdstrike',
+    org,
+    provider: 'crowdstrike',
+    lastSyncAt: new Date(clock.at - 8 * 3600_000),
+  });
   await insertConnector(db.pool, { id: 'conn_globex_okta', org, provider: 'okta', lastSyncAt: new Date(clock.at - 9 * 3600_000) });
 });
 afterEach(async () => {
@@ -120,7 +131,9 @@ it('a leader whose connection is killed stops writing, and the other replica tak
 });
 
 it('a cycle that fails to write is an error, counted by its loop, and the replica steps down until it writes again', async () => {
-  await db.pool.query(`CREATE FUNCTION refuse_findings() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'findings refused'; END $$`);
+  await db.pool.query(
+    `CREATE FUNCTION refuse_findings() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'findings refused'; END $$`,
+  );
   await db.pool.query(`CREATE TRIGGER refuse BEFORE INSERT OR UPDATE ON "Finding" FOR EACH ROW EXECUTE FUNCTION refuse_findings()`);
   const a = replica();
   await expect(a.cycle()).rejects.toThrow(/findings refused/);
@@ -130,7 +143,11 @@ it('a cycle that fails to write is an error, counted by its loop, and the replic
   // Run by its loop, the same failure is logged and counted as aperio_exporter_background_errors_total{task="monitors"}.
   const before = backgroundErrors().get('monitors') ?? 0;
   a.engine.start();
-  await waitFor('the failed cycle to be counted', async () => ((backgroundErrors().get('monitors') ?? 0) > before ? true : undefined), 10_000);
+  await waitFor(
+    'the failed cycle to be counted',
+    async () => ((backgroundErrors().get('monitors') ?? 0) > before ? true : undefined),
+    10_000,
+  );
   await a.engine.stop();
 
   await db.pool.query('DROP TRIGGER refuse ON "Finding"');

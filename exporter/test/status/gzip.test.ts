@@ -25,7 +25,17 @@ function get(url: string, headers: Record<string, string> = {}): Promise<Answer>
   });
 }
 
-const ROUTES = ['/status', '/status.json', '/api/v2/summary.json', '/api/v2/status.json', '/api/v2/components.json', '/api/v2/incidents/unresolved.json', '/status/feed.atom', '/status/badge.svg', '/status/badge/platform.svg'];
+const ROUTES = [
+  '/status',
+  '/status.json',
+  '/api/v2/summary.json',
+  '/api/v2/status.json',
+  '/api/v2/components.json',
+  '/api/v2/incidents/unresolved.json',
+  '/status/feed.atom',
+  '/status/badge.svg',
+  '/status/badge/platform.svg',
+];
 const GZIP = { 'Accept-Encoding': 'gzip, deflate, br' };
 
 describe('status routes gzipped when asked', () => {
@@ -64,7 +74,12 @@ describe('status routes gzipped when asked', () => {
       expect([header, res.headers['content-encoding']]).toEqual([header, undefined]);
       expect(() => JSON.parse(res.body.toString('utf8'))).not.toThrow();
     }
-    expect([acceptsGzip('GZIP;q=0.5'), acceptsGzip('*'), acceptsGzip('x-gzip'), acceptsGzip('gzip;q=0, *')]).toEqual([true, true, true, false]);
+    expect([acceptsGzip('GZIP;q=0.5'), acceptsGzip('*'), acceptsGzip('x-gzip'), acceptsGzip('gzip;q=0, *')]).toEqual([
+      true,
+      true,
+      true,
+      false,
+    ]);
   });
 
   it('gives the gzip body its own strong ETag, and answers 304 to the ETag of the representation asked for', async () => {

@@ -38,7 +38,11 @@ describe('hostile names and text on the status page', () => {
         `    starts_at: ${start}\n    ends_at: ${end}\n    components: [connectors]\n`,
     );
     bearer = await token(db.pool, 'ADMIN', 'mallory');
-    exporter = await startTestExporter(db.url, { LOG_LEVEL: 'silent', STATUS_PAGE_NAME: `Acme ${SCRIPT}`, STATUS_MAINTENANCE_FILE: maintenance });
+    exporter = await startTestExporter(db.url, {
+      LOG_LEVEL: 'silent',
+      STATUS_PAGE_NAME: `Acme ${SCRIPT}`,
+      STATUS_MAINTENANCE_FILE: maintenance,
+    });
   });
   afterAll(async () => {
     await exporter?.stop();

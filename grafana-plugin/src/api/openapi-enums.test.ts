@@ -40,8 +40,8 @@ describe('enumsModule', () => {
   });
 
   it('refuses labels that do not pair one to one with the values', () => {
-    expect(() => enumsModule(header, { Kind: { type: 'string', enum: ['a', 'b'], 'x-enum-descriptions': ['A'] } })).toThrow(
-      /one string per enum value/
-    );
+    expect(() =>
+      enumsModule(header, { Kind: { type: 'string', enum: ['a', 'b'], 'x-enum-descriptions': ['A'] } })
+    ).toThrow(/one string per enum value/);
   });
 });

@@ -15,7 +15,9 @@ const ComponentRow = ({ component }: { component: StatusComponentJson }) => {
     <div className={styles.row} data-testid={testIds.status.component}>
       <div className={styles.head}>
         <Text weight="medium">{component.name}</Text>
-        <span style={{ color: statusColor(theme, component.status) }}>{COMPONENT_STATUS_LABEL[component.status] ?? component.status}</span>
+        <span style={{ color: statusColor(theme, component.status) }}>
+          {COMPONENT_STATUS_LABEL[component.status] ?? component.status}
+        </span>
       </div>
       {component.aperio_reasons && component.aperio_reasons.length > 0 && (
         <Text color="secondary" variant="bodySmall">
@@ -33,7 +35,9 @@ export const ComponentList = ({ components }: { components: StatusComponentJson[
     <div>
       {groupComponents(components).map(({ group, members }) => (
         <section key={group?.id ?? 'other'} className={styles.group}>
-          <Text element="h4">{group ? `${group.name} · ${COMPONENT_STATUS_LABEL[group.status] ?? group.status}` : 'Other'}</Text>
+          <Text element="h4">
+            {group ? `${group.name} · ${COMPONENT_STATUS_LABEL[group.status] ?? group.status}` : 'Other'}
+          </Text>
           {members.map((c) => (
             <ComponentRow key={c.id} component={c} />
           ))}
