@@ -137,9 +137,9 @@ export async function startExporter({ settings, databaseUrl, clock = Date.now, m
   }).catch((err: NodeJS.ErrnoException) => {
     throw new UserError(`cannot listen on ${settings.HOST}:${settings.PORT}: ${err.code ?? err.message}`, 'choose another PORT');
   });
-  collector.start();
   for (const task of background) task.start();
   await collector.refresh();
+  collector.start();
   if (settings.VERIFY_INTERVAL_SECONDS > 0) {
     verifier = new VerifyLoop(pool, settings.VERIFY_INTERVAL_SECONDS, { ...verifyOptions(settings), clock }, () =>
       render(collector.snapshot),

@@ -17,13 +17,16 @@ export interface SnapshotCollectorOptions {
 }
 
 /**
- * Rebuilds the snapshot on a timer. One collection at a time: concurrent `refresh()` calls share the
- * one in flight. Each collector runs in its own read-only transaction under statement_timeout; a
+ * Rebuilds the snapshot on a timer. One collection at a time: callers of `refresh()` that arrive during
+ * a collection share the one that follows it. Each collector runs in its own read-only transaction under statement_timeout; a
  * collector that fails keeps its part of the previous snapshot, and says so in `collections`.
  */
 export class SnapshotCollector {
   private current: Snapshot;
   private inFlight: Promise<Snapshot> | null = null;
+  /** The one collection queued behind the one in flight, for the callers that arrived during it. */
+  private followUp: Promise<Snapshot> | null = null;
+  private stopped = false;
   private readonly task: PeriodicTask;
   private readonly collectors: AnyCollector[];
   private readonly clock: () => number;
@@ -32,30 +35,55 @@ export class SnapshotCollector {
     this.current = options.initial;
     this.collectors = options.collectors;
     this.clock = options.clock ?? Date.now;
-    this.task = new PeriodicTask({ name: 'collector', intervalMs: options.intervalSeconds * 1000, step: () => this.refresh() });
+    // The first collection is the caller's (startExporter awaits it before serving); the timer follows it.
+    this.task = new PeriodicTask({
+      name: 'collector',
+      intervalMs: options.intervalSeconds * 1000,
+      firstRunAfterMs: options.intervalSeconds * 1000,
+      step: () => this.refresh(),
+    });
   }
 
   get snapshot(): Snapshot {
     return this.current;
   }
 
-  /** Collects now, then every `intervalSeconds` after each collection ends. */
+  /** Collects every `intervalSeconds` after each collection ends, the first an interval from now. */
   start(): void {
     this.task.start();
   }
 
-  /** Stops the timer and waits for a collection in flight, the timer's or a caller's `refresh()`. */
+  /** Stops the timer and waits for the collections in flight or queued, the timer's or a caller's `refresh()`. */
   async stop(): Promise<void> {
+    this.stopped = true;
     await this.task.stop();
+    await this.followUp?.catch(() => undefined);
     await this.inFlight?.catch(() => undefined);
   }
 
+  /**
+   * A snapshot collected after this call: what a caller wrote before it is in there. A collection already
+   * in flight began earlier and may have missed that write, so callers arriving meanwhile share one
+   * follow-up collection, which starts when the one in flight ends: never two at once, never more than
+   * one waiting.
+   */
   refresh(): Promise<Snapshot> {
-    if (!this.inFlight) {
-      this.inFlight = this.collect().finally(() => {
-        this.inFlight = null;
+    if (!this.inFlight) return this.begin();
+    this.followUp ??= this.inFlight
+      .catch(() => undefined)
+      .then(() => {
+        this.followUp = null;
+        // A collection another caller began after the one awaited ended also began after these callers.
+        if (this.stopped) return this.current;
+        return this.inFlight ?? this.begin();
       });
-    }
+    return this.followUp;
+  }
+
+  private begin(): Promise<Snapshot> {
+    this.inFlight = this.collect().finally(() => {
+      this.inFlight = null;
+    });
     return this.inFlight;
   }
 

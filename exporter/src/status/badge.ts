@@ -19,22 +19,13 @@ function svg(label: string, message: string, color: string): string {
   const mw = width(message);
   const total = lw + mw;
   return html`<svg xmlns="http://www.w3.org/2000/svg" width="${total}" height="20" role="img" aria-label="${label}: ${message}">
-    <title>${label}: ${message}</title>
-    <linearGradient id="s" x2="0" y2="100%">
-      <stop offset="0" stop-color="#bbb" stop-opacity=".1" />
-      <stop offset="1" stop-opacity=".1" />
-    </linearGradient>
-    <clipPath id="r"><rect width="${total}" height="20" rx="3" fill="#fff" /></clipPath>
-    <g clip-path="url(#r)">
-      <rect width="${lw}" height="20" fill="#555" />
-      <rect x="${lw}" width="${mw}" height="20" fill="${color}" />
-      <rect width="${total}" height="20" fill="url(#s)" />
-    </g>
-    <g fill="#fff" text-anchor="middle" font-family="Verdana,Geneva,DejaVu Sans,sans-serif" font-size="11">
-      <text x="${lw / 2}" y="14">${label}</text>
-      <text x="${lw + mw / 2}" y="14">${message}</text>
-    </g>
-  </svg> `.toString();
+<title>${label}: ${message}</title>
+<linearGradient id="s" x2="0" y2="100%"><stop offset="0" stop-color="#bbb" stop-opacity=".1"/><stop offset="1" stop-opacity=".1"/></linearGradient>
+<clipPath id="r"><rect width="${total}" height="20" rx="3" fill="#fff"/></clipPath>
+<g clip-path="url(#r)"><rect width="${lw}" height="20" fill="#555"/><rect x="${lw}" width="${mw}" height="20" fill="${color}"/><rect width="${total}" height="20" fill="url(#s)"/></g>
+<g fill="#fff" text-anchor="middle" font-family="Verdana,Geneva,DejaVu Sans,sans-serif" font-size="11">
+<text x="${lw / 2}" y="14">${label}</text><text x="${lw + mw / 2}" y="14">${message}</text></g></svg>
+`.toString();
 }
 
 export const indicatorBadge = (label: string, indicator: Indicator, description: string): string =>

@@ -26,72 +26,48 @@ function bar(view: StatusView, c: StatusComponent): SafeHtml {
   const cells = days.map((d) => html`<span class="${d.status ? `d-${d.status}` : 'd-none'}" title="${dayTitle(d)}"></span>`);
   const label = `${c.name}: 90-day uptime ${percent(uptime?.overall ?? null)}, ${days.filter((d) => d.status !== null && d.status !== 'operational').length} days with problems`;
   return html`<div class="bar" role="img" aria-label="${label}">${cells}</div>
-    <div class="legend" aria-hidden="true">
-      <span>90 days ago</span><span>${uptime?.overall == null ? 'no run history' : `${percent(uptime.overall)} uptime`}</span
-      ><span>Today</span>
-    </div>`;
+<div class="legend" aria-hidden="true"><span>90 days ago</span><span>${uptime?.overall == null ? 'no run history' : `${percent(uptime.overall)} uptime`}</span><span>Today</span></div>`;
 }
 
 function componentHtml(view: StatusView, c: StatusComponent): SafeHtml {
   const reasons = c.reasons.length ? html`<p class="reasons">${c.reasons.join('; ')}</p>` : '';
   return html`<li class="component" id="component-${c.id}" data-status="${c.status}">
-    <div class="row">
-      <h3>${c.name}</h3>
-      <span class="st st-${c.status}">${STATUS_LABEL[c.status]}</span>
-    </div>
-    ${reasons} ${bar(view, c)}
-  </li>`;
+<div class="row"><h3>${c.name}</h3><span class="st st-${c.status}">${STATUS_LABEL[c.status]}</span></div>${reasons}
+${bar(view, c)}</li>`;
 }
 
 function groupHtml(view: StatusView, g: StatusGroup): SafeHtml {
   // Collapsed while everything in it is fine: the page leads with what needs attention.
   const open = g.status === 'operational' ? '' : html` open`;
-  return html`<details class="group card" id="group-${g.id}" data-status="${g.status}" ${open}>
-    <summary><span class="gname">${g.name}</span><span class="st st-${g.status}">${STATUS_LABEL[g.status]}</span></summary>
-    <ul class="components">
-      ${join(
-        g.components.map((c) => componentHtml(view, c)),
-        '\n',
-      )}
-    </ul>
-  </details>`;
+  return html`<details class="group card" id="group-${g.id}" data-status="${g.status}"${open}>
+<summary><span class="gname">${g.name}</span><span class="st st-${g.status}">${STATUS_LABEL[g.status]}</span></summary>
+<ul class="components">${join(
+    g.components.map((c) => componentHtml(view, c)),
+    '\n',
+  )}</ul></details>`;
 }
 
 function incidentHtml(i: Incident): SafeHtml {
   const state = i.resolvedAt === null ? `since ${when(i.startedAt)}` : `${when(i.startedAt)} to ${when(i.resolvedAt)}`;
   const updates = i.updates.map((u) => html`<li><time datetime="${iso(u.at)}">${when(u.at)}</time>: ${u.body}</li>`);
   return html`<article class="incident card impact-${incidentImpact(i)}" id="incident-${i.id}">
-    <h3>${incidentName(i)}</h3>
-    <p class="reasons">${i.resolvedAt === null ? 'Ongoing' : 'Resolved'}, ${state}</p>
-    <ol reversed>
-      ${updates}
-    </ol>
-  </article>`;
+<h3>${incidentName(i)}</h3><p class="reasons">${i.resolvedAt === null ? 'Ongoing' : 'Resolved'}, ${state}</p><ol reversed>${updates}</ol></article>`;
 }
 
 function maintenanceHtml(view: StatusView): SafeHtml {
   if (!view.maintenances.length) return html``;
   const items = view.maintenances.map(
-    ({ window: w, active }) =>
-      html`<article class="incident card impact-maintenance" id="maintenance-${w.id}">
-        <h3>${w.name}</h3>
-        <p class="reasons">${active ? 'In progress' : 'Scheduled'}: ${when(w.startsAt)} to ${when(w.endsAt)}</p>
-        ${w.body ? html`<p>${w.body}</p>` : ''}
-      </article>`,
+    ({ window: w, active }) => html`<article class="incident card impact-maintenance" id="maintenance-${w.id}">
+<h3>${w.name}</h3><p class="reasons">${active ? 'In progress' : 'Scheduled'}: ${when(w.startsAt)} to ${when(w.endsAt)}</p>${w.body ? html`<p>${w.body}</p>` : ''}</article>`,
   );
-  return html`<section aria-labelledby="maintenance-h">
-    <h2 id="maintenance-h">Scheduled maintenance</h2>
-    ${join(items, '\n')}
-  </section>`;
+  return html`<section aria-labelledby="maintenance-h"><h2 id="maintenance-h">Scheduled maintenance</h2>${join(items, '\n')}</section>`;
 }
 
 /** A tenant token's view says whose it is, so a page passed around is not mistaken for the platform's. */
 function audienceHtml(view: StatusView): SafeHtml {
   if (!view.tenant) return html``;
   const { name, slug } = view.tenant;
-  return html`<p class="audience" data-tenant="${slug}">
-    View of tenant <strong>${name}</strong> (${slug}): its own connections, destinations, rules and queue, shown only with its API tokens.
-  </p> `;
+  return html`<p class="audience" data-tenant="${slug}">View of tenant <strong>${name}</strong> (${slug}): its own connections, destinations, rules and queue, shown only with its API tokens.</p>\n`;
 }
 
 export function renderStatusHtml(view: StatusView): string {
@@ -104,48 +80,25 @@ export function renderStatusHtml(view: StatusView): string {
     ? join(resolved.map(incidentHtml), '\n')
     : html`<p class="empty card">No incidents resolved in the last 7 days.</p>`;
   return html`<!doctype html>
-    <html lang="en">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width,initial-scale=1" />
-        <meta name="color-scheme" content="light dark" />
-        <title>${title}</title>
-        <link rel="alternate" type="application/atom+xml" title="${page.name} incidents" href="/status/feed.atom" />
-        <style>
-          ${raw(STATUS_CSS)}
-        </style>
-      </head>
-      <body>
-        <a class="skip" href="#main">Skip to content</a>
-        <div class="wrap">
-          <header>
-            <h1>${page.name} status</h1>
-            ${audienceHtml(view)}
-            <p class="indicator ind-${indicatorClass}" role="status" data-indicator="${model.indicator}">${model.description}</p>
-          </header>
-          <main id="main">
-            <section aria-labelledby="incidents-h">
-              <h2 id="incidents-h">Open incidents</h2>
-              ${open}
-            </section>
-            ${maintenanceHtml(view)}
-            <section aria-labelledby="components-h">
-              <h2 id="components-h">Components</h2>
-              ${join(
-                model.groups.map((g) => groupHtml(view, g)),
-                '\n',
-              )}
-            </section>
-            <section aria-labelledby="history-h">
-              <h2 id="history-h">Recently resolved</h2>
-              ${closed}
-            </section>
-          </main>
-          <footer>
-            Updated <time datetime="${iso(model.at)}">${when(model.at)}</time> · <a href="/status.json">JSON (Statuspage v2)</a> ·
-            <a href="/status/feed.atom">Atom feed</a> · <a href="/status/badge.svg">Badge</a>
-          </footer>
-        </div>
-      </body>
-    </html> `.toString();
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<meta name="color-scheme" content="light dark"><title>${title}</title>
+<link rel="alternate" type="application/atom+xml" title="${page.name} incidents" href="/status/feed.atom">
+<style>${raw(STATUS_CSS)}</style></head>
+<body><a class="skip" href="#main">Skip to content</a><div class="wrap">
+<header><h1>${page.name} status</h1>
+${audienceHtml(view)}<p class="indicator ind-${indicatorClass}" role="status" data-indicator="${model.indicator}">${model.description}</p></header>
+<main id="main">
+<section aria-labelledby="incidents-h"><h2 id="incidents-h">Open incidents</h2>${open}</section>
+${maintenanceHtml(view)}
+<section aria-labelledby="components-h"><h2 id="components-h">Components</h2>
+${join(
+  model.groups.map((g) => groupHtml(view, g)),
+  '\n',
+)}</section>
+<section aria-labelledby="history-h"><h2 id="history-h">Recently resolved</h2>${closed}</section>
+</main>
+<footer>Updated <time datetime="${iso(model.at)}">${when(model.at)}</time> ·
+<a href="/status.json">JSON (Statuspage v2)</a> · <a href="/status/feed.atom">Atom feed</a> · <a href="/status/badge.svg">Badge</a></footer>
+</div></body></html>
+`.toString();
 }

@@ -10,6 +10,11 @@ import {
   insertTenant,
 } from '../helpers/fixtures';
 import { testCollector } from '../helpers/snapshot';
+import { freshnessPolicy } from '../../src/connectors/freshness';
+import { SnapshotCollector } from '../../src/snapshot/collector';
+import type { AnyCollector } from '../../src/snapshot/collector-types';
+import { emptySnapshot } from '../../src/snapshot/empty';
+import { tenantsCollector } from '../../src/snapshot/tenants';
 
 const NOW = Date.parse('2026-11-26T12:00:00Z');
 const minutesAgo = (m: number) => new Date(NOW - m * 60_000);
@@ -150,10 +155,45 @@ describe('snapshot collection from real PostgreSQL', () => {
     }
   });
 
-  it('shares one collection between concurrent refreshes', async () => {
+  it('never runs two collections at once: callers arriving during one share the single one after it', async () => {
     const collector = testCollector(db.pool);
     const [a, b, c] = await Promise.all([collector.refresh(), collector.refresh(), collector.refresh()]);
-    expect(a).toBe(b);
     expect(b).toBe(c);
+    expect(b).not.toBe(a);
+    expect(b.takenAt).toBeGreaterThanOrEqual(a.takenAt);
+  });
+
+  it('answers refresh() with a collection that began after the call, so a write made before it is in there', async () => {
+    // A collection held open in its tenants read, as a slow one would be.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let calls = 0;
+    const slowTenants: AnyCollector = {
+      ...tenantsCollector,
+      collect: async (client, now) => {
+        calls += 1;
+        // A first statement fixes the repeatable-read transaction's view of the database, then it waits.
+        await client.query('SELECT 1');
+        if (calls === 1) await held;
+        return tenantsCollector.collect(client, now);
+      },
+    };
+    const collector = new SnapshotCollector({
+      pool: db.pool,
+      intervalSeconds: 15,
+      statementTimeoutMs: 5_000,
+      initial: emptySnapshot(freshnessPolicy(3600, 6 * 3600)),
+      collectors: [slowTenants],
+    });
+    const first = collector.refresh();
+    // The first collection has begun (its transaction reads as of its start); a tenant is added after it.
+    for (let waited = 0; calls === 0 && waited < 5_000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
+    await insertTenant(db.pool, 'late-comer');
+    const second = collector.refresh();
+    release();
+    expect((await first).tenants.map((t) => t.slug)).not.toContain('late-comer');
+    expect((await second).tenants.map((t) => t.slug)).toContain('late-comer');
+    expect(calls).toBe(2);
+    await collector.stop();
   });
 });
