@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { JIT_OFF_SQL } from '../db/read-only';
 import { logger } from '../log';
 import type { Collector } from './collector-types';
 import { ALL_COLLECTORS } from './collectors';
@@ -97,6 +98,7 @@ export class SnapshotCollector {
       client = await this.options.pool.connect();
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
       await client.query(`SET LOCAL statement_timeout = ${Math.trunc(this.options.statementTimeoutMs)}`);
+      await client.query(JIT_OFF_SQL); // see db/read-only.ts
       const value = await collector.collect(client, now);
       await client.query('COMMIT');
       const status: CollectionStatus = {
