@@ -83,7 +83,7 @@ export const TYPE_FAMILIES: Record<TypeFamily, string[]> = {
 };
 
 /** Tables this project creates with its migrations (and the only ones it writes, with Finding's platform rows). */
-export const OWNED_TABLES = ['RuleRun', 'ConnectorSyncRun', 'RuleRunHourly', 'RuleRunTotal', 'ConnectorSyncHourly', 'ConnectorSyncTotal', 'RollupState', 'RollupDirtyHour', 'ApiToken'];
+export const OWNED_TABLES = ['RuleRun', 'ConnectorSyncRun', 'RuleRunHourly', 'RuleRunTotal', 'ConnectorSyncHourly', 'ConnectorSyncTotal', 'RuleRunDaily', 'ConnectorSyncDaily', 'RollupState', 'RollupDirtyHour', 'ApiToken'];
 
 /**
  * Partial indexes that keep the snapshot queries off the delivered/finished history. Checked by

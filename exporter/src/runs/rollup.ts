@@ -25,6 +25,9 @@ const HOUR_MS = 3600_000;
 interface Spec {
   hourly: string;
   total: string;
+  /** The daily run counts (the status history), keyed by UTC day and dailyKeys. */
+  daily: string;
+  dailyKeys: string[];
   keys: string[];
   /** The running total's primary key. */
   totalKeys: string[];
@@ -36,6 +39,8 @@ const SPECS: Record<RunTable, Spec> = {
   RuleRun: {
     hourly: 'RuleRunHourly',
     total: 'RuleRunTotal',
+    daily: 'RuleRunDaily',
+    dailyKeys: ['organizationId'],
     keys: ['organizationId', 'ruleId'],
     totalKeys: ['organizationId', 'ruleId'],
     sums: ['eventsEvaluated', 'findingsOpened'],
@@ -44,6 +49,8 @@ const SPECS: Record<RunTable, Spec> = {
   ConnectorSyncRun: {
     hourly: 'ConnectorSyncHourly',
     total: 'ConnectorSyncTotal',
+    daily: 'ConnectorSyncDaily',
+    dailyKeys: ['connectionId', 'organizationId', 'provider'],
     keys: ['connectionId', 'organizationId', 'provider'],
     totalKeys: ['connectionId'],
     sums: ['recordsIngested'],
@@ -117,8 +124,10 @@ export async function rollUp(pool: pg.Pool, table: RunTable, now = Date.now()): 
  * Recomputes the hours [from, to) of a run table in one statement, all in SQL (no run or timestamp
  * passes through JavaScript, so lastStartedAt keeps its microseconds): the raw runs are aggregated once
  * per hour and key; the running totals move by each key's new figures minus the figures its hourly rows
- * held; the hourly rows are upserted and those of keys with no run left are deleted. The upsert and the
- * delete touch disjoint rows, and the old figures are read from the statement's snapshot.
+ * held; the hourly rows are upserted and those of keys with no run left are deleted (the upsert and the
+ * delete touch disjoint rows, and the old figures are read from the statement's snapshot); each UTC day's
+ * daily counts move by the same difference, so they stay the sum of the day's hourly rows. A daily row
+ * left with no run is deleted by a second statement, only when there is one.
  */
 async function rollRange(client: pg.PoolClient, spec: Spec, table: RunTable, from: Date, to: Date): Promise<void> {
   const keyCols = spec.keys.map(q).join(', ');
@@ -126,11 +135,13 @@ async function rollRange(client: pg.PoolClient, spec: Spec, table: RunTable, fro
   const hourlyKeys = ['hour', ...spec.totalKeys].map(q); // the hourly table's primary key
   const hourlyValues = [...spec.keys.filter((k) => !spec.totalKeys.includes(k)), ...all, 'durationMsMax', 'durationBuckets'].map(q);
   const bucketIndexes = spec.bounds.map((_, i) => i + 1);
+  const dailyKeys = spec.dailyKeys.map(q).join(', ');
+  const utcDay = (column: string) => `(${column} AT TIME ZONE 'UTC')::date`;
   // A running total only grows: a Prometheus counter that goes back reads as a restart. A negative
   // difference comes only from a rolled run updated to lower figures (a status corrected away from
   // FAILED, a shorter duration); the hourly table takes the correction, the counter keeps what it showed.
   // Keys whose figures did not change and that have no run in the range are left alone.
-  await client.query(
+  const { rows } = await client.query<{ emptiedDays: number }>(
     `WITH fresh AS (
        SELECT date_trunc('hour', "startedAt") AS hour, ${keyCols},
               count(*) AS runs, count(*) FILTER (WHERE status IN ${FAILURE_STATUS_SQL}) AS failures,
@@ -152,24 +163,40 @@ async function rollRange(client: pg.PoolClient, spec: Spec, table: RunTable, fro
          AND NOT EXISTS (SELECT FROM fresh f WHERE ${hourlyKeys.map((c) => `f.${c} = h.${c}`).join(' AND ')})
      ),
      changes AS (
-       SELECT 1 AS sign, ${keyCols}, ${all.map(q).join(', ')}, "durationBuckets", "lastStartedAt" FROM fresh
+       SELECT 1 AS sign, hour, ${keyCols}, ${all.map(q).join(', ')}, "durationBuckets", "lastStartedAt" FROM fresh
        UNION ALL
-       SELECT -1, ${keyCols}, ${all.map(q).join(', ')}, "durationBuckets", NULL FROM ${q(spec.hourly)} WHERE hour >= $1 AND hour < $2
+       SELECT -1, hour, ${keyCols}, ${all.map(q).join(', ')}, "durationBuckets", NULL FROM ${q(spec.hourly)} WHERE hour >= $1 AND hour < $2
+     ),
+     daily AS (
+       INSERT INTO ${q(spec.daily)} AS d (day, ${dailyKeys}, runs, failures)
+       SELECT ${utcDay('hour')}, ${dailyKeys}, sum(sign * runs), sum(sign * failures) FROM changes
+       GROUP BY 1, ${dailyKeys} HAVING sum(sign * runs) <> 0 OR sum(sign * failures) <> 0
+       ON CONFLICT (day, ${dailyKeys}) DO UPDATE SET runs = d.runs + excluded.runs, failures = d.failures + excluded.failures
+       RETURNING d.runs
      ),
      delta AS (
        SELECT ${keyCols}, ${all.map((c) => `sum(sign * ${q(c)}) AS ${q(c)}`).join(', ')},
               ARRAY[${bucketIndexes.map((i) => `sum(sign * "durationBuckets"[${i}])`).join(', ')}]::bigint[] AS "durationBuckets",
               max("lastStartedAt") AS "lastStartedAt"
        FROM changes GROUP BY ${keyCols}
+     ),
+     totals AS (
+       INSERT INTO ${q(spec.total)} AS t (${keyCols}, ${all.map(q).join(', ')}, "durationBuckets", "lastStartedAt")
+       SELECT ${keyCols}, ${all.map(q).join(', ')}, "durationBuckets", "lastStartedAt" FROM delta
+       WHERE ${all.map((c) => `${q(c)} <> 0`).join(' OR ')} OR "lastStartedAt" IS NOT NULL
+       ON CONFLICT (${spec.totalKeys.map(q).join(', ')}) DO UPDATE SET
+         ${all.map((c) => `${q(c)} = t.${q(c)} + greatest(excluded.${q(c)}, 0)`).join(', ')},
+         "durationBuckets" = (SELECT array_agg(coalesce(a, 0) + greatest(coalesce(b, 0), 0) ORDER BY i)
+                              FROM unnest(t."durationBuckets", excluded."durationBuckets") WITH ORDINALITY AS u(a, b, i)),
+         "lastStartedAt" = greatest(t."lastStartedAt", excluded."lastStartedAt")
      )
-     INSERT INTO ${q(spec.total)} AS t (${keyCols}, ${all.map(q).join(', ')}, "durationBuckets", "lastStartedAt")
-     SELECT ${keyCols}, ${all.map(q).join(', ')}, "durationBuckets", "lastStartedAt" FROM delta
-     WHERE ${all.map((c) => `${q(c)} <> 0`).join(' OR ')} OR "lastStartedAt" IS NOT NULL
-     ON CONFLICT (${spec.totalKeys.map(q).join(', ')}) DO UPDATE SET
-       ${all.map((c) => `${q(c)} = t.${q(c)} + greatest(excluded.${q(c)}, 0)`).join(', ')},
-       "durationBuckets" = (SELECT array_agg(coalesce(a, 0) + greatest(coalesce(b, 0), 0) ORDER BY i)
-                            FROM unnest(t."durationBuckets", excluded."durationBuckets") WITH ORDINALITY AS u(a, b, i)),
-       "lastStartedAt" = greatest(t."lastStartedAt", excluded."lastStartedAt")`,
+     SELECT count(*)::int AS "emptiedDays" FROM daily WHERE runs = 0`,
     [from, to],
   );
+  if (rows[0].emptiedDays > 0) {
+    await client.query(
+      `DELETE FROM ${q(spec.daily)} WHERE day >= ${utcDay('$1::timestamptz')} AND day <= ${utcDay('$2::timestamptz')} AND runs = 0`,
+      [from, to],
+    );
+  }
 }

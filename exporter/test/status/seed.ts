@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { rebuildDailyRollups } from '../helpers/daily-rollups';
 import { insertConnector, insertDeliveries, insertDestination, insertRule, insertRuleRun, insertSync, insertTenant } from '../helpers/fixtures';
 
 /** Tenant and connector names that must never appear in public status output. */
@@ -43,4 +44,5 @@ export async function seedOutage(pool: pg.Pool, now: number): Promise<void> {
      VALUES ($1, 'conn_zorblax_okta', $2, 'okta', 10, 1, 10, 1000, 100, '{}', 0)`,
     [threeDaysAgo, zorblax],
   );
+  await rebuildDailyRollups(pool);
 }
