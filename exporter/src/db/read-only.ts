@@ -18,8 +18,7 @@ export async function inReadOnlyTransaction<T>(pool: pg.Pool, statementTimeoutMs
   let broken = false;
   try {
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    await client.query(`SET LOCAL statement_timeout = ${Math.trunc(statementTimeoutMs)}`);
-    await client.query(JIT_OFF_SQL);
+    await client.query(`SET LOCAL statement_timeout = ${Math.trunc(statementTimeoutMs)}; ${JIT_OFF_SQL}`);
     const value = await read(client);
     await client.query('COMMIT');
     return value;

@@ -97,8 +97,8 @@ export class SnapshotCollector {
     try {
       client = await this.options.pool.connect();
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      await client.query(`SET LOCAL statement_timeout = ${Math.trunc(this.options.statementTimeoutMs)}`);
-      await client.query(JIT_OFF_SQL); // see db/read-only.ts
+      // One round trip for both settings (JIT_OFF_SQL: see db/read-only.ts).
+      await client.query(`SET LOCAL statement_timeout = ${Math.trunc(this.options.statementTimeoutMs)}; ${JIT_OFF_SQL}`);
       const value = await collector.collect(client, now);
       await client.query('COMMIT');
       const status: CollectionStatus = {
