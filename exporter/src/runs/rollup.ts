@@ -19,7 +19,7 @@ import { FAILURE_STATUS_SQL } from './statuses';
  * range bounds do.
  */
 export const REROLL_HOURS = 2;
-const CHUNK_HOURS = 6;
+const CHUNK_HOURS = 24;
 const HOUR_MS = 3600_000;
 
 interface Spec {
@@ -137,6 +137,20 @@ async function rollRange(client: pg.PoolClient, spec: Spec, table: RunTable, fro
   const bucketIndexes = spec.bounds.map((_, i) => i + 1);
   const dailyKeys = spec.dailyKeys.map(q).join(', ');
   const utcDay = (column: string) => `(${column} AT TIME ZONE 'UTC')::date`;
+  // A range never rolled (the first rollup, a catch-up) has no hourly rows: a plain insert, and no old
+  // figures to subtract. Nothing else writes the hourly rows meanwhile (the rollup's advisory lock).
+  const { rows: existing } = await client.query<{ rolled: boolean }>(
+    `SELECT EXISTS (SELECT FROM ${q(spec.hourly)} WHERE hour >= $1 AND hour < $2) AS rolled`,
+    [from, to],
+  );
+  const rolled = existing[0].rolled;
+  // The buckets' sum, element by element; the general form (for a stored array longer than the layout)
+  // costs a subquery per row.
+  const n = spec.bounds.length;
+  const bucketSum = `CASE WHEN cardinality(t."durationBuckets") <= ${n}
+         THEN ARRAY[${bucketIndexes.map((i) => `coalesce(t."durationBuckets"[${i}], 0) + greatest(coalesce(excluded."durationBuckets"[${i}], 0), 0)`).join(', ')}]::bigint[]
+         ELSE (SELECT array_agg(coalesce(a, 0) + greatest(coalesce(b, 0), 0) ORDER BY i)
+               FROM unnest(t."durationBuckets", excluded."durationBuckets") WITH ORDINALITY AS u(a, b, i)) END`;
   // A running total only grows: a Prometheus counter that goes back reads as a restart. A negative
   // difference comes only from a rolled run updated to lower figures (a status corrected away from
   // FAILED, a shorter duration); the hourly table takes the correction, the counter keeps what it showed.
@@ -155,17 +169,17 @@ async function rollRange(client: pg.PoolClient, spec: Spec, table: RunTable, fro
      ),
      upserted AS (
        INSERT INTO ${q(spec.hourly)} (${[...hourlyKeys, ...hourlyValues].join(', ')})
-       SELECT ${[...hourlyKeys, ...hourlyValues].join(', ')} FROM fresh
-       ON CONFLICT (${hourlyKeys.join(', ')}) DO UPDATE SET ${hourlyValues.map((c) => `${c} = excluded.${c}`).join(', ')}
-     ),
+       SELECT ${[...hourlyKeys, ...hourlyValues].join(', ')} FROM fresh${rolled ? `
+       ON CONFLICT (${hourlyKeys.join(', ')}) DO UPDATE SET ${hourlyValues.map((c) => `${c} = excluded.${c}`).join(', ')}` : ''}
+     ),${rolled ? `
      emptied AS (
        DELETE FROM ${q(spec.hourly)} h WHERE h.hour >= $1 AND h.hour < $2
          AND NOT EXISTS (SELECT FROM fresh f WHERE ${hourlyKeys.map((c) => `f.${c} = h.${c}`).join(' AND ')})
-     ),
+     ),` : ''}
      changes AS (
-       SELECT 1 AS sign, hour, ${keyCols}, ${all.map(q).join(', ')}, "durationBuckets", "lastStartedAt" FROM fresh
+       SELECT 1 AS sign, hour, ${keyCols}, ${all.map(q).join(', ')}, "durationBuckets", "lastStartedAt" FROM fresh${rolled ? `
        UNION ALL
-       SELECT -1, hour, ${keyCols}, ${all.map(q).join(', ')}, "durationBuckets", NULL FROM ${q(spec.hourly)} WHERE hour >= $1 AND hour < $2
+       SELECT -1, hour, ${keyCols}, ${all.map(q).join(', ')}, "durationBuckets", NULL FROM ${q(spec.hourly)} WHERE hour >= $1 AND hour < $2` : ''}
      ),
      daily AS (
        INSERT INTO ${q(spec.daily)} AS d (day, ${dailyKeys}, runs, failures)
@@ -186,8 +200,7 @@ async function rollRange(client: pg.PoolClient, spec: Spec, table: RunTable, fro
        WHERE ${all.map((c) => `${q(c)} <> 0`).join(' OR ')} OR "lastStartedAt" IS NOT NULL
        ON CONFLICT (${spec.totalKeys.map(q).join(', ')}) DO UPDATE SET
          ${all.map((c) => `${q(c)} = t.${q(c)} + greatest(excluded.${q(c)}, 0)`).join(', ')},
-         "durationBuckets" = (SELECT array_agg(coalesce(a, 0) + greatest(coalesce(b, 0), 0) ORDER BY i)
-                              FROM unnest(t."durationBuckets", excluded."durationBuckets") WITH ORDINALITY AS u(a, b, i)),
+         "durationBuckets" = ${bucketSum},
          "lastStartedAt" = greatest(t."lastStartedAt", excluded."lastStartedAt")
      )
      SELECT count(*)::int AS "emptiedDays" FROM daily WHERE runs = 0`,
