@@ -12,7 +12,9 @@ afterEach(() => {
   resetWorld();
   // A mock answer the real exporter could not give makes the test that saw it fail.
   if (violations.length) {
-    throw new Error(`the mock API answered outside the exporter's OpenAPI/Statuspage contract:\n${violations.join('\n')}`);
+    throw new Error(
+      `the mock API answered outside the exporter's OpenAPI/Statuspage contract:\n${violations.join('\n')}`
+    );
   }
 });
 afterAll(() => server.close());

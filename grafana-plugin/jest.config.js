@@ -13,7 +13,18 @@ module.exports = {
     // d3 and a few Grafana dependencies ship only .mjs files.
     '^.+\\.mjs$': base.transform['^.+\\.(t|j)sx?$'],
   },
-  transformIgnorePatterns: [nodeModulesToTransform([...grafanaESModules, '@open-draft', 'until-async', 'rettime', '@mswjs', 'outvariant', 'strict-event-emitter', 'yaml'])],
+  transformIgnorePatterns: [
+    nodeModulesToTransform([
+      ...grafanaESModules,
+      '@open-draft',
+      'until-async',
+      'rettime',
+      '@mswjs',
+      'outvariant',
+      'strict-event-emitter',
+      'yaml',
+    ]),
+  ],
   testTimeout: 30000,
   // CI adds up the results of every workspace's jest runs through this processor.
   testResultsProcessor: '<rootDir>/../scripts/jest-report.js',

@@ -13,7 +13,8 @@ function listJson(): string[] {
   return DIRS.flatMap((dir) => {
     const full = path.join(ROOT, dir);
     if (!fs.existsSync(full)) return [];
-    return fs.readdirSync(full, { withFileTypes: true, recursive: true })
+    return fs
+      .readdirSync(full, { withFileTypes: true, recursive: true })
       .filter((e) => e.isFile() && e.name.endsWith('.json'))
       .map((e) => path.relative(ROOT, path.join(e.parentPath, e.name)));
   }).sort();
@@ -42,7 +43,11 @@ function main(): number {
     console.error(`dashboards/generated, importable or plugin is out of date (run npm run build -w dashboards):\n  ${drift.join('\n  ')}`);
     return 1;
   }
-  console.log(check ? `dashboards/generated, importable and plugin are up to date (${files.length} files)` : `wrote ${drift.length} of ${files.length} files in ${ROOT}`);
+  console.log(
+    check
+      ? `dashboards/generated, importable and plugin are up to date (${files.length} files)`
+      : `wrote ${drift.length} of ${files.length} files in ${ROOT}`,
+  );
   return 0;
 }
 

@@ -25,5 +25,6 @@ const rowLink = (title: string, page: string, labels: string[]) => ({
   title,
   url: `${page}?${labels.map((label) => `${label}=\${__data.fields.${label}}`).join('&')}`,
 });
-export const toHealth = (...labels: Array<'tenant' | 'provider' | 'connector'>) => rowLink('Health in the Aperio app', APP_PAGES.health, labels);
+export const toHealth = (...labels: Array<'tenant' | 'provider' | 'connector'>) =>
+  rowLink('Health in the Aperio app', APP_PAGES.health, labels);
 export const toAudit = (...labels: Array<'tenant' | 'rule'>) => rowLink('Rule audit log in the Aperio app', APP_PAGES.audit, labels);

@@ -49,7 +49,16 @@ export function importable(dashboard: Dashboard): Record<string, unknown> {
     if (variable.type === 'datasource') variable.current = { text: `\${${INPUT}}`, value: `\${${INPUT}}`, selected: true };
   }
   return {
-    __inputs: [{ name: INPUT, label: 'Prometheus', description: 'Prometheus that scrapes the Aperio exporter', type: 'datasource', pluginId: 'prometheus', pluginName: 'Prometheus' }],
+    __inputs: [
+      {
+        name: INPUT,
+        label: 'Prometheus',
+        description: 'Prometheus that scrapes the Aperio exporter',
+        type: 'datasource',
+        pluginId: 'prometheus',
+        pluginName: 'Prometheus',
+      },
+    ],
     __requires: [
       { type: 'grafana', id: 'grafana', name: 'Grafana', version: GRAFANA_VERSION },
       { type: 'datasource', id: 'prometheus', name: 'Prometheus', version: '1.0.0' },

@@ -103,9 +103,25 @@ export type Variant = 'provisioned' | 'plugin';
 /** Every dashboard links to the others (by the aperio tag, keeping time and variables) and to the app. */
 function dashboardLinks(): DashboardLinkBuilder[] {
   const app = (title: string, url: string, tooltip: string) =>
-    new DashboardLinkBuilder(title).type(DashboardLinkType.Link).url(url).tooltip(tooltip).icon('apps').keepTime(false).includeVars(false).targetBlank(false).asDropdown(false).tags([]);
+    new DashboardLinkBuilder(title)
+      .type(DashboardLinkType.Link)
+      .url(url)
+      .tooltip(tooltip)
+      .icon('apps')
+      .keepTime(false)
+      .includeVars(false)
+      .targetBlank(false)
+      .asDropdown(false)
+      .tags([]);
   return [
-    new DashboardLinkBuilder('Aperio dashboards').type(DashboardLinkType.Dashboards).tags(['aperio']).asDropdown(true).keepTime(true).includeVars(true).targetBlank(false).icon('external link'),
+    new DashboardLinkBuilder('Aperio dashboards')
+      .type(DashboardLinkType.Dashboards)
+      .tags(['aperio'])
+      .asDropdown(true)
+      .keepTime(true)
+      .includeVars(true)
+      .targetBlank(false)
+      .icon('external link'),
     app('Health', APP_PAGES.health, 'Connectors, SIEM destinations and ingestion in the Aperio app'),
     app('Rule audit log', APP_PAGES.audit, 'Every rule run, with filters and export, in the Aperio app'),
     app('Status page', APP_PAGES.status, 'The status page in the Aperio app'),
@@ -127,7 +143,10 @@ export function buildDashboard(spec: DashboardSpec, variant: Variant = 'provisio
     .links(dashboardLinks());
   if (variables !== 'none') {
     builder.withVariable(
-      new DatasourceVariableBuilder('datasource').label('Data source').type('prometheus').description('Prometheus that scrapes the Aperio exporter.'),
+      new DatasourceVariableBuilder('datasource')
+        .label('Data source')
+        .type('prometheus')
+        .description('Prometheus that scrapes the Aperio exporter.'),
     );
   }
   if (variables === 'datasource-and-tenant') {
@@ -218,14 +237,28 @@ function panelOf(kind: PanelSpec['kind']) {
     case 'timeseries':
       return new TimeseriesBuilder()
         .fillOpacity(10)
-        .legend(new common.VizLegendOptionsBuilder().showLegend(true).displayMode(common.LegendDisplayMode.List).placement(common.LegendPlacement.Bottom));
+        .legend(
+          new common.VizLegendOptionsBuilder()
+            .showLegend(true)
+            .displayMode(common.LegendDisplayMode.List)
+            .placement(common.LegendPlacement.Bottom),
+        );
   }
 }
 
-type Options = Partial<Pick<PanelSpec, 'span' | 'height' | 'min' | 'max' | 'mappings' | 'noValue' | 'links' | 'columns' | 'columnMappings'>>;
+type Options = Partial<
+  Pick<PanelSpec, 'span' | 'height' | 'min' | 'max' | 'mappings' | 'noValue' | 'links' | 'columns' | 'columnMappings'>
+>;
 const q = (queries: string | Query[]): Query[] => (typeof queries === 'string' ? [{ expr: queries }] : queries);
 
-export const stat = (title: string, description: string, queries: string | Query[], unit: string, thresholds: Threshold[], options: Options = {}): PanelSpec => ({
+export const stat = (
+  title: string,
+  description: string,
+  queries: string | Query[],
+  unit: string,
+  thresholds: Threshold[],
+  options: Options = {},
+): PanelSpec => ({
   kind: 'stat',
   title,
   description,
@@ -235,7 +268,14 @@ export const stat = (title: string, description: string, queries: string | Query
   ...options,
 });
 
-export const timeseries = (title: string, description: string, queries: string | Query[], unit: string, thresholds: Threshold[] = GREEN_ONLY, options: Options = {}): PanelSpec => ({
+export const timeseries = (
+  title: string,
+  description: string,
+  queries: string | Query[],
+  unit: string,
+  thresholds: Threshold[] = GREEN_ONLY,
+  options: Options = {},
+): PanelSpec => ({
   kind: 'timeseries',
   title,
   description,
@@ -246,7 +286,14 @@ export const timeseries = (title: string, description: string, queries: string |
   ...options,
 });
 
-export const table = (title: string, description: string, queries: string | Query[], unit: string, thresholds: Threshold[] = GREEN_ONLY, options: Options = {}): PanelSpec => ({
+export const table = (
+  title: string,
+  description: string,
+  queries: string | Query[],
+  unit: string,
+  thresholds: Threshold[] = GREEN_ONLY,
+  options: Options = {},
+): PanelSpec => ({
   kind: 'table',
   title,
   description,

@@ -17,7 +17,9 @@ const STATUS_COLOURS: Record<string, string> = {
   under_maintenance: 'blue',
 };
 
-export const STATUS_WORDS: Mapping = Object.fromEntries(Object.entries(STATUS_LABEL).map(([status, text]) => [status, { text, color: STATUS_COLOURS[status] }]));
+export const STATUS_WORDS: Mapping = Object.fromEntries(
+  Object.entries(STATUS_LABEL).map(([status, text]) => [status, { text, color: STATUS_COLOURS[status] }]),
+);
 
 export const GROUP_NAMES: Mapping = {
   connectors: { text: 'Connectors' },

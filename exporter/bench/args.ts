@@ -17,12 +17,28 @@ export interface Scale {
 
 export const SCALES: Record<Scale['name'], Scale> = {
   full: {
-    name: 'full', tenants: 2_000, connectors: 40_000, destinations: 4_000, openJobs: 200_000,
-    ruleRuns: 10_000_000, syncRuns: 2_000_000, days: 30, repeats: 3, scrapeCollections: 3,
+    name: 'full',
+    tenants: 2_000,
+    connectors: 40_000,
+    destinations: 4_000,
+    openJobs: 200_000,
+    ruleRuns: 10_000_000,
+    syncRuns: 2_000_000,
+    days: 30,
+    repeats: 3,
+    scrapeCollections: 3,
   },
   small: {
-    name: 'small', tenants: 100, connectors: 2_000, destinations: 200, openJobs: 10_000,
-    ruleRuns: 500_000, syncRuns: 100_000, days: 30, repeats: 5, scrapeCollections: 5,
+    name: 'small',
+    tenants: 100,
+    connectors: 2_000,
+    destinations: 200,
+    openJobs: 10_000,
+    ruleRuns: 500_000,
+    syncRuns: 100_000,
+    days: 30,
+    repeats: 5,
+    scrapeCollections: 5,
   },
 };
 
@@ -33,7 +49,9 @@ export function parseArgs(argv: string[]): Scale {
     if (arg === '--scale') name = argv[++i] ?? '';
     else if (arg.startsWith('--scale=')) name = arg.slice('--scale='.length);
     else if (arg === '--help' || arg === '-h') {
-      process.stdout.write('usage: npm run bench -- [--scale full|small]\n  BENCH_DATABASE_URL: an empty scratch database to use instead of an embedded server\n');
+      process.stdout.write(
+        'usage: npm run bench -- [--scale full|small]\n  BENCH_DATABASE_URL: an empty scratch database to use instead of an embedded server\n',
+      );
       process.exit(0);
     } else throw new Error(`unknown argument ${arg} (try --help)`);
   }

@@ -83,7 +83,7 @@ async function listLatency(base: string, token: string, role: ListLatency['role'
   const firstTimes = await timeRequests(first, token);
   let deep = first;
   let pages = 0;
-  for (let next = (await getJson(first, token)).links.next; next && pages < MAX_DEPTH_PAGES; ) {
+  for (let next = (await getJson(first, token)).links.next; next && pages < MAX_DEPTH_PAGES;) {
     deep = base + next;
     pages += 1;
     next = (await getJson(deep, token)).links.next;
@@ -103,7 +103,13 @@ async function listLatency(base: string, token: string, role: ListLatency['role'
  * Streams an export, counting bytes and lines without keeping them, until the end or a bound; RSS of
  * this process (which is also the exporter's) is sampled every 20 ms.
  */
-function timeExport(url: string, token: string, label: string, format: ExportFigures['format'], expectedRows: number): Promise<ExportFigures> {
+function timeExport(
+  url: string,
+  token: string,
+  label: string,
+  format: ExportFigures['format'],
+  expectedRows: number,
+): Promise<ExportFigures> {
   const rssBefore = process.memoryUsage().rss;
   let rssPeak = rssBefore;
   let rssHalf = 0;
@@ -181,10 +187,26 @@ export async function measureAudit(benchPool: pg.Pool, databaseUrl: string, now:
     ];
     const exports: ExportFigures[] = [];
     for (const format of ['ndjson', 'csv'] as const) {
-      exports.push(await timeExport(`${base}/api/v1/rule-runs/export?${window}&format=${format}`, admin.token, `${tenant} (ADMIN)`, format, top.rows[0].n));
+      exports.push(
+        await timeExport(
+          `${base}/api/v1/rule-runs/export?${window}&format=${format}`,
+          admin.token,
+          `${tenant} (ADMIN)`,
+          format,
+          top.rows[0].n,
+        ),
+      );
     }
     for (const format of ['ndjson', 'csv'] as const) {
-      exports.push(await timeExport(`${base}/api/v1/rule-runs/export?${window}&format=${format}`, operator.token, 'all tenants (OPERATOR)', format, all.rows[0].n));
+      exports.push(
+        await timeExport(
+          `${base}/api/v1/rule-runs/export?${window}&format=${format}`,
+          operator.token,
+          'all tenants (OPERATOR)',
+          format,
+          all.rows[0].n,
+        ),
+      );
     }
     return { tenant, tenantRows: top.rows[0].n, allRows: all.rows[0].n, lists, exports };
   } finally {

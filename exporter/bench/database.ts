@@ -86,7 +86,10 @@ function lowerCpuPriority(dataDir: string): Placement {
       // not permitted or no such controller here: try the next kind, or keep nice alone
     }
   }
-  return { description: `at nice ${DATABASE_NICE} (no cgroup could be made: the scheduler's autogroups may still give it more)`, release: () => undefined };
+  return {
+    description: `at nice ${DATABASE_NICE} (no cgroup could be made: the scheduler's autogroups may still give it more)`,
+    release: () => undefined,
+  };
 }
 
 function childrenOf(parent: number): number[] {

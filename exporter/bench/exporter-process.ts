@@ -53,7 +53,10 @@ async function main(): Promise<void> {
     let heap = 0;
     const sampleMemory = () => {
       const usage = process.memoryUsage();
-      if (process.env.BENCH_TRACE && usage.rss > rss) process.stderr.write(`MEM rss ${(usage.rss / MB).toFixed(0)} heapTotal ${(usage.heapTotal / MB).toFixed(0)} heapUsed ${(usage.heapUsed / MB).toFixed(0)} external ${(usage.external / MB).toFixed(0)} ab ${(usage.arrayBuffers / MB).toFixed(0)}\n`);
+      if (process.env.BENCH_TRACE && usage.rss > rss)
+        process.stderr.write(
+          `MEM rss ${(usage.rss / MB).toFixed(0)} heapTotal ${(usage.heapTotal / MB).toFixed(0)} heapUsed ${(usage.heapUsed / MB).toFixed(0)} external ${(usage.external / MB).toFixed(0)} ab ${(usage.arrayBuffers / MB).toFixed(0)}\n`,
+        );
       rss = Math.max(rss, usage.rss);
       heap = Math.max(heap, usage.heapUsed);
     };
@@ -104,7 +107,8 @@ function watchStalls(): { stop(): number } {
     const cpuMs = Math.min(ms, (cpu.user + cpu.system) / 1000);
     maxOnCpu = Math.max(maxOnCpu, cpuMs);
     if (ms > 40) found.push({ endUs: Number(now / 1000n), ms, cpuMs });
-    if (ms > 30 && process.env.BENCH_TRACE) process.stderr.write(`STALL at ${performance.now().toFixed(0)} ms: ${ms.toFixed(0)} ms (cpu ${cpuMs.toFixed(0)})\n`);
+    if (ms > 30 && process.env.BENCH_TRACE)
+      process.stderr.write(`STALL at ${performance.now().toFixed(0)} ms: ${ms.toFixed(0)} ms (cpu ${cpuMs.toFixed(0)})\n`);
     last = now;
     lastCpu = process.cpuUsage();
   }, 5);

@@ -24,7 +24,8 @@ async function main(): Promise<void> {
     await applyCoreFixture(pool);
     await migrate(pool);
     const existing = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM "Organization"`);
-    if (existing.rows[0].n > 0) throw new Error('the bench database already has tenants: point BENCH_DATABASE_URL at an empty scratch database');
+    if (existing.rows[0].n > 0)
+      throw new Error('the bench database already has tenants: point BENCH_DATABASE_URL at an empty scratch database');
     const version = (await pool.query<{ v: string }>(`SELECT current_setting('server_version') AS v`)).rows[0].v;
     const now = Date.now();
     note(`seeding the ${scale.name} dataset into ${db.description}`);
@@ -84,7 +85,15 @@ function report(
     '',
     table(
       ['collector', 'rows', 'collect ms', 'raw SQL ms', 'ratio', 'before rollup: collect ms', 'raw SQL ms'],
-      after.map((t, i) => [t.collector, count(t.rows), ms(t.collectMs), ms(t.rawSqlMs), (t.collectMs / t.rawSqlMs).toFixed(2), ms(before[i].collectMs), ms(before[i].rawSqlMs)]),
+      after.map((t, i) => [
+        t.collector,
+        count(t.rows),
+        ms(t.collectMs),
+        ms(t.rawSqlMs),
+        (t.collectMs / t.rawSqlMs).toFixed(2),
+        ms(before[i].collectMs),
+        ms(before[i].rawSqlMs),
+      ]),
     ),
     '',
     `Full collection (all collectors at once): ${ms(fullCollectionMs)} ms.`,
@@ -93,10 +102,30 @@ function report(
       ['figure', 'value', 'target', ''],
       [
         ['collection / raw SQL (worst collector over 10 ms)', `${worstRatio.toFixed(2)}x`, '<= 1.3x', verdict(worstRatio <= 1.3)],
-        [`/metrics p50 / p99 / max, ${SCRAPERS} scrapers during collection`, `${ms(s.p50Ms)} / ${ms(s.p99Ms)} / ${ms(s.maxMs)} ms (${count(s.scrapes)} scrapes)`, 'p99 < 20 ms', verdict(s.p99Ms < 20)],
-        ['longest event-loop stall', `${ms(s.maxStallMs)} ms (at most ${ms(s.maxOnCpuStallMs)} ms of CPU time in one)`, '< 50 ms', verdict(s.maxStallMs < 50)],
-        ['RSS of the exporter process (peak)', `${s.rssMb.toFixed(0)} MB (heap ${s.heapMb.toFixed(0)} MB; ${s.liveHeapMb.toFixed(0)} MB live after a full GC)`, '< 300 MB', verdict(s.rssMb < 300)],
-        ['series', `${count(s.series)} at ${s.detail} detail${s.limited ? ' (series limit 200,000 hit: object detail fell back)' : ''}`, '', ''],
+        [
+          `/metrics p50 / p99 / max, ${SCRAPERS} scrapers during collection`,
+          `${ms(s.p50Ms)} / ${ms(s.p99Ms)} / ${ms(s.maxMs)} ms (${count(s.scrapes)} scrapes)`,
+          'p99 < 20 ms',
+          verdict(s.p99Ms < 20),
+        ],
+        [
+          'longest event-loop stall',
+          `${ms(s.maxStallMs)} ms (at most ${ms(s.maxOnCpuStallMs)} ms of CPU time in one)`,
+          '< 50 ms',
+          verdict(s.maxStallMs < 50),
+        ],
+        [
+          'RSS of the exporter process (peak)',
+          `${s.rssMb.toFixed(0)} MB (heap ${s.heapMb.toFixed(0)} MB; ${s.liveHeapMb.toFixed(0)} MB live after a full GC)`,
+          '< 300 MB',
+          verdict(s.rssMb < 300),
+        ],
+        [
+          'series',
+          `${count(s.series)} at ${s.detail} detail${s.limited ? ' (series limit 200,000 hit: object detail fell back)' : ''}`,
+          '',
+          '',
+        ],
         ['/metrics bytes', `${mb(s.plainBytes)} MB plain, ${mb(s.gzipBytes)} MB gzip (OpenMetrics ${mb(s.openMetricsBytes)} MB)`, '', ''],
         ['collection + rendering in the exporter', `${ms(s.collectionMs)} ms (mean of ${s.collections})`, '', ''],
       ],
@@ -108,7 +137,10 @@ function report(
       ['step', 'value'],
       [
         ['first rollup of the whole history', `${(m.firstRollupMs / 1000).toFixed(1)} s (${count(m.rolledHours)} table-hours)`],
-        ['retention (7/30/90-day tenants)', `${(m.retentionMs / 1000).toFixed(1)} s, ${count(m.rowsDeleted)} rows deleted, ${m.partitionsDropped} partitions dropped`],
+        [
+          'retention (7/30/90-day tenants)',
+          `${(m.retentionMs / 1000).toFixed(1)} s, ${count(m.rowsDeleted)} rows deleted, ${m.partitionsDropped} partitions dropped`,
+        ],
         ['steady-state maintenance run (nothing left to roll or delete)', `${ms(m.steadyRunMs)} ms`],
         [`90-day per-tenant report (${count(m.rangeTenants)} tenants) from rollups`, `${ms(m.rollupQueryMs)} ms`],
         ['same report from raw RuleRun rows', `${ms(m.rawQueryMs)} ms`],
@@ -160,7 +192,10 @@ function auditReport(a: AuditResult): string {
     `Export (\`GET /api/v1/rule-runs/export\`, whole history; bound ${count(EXPORT_MAX_ROWS)} rows or ${EXPORT_MAX_MS / 1000} s), RSS of the exporter's process ` +
       '(flat memory: once the first batches have warmed the heap up, the second half of the rows adds nothing):',
     '',
-    table(['scope', 'format', 'rows', 'size', 'rows/s', 'MB/s', 'RSS before -> peak', 'growth in the 2nd half of the rows', '< 16 MB'], exports),
+    table(
+      ['scope', 'format', 'rows', 'size', 'rows/s', 'MB/s', 'RSS before -> peak', 'growth in the 2nd half of the rows', '< 16 MB'],
+      exports,
+    ),
     '',
   ].join('\n');
 }
@@ -175,8 +210,13 @@ function statusReport(s: StatusResult): string {
       [
         ['requests/s', count(Math.round(s.requests / s.seconds)), '', ''],
         ['p50 / p99', `${ms(s.p50Ms)} / ${ms(s.p99Ms)} ms (${count(s.requests)} requests)`, '', ''],
-        ['queries from the exporter\'s pool during the load', count(s.poolQueries), '0', verdict(s.poolQueries === 0)],
-        ['database transactions during the load (pg_stat_database)', `${count(s.transactions)} (idle control period: ${count(s.idleTransactions)})`, '0', verdict(s.transactions === 0)],
+        ["queries from the exporter's pool during the load", count(s.poolQueries), '0', verdict(s.poolQueries === 0)],
+        [
+          'database transactions during the load (pg_stat_database)',
+          `${count(s.transactions)} (idle control period: ${count(s.idleTransactions)})`,
+          '0',
+          verdict(s.transactions === 0),
+        ],
       ],
     ),
     '',

@@ -41,7 +41,13 @@ const count = (status: number) => {
 
 async function apiClient(i: number): Promise<void> {
   const token = tenants[i % tenants.length];
-  const paths = ['/api/v1/rule-runs?limit=50', '/api/v1/whoami', '/api/v1/connector-syncs?limit=20&status=FAILED', '/status.json', '/api/v1/health/connectors'];
+  const paths = [
+    '/api/v1/rule-runs?limit=50',
+    '/api/v1/whoami',
+    '/api/v1/connector-syncs?limit=20&status=FAILED',
+    '/status.json',
+    '/api/v1/health/connectors',
+  ];
   for (let n = i; Date.now() < deadline; n++) count((await request(paths[n % paths.length], token)).status);
 }
 

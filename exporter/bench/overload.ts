@@ -29,22 +29,30 @@ const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.lengt
  */
 export async function measureOverload(pool: pg.Pool, databaseUrl: string, statementTimeoutMs: number): Promise<OverloadResult> {
   const { rows } = await pool.query<{ slug: string }>(`SELECT slug FROM "Organization" ORDER BY slug LIMIT 20`);
-  const tenants = await Promise.all(rows.map(async (r) => (await createToken(pool, { role: 'ADMIN', tenant: r.slug, name: 'bench overload' })).token));
-  const exporter = fork(path.join(__dirname, 'exporter-process.ts'), [databaseUrl, String(statementTimeoutMs)], { execArgv: ['--require', 'tsx/cjs'] });
+  const tenants = await Promise.all(
+    rows.map(async (r) => (await createToken(pool, { role: 'ADMIN', tenant: r.slug, name: 'bench overload' })).token),
+  );
+  const exporter = fork(path.join(__dirname, 'exporter-process.ts'), [databaseUrl, String(statementTimeoutMs)], {
+    execArgv: ['--require', 'tsx/cjs'],
+  });
   try {
     const url = await new Promise<string>((resolve, reject) => {
       exporter.on('message', (m: { url?: string }) => m.url && resolve(m.url));
       exporter.once('exit', (code) => reject(new Error(`the exporter process exited with ${code}`)));
     });
-    const load = fork(path.join(__dirname, 'overload-load.ts'), [url, JSON.stringify({ tenants }), String(DURATION_MS)], { execArgv: ['--import', 'tsx'] });
-    let finished = false;
-    const result = new Promise<{ statuses: Record<string, number>; exports: OverloadResult['exports']; scrapeLatencies: number[] }>((resolve, reject) => {
-      load.once('message', (m) => {
-        finished = true;
-        resolve(m as never);
-      });
-      load.once('exit', (code) => !finished && reject(new Error(`the overload process exited with ${code}`)));
+    const load = fork(path.join(__dirname, 'overload-load.ts'), [url, JSON.stringify({ tenants }), String(DURATION_MS)], {
+      execArgv: ['--import', 'tsx'],
     });
+    let finished = false;
+    const result = new Promise<{ statuses: Record<string, number>; exports: OverloadResult['exports']; scrapeLatencies: number[] }>(
+      (resolve, reject) => {
+        load.once('message', (m) => {
+          finished = true;
+          resolve(m as never);
+        });
+        load.once('exit', (code) => !finished && reject(new Error(`the overload process exited with ${code}`)));
+      },
+    );
     let rssPeakMb = 0;
     let collections = 0;
     while (!finished) {

@@ -61,7 +61,9 @@ export async function measureStatus(benchPool: pg.Pool, databaseUrl: string, sta
   await exporter.collector.drain();
   let poolQueries = 0;
   for (const pool of Object.values(exporter.pools)) pool.on('acquire', () => (poolQueries += 1));
-  const child = fork(path.join(__dirname, 'scraper.ts'), [exporter.url, String(STATUS_CLIENTS), '/status.json', 'on-go'], { execArgv: ['--import', 'tsx'] });
+  const child = fork(path.join(__dirname, 'scraper.ts'), [exporter.url, String(STATUS_CLIENTS), '/status.json', 'on-go'], {
+    execArgv: ['--import', 'tsx'],
+  });
   let resumeAutovacuum: () => Promise<void> = async () => undefined;
   try {
     const messages = new Promise<{ latencies: number[]; failure: string | null }>((resolve, reject) => {

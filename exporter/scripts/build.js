@@ -9,5 +9,7 @@ const root = path.join(__dirname, '..');
 const flag = process.argv.indexOf('--out-dir');
 const outDir = path.resolve(root, flag >= 0 ? process.argv[flag + 1] : 'dist');
 fs.rmSync(outDir, { recursive: true, force: true });
-execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.build.json'), '--outDir', outDir], { stdio: 'inherit' });
+execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.build.json'), '--outDir', outDir], {
+  stdio: 'inherit',
+});
 for (const dir of ['src/db/migrations', 'src/db/fixture']) fs.cpSync(path.join(root, dir), path.join(outDir, dir), { recursive: true });

@@ -21,4 +21,5 @@ export const DASHBOARDS = {
   status: 'aperio-status',
 } as const;
 
-export const dashboardUrl = (uid: string, tenant?: string) => `/d/${uid}${tenant ? `?var-tenant=${encodeURIComponent(tenant)}` : ''}`;
+export const dashboardUrl = (uid: string, tenant?: string) =>
+  `/d/${uid}${tenant ? `?var-tenant=${encodeURIComponent(tenant)}` : ''}`;

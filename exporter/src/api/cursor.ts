@@ -75,10 +75,20 @@ export function createCursorCodec(key: string | Buffer = randomBytes(32)): Curso
       const canonical = Object.entries(params)
         .filter(([, value]) => value !== undefined)
         .sort(([a], [b]) => (a < b ? -1 : 1));
-      return mac('filters', JSON.stringify([resource, scope, canonical])).toString('base64url').slice(0, 22);
+      return mac('filters', JSON.stringify([resource, scope, canonical]))
+        .toString('base64url')
+        .slice(0, 22);
     },
     encode(cursor) {
-      const wire: Wire = { v: 2, m: cursor.mode, t: cursor.startedAtUs, i: cursor.id, f: cursor.fromMs, u: cursor.toMs, h: cursor.filterHash };
+      const wire: Wire = {
+        v: 2,
+        m: cursor.mode,
+        t: cursor.startedAtUs,
+        i: cursor.id,
+        f: cursor.fromMs,
+        u: cursor.toMs,
+        h: cursor.filterHash,
+      };
       const payload = Buffer.from(JSON.stringify(wire)).toString('base64url');
       return `${payload}.${mac('cursor', payload).toString('base64url')}`;
     },
@@ -89,7 +99,11 @@ export function createCursorCodec(key: string | Buffer = randomBytes(32)): Curso
       const given = Buffer.from(signature, 'base64url');
       const wanted = mac('cursor', payload);
       if (given.length !== wanted.length || !timingSafeEqual(given, wanted)) {
-        throw badRequest('cursor', 'cursor was not issued by this deployment or was edited; use the cursor of a previous response unchanged', 'invalid_cursor');
+        throw badRequest(
+          'cursor',
+          'cursor was not issued by this deployment or was edited; use the cursor of a previous response unchanged',
+          'invalid_cursor',
+        );
       }
       let wire: Partial<Wire>;
       try {
@@ -99,9 +113,14 @@ export function createCursorCodec(key: string | Buffer = randomBytes(32)): Curso
       }
       if (!validWire(wire)) throw malformed();
       if (wire.h !== expectedHash) {
-        throw badRequest('cursor', 'cursor was issued for other filters or another tenant; repeat the same filters or start without a cursor', 'cursor_mismatch');
+        throw badRequest(
+          'cursor',
+          'cursor was issued for other filters or another tenant; repeat the same filters or start without a cursor',
+          'cursor_mismatch',
+        );
       }
-      if (wire.f > wire.u) throw badRequest('cursor', 'the cursor\'s window ends before it starts; start without a cursor', 'invalid_cursor');
+      if (wire.f > wire.u)
+        throw badRequest('cursor', "the cursor's window ends before it starts; start without a cursor", 'invalid_cursor');
       return { mode: wire.m, startedAtUs: wire.t, id: wire.i, fromMs: wire.f, toMs: wire.u, filterHash: wire.h };
     },
   };

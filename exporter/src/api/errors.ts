@@ -34,7 +34,8 @@ export const notFound = (message = 'no such record') => new ApiError(404, 'not_f
 export const forbidden = (message: string, field?: string) => new ApiError(403, 'forbidden', message, field);
 
 export function sendApiError(res: Response, err: ApiError): void {
-  if (err.status === 401) res.set('WWW-Authenticate', `Bearer realm="aperio-api"${err.code === 'invalid_token' ? ', error="invalid_token"' : ''}`);
+  if (err.status === 401)
+    res.set('WWW-Authenticate', `Bearer realm="aperio-api"${err.code === 'invalid_token' ? ', error="invalid_token"' : ''}`);
   if (err.retryAfter !== undefined) res.set('Retry-After', String(Math.max(1, Math.ceil(err.retryAfter))));
   res.status(err.status).json(errorBody(err.code, err.message, err.field));
 }
@@ -50,7 +51,13 @@ export function namePathParameter(app: Express, prefix: string, name: string): v
   list.push([prefix, name]);
 }
 
-const STATUS_CODES: Record<number, string> = { 400: 'invalid_request', 413: 'body_not_allowed', 414: 'uri_too_long', 415: 'unsupported_media_type', 431: 'headers_too_large' };
+const STATUS_CODES: Record<number, string> = {
+  400: 'invalid_request',
+  413: 'body_not_allowed',
+  414: 'uri_too_long',
+  415: 'unsupported_media_type',
+  431: 'headers_too_large',
+};
 
 /**
  * Any error a request can end in, as the answer to give. ApiErrors are answered as they are; the 4xx
@@ -69,10 +76,20 @@ export function answerFor(err: unknown, req: Request): ApiError {
     return badRequest(field, `${field} is not valid percent-encoded UTF-8`);
   }
   if (isDatabaseUnavailable(err)) {
-    return new ApiError(503, 'database_unavailable', 'the database is unreachable or busy; retry after the time in Retry-After', undefined, RETRY_AFTER_SECONDS);
+    return new ApiError(
+      503,
+      'database_unavailable',
+      'the database is unreachable or busy; retry after the time in Retry-After',
+      undefined,
+      RETRY_AFTER_SECONDS,
+    );
   }
   if (typeof status === 'number' && status >= 400 && status < 500) {
-    return new ApiError(status, STATUS_CODES[status] ?? 'invalid_request', (err as { expose?: boolean }).expose ? (err as Error).message : 'the request cannot be read');
+    return new ApiError(
+      status,
+      STATUS_CODES[status] ?? 'invalid_request',
+      (err as { expose?: boolean }).expose ? (err as Error).message : 'the request cannot be read',
+    );
   }
   return new ApiError(500, 'internal', 'internal error; see the exporter log');
 }

@@ -31,49 +31,53 @@ export function mountHealthRoutes(router: Router, getSnapshot: () => Snapshot, c
   router.get('/v1/health/connectors', HEALTH_ROLES, async (req, res) => {
     const { snapshot, meta, visible } = await scoped(req, res);
     const now = clock();
-    const data = snapshot.connectors.filter((c) => visible(c.tenantId)).map((c) => {
-      const thresholds = thresholdsFor(snapshot.freshness, c.provider);
-      const state = freshnessState(c.lastSyncAt, now, thresholds);
-      return {
-        id: c.id,
-        tenant: c.tenant,
-        provider: c.provider,
-        name: c.name,
-        status: c.status,
-        lastSuccessfulSyncAt: iso(c.lastSyncAt),
-        lastAttemptAt: iso(c.lastAttemptAt),
-        freshness: {
-          level: LEVELS[state],
-          state,
-          ageSeconds: c.lastSyncAt === null ? null : Math.max(0, Math.round((now - c.lastSyncAt) / 1000)),
-          thresholds,
-        },
-        consecutiveFailures: c.consecutiveFailures,
-        recentSyncs: c.recentRuns.map((r) => ({ startedAt: iso(r.startedAt), durationMs: r.durationMs, status: r.status })),
-        lastError: c.lastError,
-        lastErrorAt: iso(c.lastErrorAt),
-      };
-    });
+    const data = snapshot.connectors
+      .filter((c) => visible(c.tenantId))
+      .map((c) => {
+        const thresholds = thresholdsFor(snapshot.freshness, c.provider);
+        const state = freshnessState(c.lastSyncAt, now, thresholds);
+        return {
+          id: c.id,
+          tenant: c.tenant,
+          provider: c.provider,
+          name: c.name,
+          status: c.status,
+          lastSuccessfulSyncAt: iso(c.lastSyncAt),
+          lastAttemptAt: iso(c.lastAttemptAt),
+          freshness: {
+            level: LEVELS[state],
+            state,
+            ageSeconds: c.lastSyncAt === null ? null : Math.max(0, Math.round((now - c.lastSyncAt) / 1000)),
+            thresholds,
+          },
+          consecutiveFailures: c.consecutiveFailures,
+          recentSyncs: c.recentRuns.map((r) => ({ startedAt: iso(r.startedAt), durationMs: r.durationMs, status: r.status })),
+          lastError: c.lastError,
+          lastErrorAt: iso(c.lastErrorAt),
+        };
+      });
     res.json({ ...meta, data });
   });
 
   router.get('/v1/health/siem', HEALTH_ROLES, async (req, res) => {
     const { snapshot, meta, visible } = await scoped(req, res);
-    const data = snapshot.siemDestinations.filter((d) => visible(d.tenantId)).map((d) => ({
-      id: d.id,
-      tenant: d.tenant,
-      name: d.name,
-      kind: d.kind,
-      enabled: d.enabled,
-      successRatio: { lifetime: ratio(d.deliveriesOk, d.deliveriesFail) },
-      deliveries: { ok: d.deliveriesOk, failed: d.deliveriesFail },
-      queue: { pending: d.pending, retrying: d.retrying },
-      deadLetters: d.deadLetters,
-      oldestPendingAt: iso(d.oldestPendingAt),
-      lastDeliveryAt: iso(d.lastDeliveryAt),
-      lastError: d.lastError,
-      lastErrorAt: iso(d.lastErrorAt),
-    }));
+    const data = snapshot.siemDestinations
+      .filter((d) => visible(d.tenantId))
+      .map((d) => ({
+        id: d.id,
+        tenant: d.tenant,
+        name: d.name,
+        kind: d.kind,
+        enabled: d.enabled,
+        successRatio: { lifetime: ratio(d.deliveriesOk, d.deliveriesFail) },
+        deliveries: { ok: d.deliveriesOk, failed: d.deliveriesFail },
+        queue: { pending: d.pending, retrying: d.retrying },
+        deadLetters: d.deadLetters,
+        oldestPendingAt: iso(d.oldestPendingAt),
+        lastDeliveryAt: iso(d.lastDeliveryAt),
+        lastError: d.lastError,
+        lastErrorAt: iso(d.lastErrorAt),
+      }));
     res.json({ ...meta, data });
   });
 
@@ -86,7 +90,8 @@ export function mountHealthRoutes(router: Router, getSnapshot: () => Snapshot, c
       into.running += q.running;
       into.retrying += q.retrying;
       into.dead += q.dead;
-      if (q.oldestQueuedAt !== null && (into.oldestQueuedAt === null || q.oldestQueuedAt < into.oldestQueuedAt)) into.oldestQueuedAt = q.oldestQueuedAt;
+      if (q.oldestQueuedAt !== null && (into.oldestQueuedAt === null || q.oldestQueuedAt < into.oldestQueuedAt))
+        into.oldestQueuedAt = q.oldestQueuedAt;
     };
     const view = (s: ReturnType<typeof empty>) => ({
       queued: s.queued,
@@ -107,7 +112,9 @@ export function mountHealthRoutes(router: Router, getSnapshot: () => Snapshot, c
       add(entry.sum, q);
       add(total, q);
     }
-    const data = [...tenants.values()].sort((a, b) => a.tenant.localeCompare(b.tenant)).map((t) => ({ tenant: t.tenant, ...view(t.sum), kinds: t.kinds }));
+    const data = [...tenants.values()]
+      .sort((a, b) => a.tenant.localeCompare(b.tenant))
+      .map((t) => ({ tenant: t.tenant, ...view(t.sum), kinds: t.kinds }));
     res.json({ ...meta, data, total: view(total) });
   });
 }

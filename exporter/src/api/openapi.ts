@@ -154,7 +154,12 @@ Object.assign(schemas, {
   ConnectorSyncPage: list('ConnectorSync'),
   RuleRunAnswer: obj({ data: ref('RuleRun'), dataRetentionDays: nullable(int) }),
   ConnectorSyncAnswer: obj({ data: ref('ConnectorSync'), dataRetentionDays: nullable(int) }),
-  ScheduleAnswer: obj({ data: { type: 'array', items: ref('Schedule') }, window: ref('Window'), tenant: nullable(str), dataRetentionDays: nullable(int) }),
+  ScheduleAnswer: obj({
+    data: { type: 'array', items: ref('Schedule') },
+    window: ref('Window'),
+    tenant: nullable(str),
+    dataRetentionDays: nullable(int),
+  }),
 });
 
 const query = (name: string, description: string, schema: Schema = str) => ({ name, in: 'query', required: false, description, schema });
@@ -183,8 +188,8 @@ const errors = (...statuses: number[]) => {
   const text: Record<number, string> = {
     400: 'Bad input: unknown, repeated or malformed parameter, window too long, bad cursor; error.field names the parameter.',
     401: 'Missing, unknown or revoked token.',
-    403: 'The token\'s role may not use the route, or a tenant token names another tenant.',
-    404: 'No such run in the caller\'s scope.',
+    403: "The token's role may not use the route, or a tenant token names another tenant.",
+    404: "No such run in the caller's scope.",
     413: 'A request with a body.',
     429: 'Too many requests with bad tokens from this client or with this token prefix.',
     500: 'Unexpected failure (logged by the exporter).',
@@ -193,7 +198,14 @@ const errors = (...statuses: number[]) => {
   return Object.fromEntries([...statuses, 401, 413, 429, 500, 503].map((s) => [String(s), error(text[s])]));
 };
 
-const op = (operationId: string, summary: string, roles: string, parameters: unknown[], ok: Record<string, unknown>, ...statuses: number[]) => ({
+const op = (
+  operationId: string,
+  summary: string,
+  roles: string,
+  parameters: unknown[],
+  ok: Record<string, unknown>,
+  ...statuses: number[]
+) => ({
   get: { operationId, summary, description: `Roles: ${roles}.`, parameters, responses: { '200': ok, ...errors(...statuses) } },
 });
 
@@ -202,7 +214,7 @@ const ruleFilters = [...runFilters, p.rule, p.minFindings];
 const syncFilters = [...runFilters, p.connector, p.provider, p.minRecords];
 const exportContent = (row: string) => ({
   description: 'Every matching run, streamed as an attachment: NDJSON (one object per line) or CSV with a header row.',
-  headers: { 'X-Data-Retention-Days': { description: 'The tenant\'s retention, when the answer is one tenant\'s.', schema: int } },
+  headers: { 'X-Data-Retention-Days': { description: "The tenant's retention, when the answer is one tenant's.", schema: int } },
   content: { 'application/x-ndjson': { schema: ref(row) }, 'text/csv': { schema: str } },
 });
 const AUDIT = 'ADMIN, SECURITY_ANALYST, OPERATOR';
@@ -218,16 +230,81 @@ export const OPENAPI_DOCUMENT = {
   servers: [{ url: '/api' }],
   security: [{ bearer: [] }],
   paths: {
-    '/v1/whoami': op('whoami', 'The token\'s identity, role and tenant', 'any', [], json('WhoamiAnswer', 'Who is calling'), 400),
-    '/v1/health/connectors': op('healthConnectors', 'Connector freshness and recent syncs', 'ADMIN, OPERATOR', [p.tenant], json('ConnectorHealthAnswer', 'Connectors in scope'), 400, 403),
-    '/v1/health/siem': op('healthSiem', 'SIEM destination deliveries and queues', 'ADMIN, OPERATOR', [p.tenant], json('SiemHealthAnswer', 'Destinations in scope'), 400, 403),
-    '/v1/health/ingestion': op('healthIngestion', 'Ingestion queue depth per tenant', 'ADMIN, OPERATOR', [p.tenant], json('IngestionHealthAnswer', 'Queues in scope'), 400, 403),
-    '/v1/rule-runs': op('listRuleRuns', 'Rule runs, newest first (keyset pages)', AUDIT, [...ruleFilters, p.limit, p.cursor], json('RuleRunPage', 'One page'), 400, 403),
-    '/v1/rule-runs/export': op('exportRuleRuns', 'Every matching rule run, streamed', AUDIT, [...ruleFilters, p.format], exportContent('RuleRun'), 400, 403),
+    '/v1/whoami': op('whoami', "The token's identity, role and tenant", 'any', [], json('WhoamiAnswer', 'Who is calling'), 400),
+    '/v1/health/connectors': op(
+      'healthConnectors',
+      'Connector freshness and recent syncs',
+      'ADMIN, OPERATOR',
+      [p.tenant],
+      json('ConnectorHealthAnswer', 'Connectors in scope'),
+      400,
+      403,
+    ),
+    '/v1/health/siem': op(
+      'healthSiem',
+      'SIEM destination deliveries and queues',
+      'ADMIN, OPERATOR',
+      [p.tenant],
+      json('SiemHealthAnswer', 'Destinations in scope'),
+      400,
+      403,
+    ),
+    '/v1/health/ingestion': op(
+      'healthIngestion',
+      'Ingestion queue depth per tenant',
+      'ADMIN, OPERATOR',
+      [p.tenant],
+      json('IngestionHealthAnswer', 'Queues in scope'),
+      400,
+      403,
+    ),
+    '/v1/rule-runs': op(
+      'listRuleRuns',
+      'Rule runs, newest first (keyset pages)',
+      AUDIT,
+      [...ruleFilters, p.limit, p.cursor],
+      json('RuleRunPage', 'One page'),
+      400,
+      403,
+    ),
+    '/v1/rule-runs/export': op(
+      'exportRuleRuns',
+      'Every matching rule run, streamed',
+      AUDIT,
+      [...ruleFilters, p.format],
+      exportContent('RuleRun'),
+      400,
+      403,
+    ),
     '/v1/rule-runs/{id}': op('getRuleRun', 'One rule run', AUDIT, [p.id], json('RuleRunAnswer', 'The run'), 400, 403, 404),
-    '/v1/connector-syncs': op('listConnectorSyncs', 'Connector syncs, newest first (keyset pages)', AUDIT, [...syncFilters, p.limit, p.cursor], json('ConnectorSyncPage', 'One page'), 400, 403),
-    '/v1/connector-syncs/export': op('exportConnectorSyncs', 'Every matching connector sync, streamed', AUDIT, [...syncFilters, p.format], exportContent('ConnectorSync'), 400, 403),
-    '/v1/connector-syncs/{id}': op('getConnectorSync', 'One connector sync', AUDIT, [p.id], json('ConnectorSyncAnswer', 'The sync'), 400, 403, 404),
+    '/v1/connector-syncs': op(
+      'listConnectorSyncs',
+      'Connector syncs, newest first (keyset pages)',
+      AUDIT,
+      [...syncFilters, p.limit, p.cursor],
+      json('ConnectorSyncPage', 'One page'),
+      400,
+      403,
+    ),
+    '/v1/connector-syncs/export': op(
+      'exportConnectorSyncs',
+      'Every matching connector sync, streamed',
+      AUDIT,
+      [...syncFilters, p.format],
+      exportContent('ConnectorSync'),
+      400,
+      403,
+    ),
+    '/v1/connector-syncs/{id}': op(
+      'getConnectorSync',
+      'One connector sync',
+      AUDIT,
+      [p.id],
+      json('ConnectorSyncAnswer', 'The sync'),
+      400,
+      403,
+      404,
+    ),
     '/v1/schedules': op(
       'listSchedules',
       'Expected slots of each scheduled rule and active connector, with the run that served each, or missed/pending',

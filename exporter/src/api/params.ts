@@ -12,7 +12,11 @@ export function parseQuery<S extends QueryShape>(query: unknown, shape: S): Pars
   const raw = (query ?? {}) as Record<string, unknown>;
   for (const [key, value] of Object.entries(raw)) {
     if (!Object.hasOwn(shape, key)) {
-      throw badRequest(key, `unknown parameter "${key}"; this route accepts: ${Object.keys(shape).join(', ') || 'none'}`, 'unknown_parameter');
+      throw badRequest(
+        key,
+        `unknown parameter "${key}"; this route accepts: ${Object.keys(shape).join(', ') || 'none'}`,
+        'unknown_parameter',
+      );
     }
     if (typeof value !== 'string') throw badRequest(key, `"${key}" must be given once, as a plain value`);
   }

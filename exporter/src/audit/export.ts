@@ -82,7 +82,9 @@ function endIncomplete(res: Response, format: 'csv' | 'ndjson', resource: RunRes
   const unavailable = isDatabaseUnavailable(err);
   if (unavailable) logger.warn({ err: err.message, resource: resource.name }, 'export ended incomplete: database unavailable');
   else logger.error({ err, resource: resource.name }, 'export failed midway');
-  const message = unavailable ? 'the database became unavailable; the export is incomplete, retry it' : 'the export failed midway (see the exporter log); it is incomplete';
+  const message = unavailable
+    ? 'the database became unavailable; the export is incomplete, retry it'
+    : 'the export failed midway (see the exporter log); it is incomplete';
   const code = unavailable ? 'database_unavailable' : 'internal';
   res.write(format === 'csv' ? `#error,${code},"${message}"\n` : `${JSON.stringify({ error: { code, message, field: null } })}\n`);
   res.addTrailers({ [EXPORT_STATUS_TRAILER]: `incomplete: ${code}` });

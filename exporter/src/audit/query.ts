@@ -39,11 +39,15 @@ export function buildPageQuery(resource: RunResource, q: AuditQuery): { text: st
   if (q.tenantId !== null) where.push(`r."organizationId" = ${param(q.tenantId)}`);
   if (q.position?.mode === 'newer') {
     // A poll follows the newest rows without an upper bound: the window only limits the first page.
-    where.push(`(r."startedAt", r.id) > ('epoch'::timestamptz + ${param(q.position.startedAtUs)}::bigint * interval '1 microsecond', ${param(q.position.id)}::bigint)`);
+    where.push(
+      `(r."startedAt", r.id) > ('epoch'::timestamptz + ${param(q.position.startedAtUs)}::bigint * interval '1 microsecond', ${param(q.position.id)}::bigint)`,
+    );
   } else {
     where.push(`r."startedAt" >= ${param(new Date(q.fromMs))}`, `r."startedAt" < ${param(new Date(q.toMs))}`);
     if (q.position) {
-      where.push(`(r."startedAt", r.id) < ('epoch'::timestamptz + ${param(q.position.startedAtUs)}::bigint * interval '1 microsecond', ${param(q.position.id)}::bigint)`);
+      where.push(
+        `(r."startedAt", r.id) < ('epoch'::timestamptz + ${param(q.position.startedAtUs)}::bigint * interval '1 microsecond', ${param(q.position.id)}::bigint)`,
+      );
     }
   }
   if (q.statuses) where.push(`r.status = ANY(${param(q.statuses)}::text[])`);

@@ -59,8 +59,10 @@ function windowOf(cursor: Cursor | null, from: number | undefined, to: number | 
   const toMs = cursor?.toMs ?? to ?? now;
   const fromMs = cursor?.fromMs ?? from ?? toMs - DEFAULT_WINDOW_MS;
   const field = cursor ? 'cursor' : 'from';
-  if (fromMs > toMs) throw badRequest(field, from === undefined && !cursor ? 'from (to minus 24 hours by default) is after to' : 'from is after to');
-  if (toMs - fromMs > MAX_WINDOW_DAYS * 86400_000) throw badRequest(field, `the window from..to is longer than ${MAX_WINDOW_DAYS} days`, 'window_too_long');
+  if (fromMs > toMs)
+    throw badRequest(field, from === undefined && !cursor ? 'from (to minus 24 hours by default) is after to' : 'from is after to');
+  if (toMs - fromMs > MAX_WINDOW_DAYS * 86400_000)
+    throw badRequest(field, `the window from..to is longer than ${MAX_WINDOW_DAYS} days`, 'window_too_long');
   return { fromMs, toMs };
 }
 
@@ -79,9 +81,7 @@ export async function parseAuditRequest(
   const scope = await resolveScope(principalOf(res), params.tenant as string | undefined, (slug) => tenantBySlug(pool, slug));
 
   const raw = req.query as Record<string, string>;
-  const filterParams = Object.fromEntries(
-    Object.entries(raw).filter(([key]) => key !== 'cursor' && key !== 'limit' && key !== 'format'),
-  );
+  const filterParams = Object.fromEntries(Object.entries(raw).filter(([key]) => key !== 'cursor' && key !== 'limit' && key !== 'format'));
   const hash = codec.filterHash(resource.name, scope.tenantId ?? '*', filterParams);
   const cursor = typeof params.cursor === 'string' ? codec.decode(params.cursor, hash) : null;
 

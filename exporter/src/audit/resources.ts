@@ -38,8 +38,21 @@ export const RULE_RUNS: RunResource = {
     return out;
   },
   columns: [
-    'id', 'tenant', 'ruleId', 'ruleKey', 'ruleName', 'trigger', 'scheduledFor', 'startedAt', 'finishedAt',
-    'durationMs', 'status', 'eventsEvaluated', 'findingsOpened', 'error', 'traceId',
+    'id',
+    'tenant',
+    'ruleId',
+    'ruleKey',
+    'ruleName',
+    'trigger',
+    'scheduledFor',
+    'startedAt',
+    'finishedAt',
+    'durationMs',
+    'status',
+    'eventsEvaluated',
+    'findingsOpened',
+    'error',
+    'traceId',
   ],
 };
 
@@ -48,7 +61,11 @@ export const CONNECTOR_SYNCS: RunResource = {
   table: '"ConnectorSyncRun"',
   select: `${common}, r."connectionId"::text AS "connectionId", c.name AS "connectionName", r.provider, r."recordsIngested"`,
   joins: `LEFT JOIN "Organization" o ON o.id = r."organizationId" LEFT JOIN "IntegrationConnection" c ON c.id = r."connectionId"`,
-  filters: { connector: shortText.optional(), provider: shortText.optional(), minRecords: nonNegativeInt(Number.MAX_SAFE_INTEGER).optional() },
+  filters: {
+    connector: shortText.optional(),
+    provider: shortText.optional(),
+    minRecords: nonNegativeInt(Number.MAX_SAFE_INTEGER).optional(),
+  },
   conditions(filters, param) {
     const out: string[] = [];
     if (filters.connector !== undefined) out.push(`r."connectionId" = ${param(filters.connector)}`);
@@ -57,7 +74,19 @@ export const CONNECTOR_SYNCS: RunResource = {
     return out;
   },
   columns: [
-    'id', 'tenant', 'connectionId', 'connectionName', 'provider', 'trigger', 'scheduledFor', 'startedAt', 'finishedAt',
-    'durationMs', 'status', 'recordsIngested', 'error', 'traceId',
+    'id',
+    'tenant',
+    'connectionId',
+    'connectionName',
+    'provider',
+    'trigger',
+    'scheduledFor',
+    'startedAt',
+    'finishedAt',
+    'durationMs',
+    'status',
+    'recordsIngested',
+    'error',
+    'traceId',
   ],
 };

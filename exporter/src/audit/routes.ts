@@ -15,7 +15,12 @@ import { retentionByTenant } from './tenants';
 const AUDIT_ROLES = requireRole('ADMIN', 'SECURITY_ANALYST', 'OPERATOR');
 
 /** GET /rule-runs, /rule-runs/export, /rule-runs/:id and the same for /connector-syncs. */
-export function mountAuditRoutes(router: Router, { pool, exportPool }: { pool: pg.Pool; exportPool: pg.Pool }, codec: CursorCodec, clock: () => number): void {
+export function mountAuditRoutes(
+  router: Router,
+  { pool, exportPool }: { pool: pg.Pool; exportPool: pg.Pool },
+  codec: CursorCodec,
+  clock: () => number,
+): void {
   for (const resource of [RULE_RUNS, CONNECTOR_SYNCS]) {
     router.get(`/v1/${resource.name}`, AUDIT_ROLES, (req, res) => listHandler(req, res, pool, codec, resource, clock()));
     // Before /:id, which would otherwise take "export" for an id.
@@ -36,7 +41,14 @@ export function mountAuditRoutes(router: Router, { pool, exportPool }: { pool: p
   }
 }
 
-async function listHandler(req: Request, res: Response, pool: pg.Pool, codec: CursorCodec, resource: RunResource, now: number): Promise<void> {
+async function listHandler(
+  req: Request,
+  res: Response,
+  pool: pg.Pool,
+  codec: CursorCodec,
+  resource: RunResource,
+  now: number,
+): Promise<void> {
   const parsed = await parseAuditRequest(req, res, pool, codec, resource, 'list', now);
   const { query, cursor } = parsed;
   const rows = await fetchPage(pool, resource, { ...query, limit: query.limit + 1 });
@@ -49,8 +61,12 @@ async function listHandler(req: Request, res: Response, pool: pg.Pool, codec: Cu
   // Older pages walk back through the window; the poll cursor starts where the window ends (or after
   // the newest row a poll has returned), so together they see every row exactly once.
   const next: Cursor | null = polling
-    ? page.length ? at('newer', page[page.length - 1]) : cursor
-    : hasMore ? at('older', page[page.length - 1]) : null;
+    ? page.length
+      ? at('newer', page[page.length - 1])
+      : cursor
+    : hasMore
+      ? at('older', page[page.length - 1])
+      : null;
   const poll: Cursor = polling ? next! : { ...base, mode: 'newer', startedAtUs: query.toMs * 1000, id: '0' };
   const path = req.baseUrl + req.path;
   const limit = parsed.limitGiven ? query.limit : null;

@@ -72,7 +72,8 @@ function jobView(p: Planned, slots: JudgedSlot<RunRow>[], settings: ScheduleSett
   const { job } = p;
   const counts = { ran: 0, missed: 0, pending: 0 };
   for (const slot of slots) counts[slot.state] += 1;
-  const fallbackGrace = p.schedule?.kind === 'interval' ? settings.graceSeconds ?? Math.max(60, p.schedule.periodMs / 2000) : (settings.graceSeconds ?? 0);
+  const fallbackGrace =
+    p.schedule?.kind === 'interval' ? (settings.graceSeconds ?? Math.max(60, p.schedule.periodMs / 2000)) : (settings.graceSeconds ?? 0);
   return {
     kind: job.kind,
     tenant: job.tenant,
@@ -80,7 +81,9 @@ function jobView(p: Planned, slots: JudgedSlot<RunRow>[], settings: ScheduleSett
     key: job.key,
     name: job.name,
     provider: job.provider,
-    schedule: job.cron ? { cron: job.cron, timezone: settings.timezone, intervalSeconds: null } : { cron: null, timezone: null, intervalSeconds: job.intervalSeconds },
+    schedule: job.cron
+      ? { cron: job.cron, timezone: settings.timezone, intervalSeconds: null }
+      : { cron: null, timezone: null, intervalSeconds: job.intervalSeconds },
     graceSeconds: Math.round(slots.length ? slots[slots.length - 1].graceMs / 1000 : fallbackGrace),
     error: p.error,
     counts,
@@ -106,8 +109,10 @@ export function mountScheduleRoutes(router: Router, pool: pg.Pool, clock: () => 
     if (toMs - fromMs > SCHEDULE_MAX_WINDOW_DAYS * 86400_000) {
       throw badRequest('from', `the window from..to is longer than ${SCHEDULE_MAX_WINDOW_DAYS} days`, 'window_too_long');
     }
-    if (params.kind === 'connector' && params.rule !== undefined) throw badRequest('rule', 'rule filters rules; it cannot be combined with kind=connector');
-    if (params.kind === 'rule' && params.connector !== undefined) throw badRequest('connector', 'connector filters connectors; it cannot be combined with kind=rule');
+    if (params.kind === 'connector' && params.rule !== undefined)
+      throw badRequest('rule', 'rule filters rules; it cannot be combined with kind=connector');
+    if (params.kind === 'rule' && params.connector !== undefined)
+      throw badRequest('connector', 'connector filters connectors; it cannot be combined with kind=rule');
     const filter = { tenantId: scope.tenantId, rule: params.rule ?? null, connector: params.connector ?? null };
     const wantRules = params.kind !== 'connector' && (params.connector === undefined || params.rule !== undefined);
     const wantConnectors = params.kind !== 'rule' && (params.rule === undefined || params.connector !== undefined);
@@ -117,7 +122,12 @@ export function mountScheduleRoutes(router: Router, pool: pg.Pool, clock: () => 
     const planned = plan(jobs, settings, fromMs, toMs);
     const judged = new Map<Planned, JudgedSlot<RunRow>[]>();
     let total = 0;
-    const tooMany = () => badRequest('from', `the window holds more than ${MAX_SLOTS} expected slots; narrow from..to or filter by tenant, kind, rule or connector`, 'window_too_long');
+    const tooMany = () =>
+      badRequest(
+        'from',
+        `the window holds more than ${MAX_SLOTS} expected slots; narrow from..to or filter by tenant, kind, rule or connector`,
+        'window_too_long',
+      );
     for (const p of planned) {
       if (!p.schedule) continue;
       const slots = judgeSlots(p.schedule, settings, [], () => 0, { fromMs, toMs, now, cap: MAX_SLOTS - total });
@@ -136,7 +146,8 @@ export function mountScheduleRoutes(router: Router, pool: pg.Pool, clock: () => 
         runsOf.set(run.jobKey, list);
       }
     }
-    const reference = (run: RunRow) => referenceTime({ scheduledFor: run.scheduledFor?.getTime() ?? null, startedAt: run.startedAt.getTime() });
+    const reference = (run: RunRow) =>
+      referenceTime({ scheduledFor: run.scheduledFor?.getTime() ?? null, startedAt: run.startedAt.getTime() });
     for (const p of planned) {
       if (!p.schedule) continue;
       const runs = runsOf.get(jobKey(p.job.kind, p.job.tenantId, p.job.id)) ?? [];

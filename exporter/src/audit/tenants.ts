@@ -8,6 +8,8 @@ export async function tenantBySlug(pool: pg.Pool, slug: string): Promise<TenantI
 
 /** Retention of every tenant, for responses that span tenants (each tenant keeps its rows its own number of days). */
 export async function retentionByTenant(pool: pg.Pool): Promise<Record<string, number>> {
-  const { rows } = await pool.query<{ slug: string; dataRetentionDays: number }>(`SELECT slug, "dataRetentionDays" FROM "Organization" ORDER BY slug`);
+  const { rows } = await pool.query<{ slug: string; dataRetentionDays: number }>(
+    `SELECT slug, "dataRetentionDays" FROM "Organization" ORDER BY slug`,
+  );
   return Object.fromEntries(rows.map((r) => [r.slug, r.dataRetentionDays]));
 }

@@ -18,7 +18,10 @@ export function requireRole(...roles: Role[]): RequestHandler {
   return (_req: Request, res: Response, next: NextFunction) => {
     const principal = principalOf(res);
     if (!roles.includes(principal.role)) {
-      sendApiError(res, new ApiError(403, 'forbidden', `this route needs one of the roles ${roles.join(', ')}; the token has ${principal.role}`));
+      sendApiError(
+        res,
+        new ApiError(403, 'forbidden', `this route needs one of the roles ${roles.join(', ')}; the token has ${principal.role}`),
+      );
       return;
     }
     next();

@@ -50,7 +50,16 @@ export function createPrincipalResolver(pool: pg.Pool, clock: () => number = Dat
     byClient.fail(client);
     if (prefix !== null) byPrefix.fail(prefix);
     if (retryAfter > 0) {
-      sendApiError(res, new ApiError(429, 'too_many_failures', 'too many requests with invalid tokens from this client or with this token; try again later', undefined, retryAfter));
+      sendApiError(
+        res,
+        new ApiError(
+          429,
+          'too_many_failures',
+          'too many requests with invalid tokens from this client or with this token; try again later',
+          undefined,
+          retryAfter,
+        ),
+      );
     } else {
       sendApiError(res, err);
     }
@@ -60,7 +69,12 @@ export function createPrincipalResolver(pool: pg.Pool, clock: () => number = Dat
   return async (req, res) => {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
     if (!match) {
-      return refuse(req, res, new ApiError(401, 'unauthorized', 'send Authorization: Bearer <token>; create one with `aperio-exporter tokens create`'), null);
+      return refuse(
+        req,
+        res,
+        new ApiError(401, 'unauthorized', 'send Authorization: Bearer <token>; create one with `aperio-exporter tokens create`'),
+        null,
+      );
     }
     const { rows } = await pool.query<TokenRow>(
       `SELECT t.id, t.name, t.role, t."organizationId", t."revokedAt", t."lastUsedAt", o.slug, o."dataRetentionDays"

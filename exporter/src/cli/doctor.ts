@@ -14,13 +14,19 @@ export async function doctor(settings: Settings): Promise<number> {
   const { url, embedded } = await resolveDatabase(settings);
   const pool = createPool(url, { max: 3 });
   const print = (check: Check) =>
-    process.stdout.write(`${check.ok ? 'pass' : check.warning ? 'warn' : 'FAIL'}  ${check.name}${check.detail ? `: ${check.detail}` : ''}\n`);
+    process.stdout.write(
+      `${check.ok ? 'pass' : check.warning ? 'warn' : 'FAIL'}  ${check.name}${check.detail ? `: ${check.detail}` : ''}\n`,
+    );
   try {
     try {
       await checkConnection(pool, url);
       print({ name: `connect to ${redactUrl(url)}`, ok: true });
     } catch (err) {
-      print({ name: `connect to ${redactUrl(url)}`, ok: false, detail: err instanceof UserError ? `${err.message} (${err.hint})` : String(err) });
+      print({
+        name: `connect to ${redactUrl(url)}`,
+        ok: false,
+        detail: err instanceof UserError ? `${err.message} (${err.hint})` : String(err),
+      });
       return 1;
     }
     const checks = await checkSchema(pool);

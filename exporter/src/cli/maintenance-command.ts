@@ -29,7 +29,11 @@ export async function maintenanceCommand(settings: Settings, argv: string[]): Pr
     process.stdout.write(MAINTENANCE_USAGE + '\n');
     return 0;
   }
-  if (!settings.DATABASE_URL) throw new UserError('maintenance needs DATABASE_URL', 'set DATABASE_URL to the Aperio database (the embedded demo runs maintenance by itself every minute)');
+  if (!settings.DATABASE_URL)
+    throw new UserError(
+      'maintenance needs DATABASE_URL',
+      'set DATABASE_URL to the Aperio database (the embedded demo runs maintenance by itself every minute)',
+    );
   const url = settings.DATABASE_URL;
   const pool = createPool(url, { max: 3, applicationName: 'aperio-exporter-maintenance' });
   try {
@@ -52,7 +56,9 @@ export async function maintenanceCommand(settings: Settings, argv: string[]): Pr
       ),
     );
     if (!outcome) {
-      process.stderr.write(`another maintenance run (an exporter replica or another job) held the lock for over ${options.waitSeconds}s; nothing was done\n`);
+      process.stderr.write(
+        `another maintenance run (an exporter replica or another job) held the lock for over ${options.waitSeconds}s; nothing was done\n`,
+      );
       return EXIT_LOCK_BUSY;
     }
     if ('failed' in outcome.value) {
@@ -70,7 +76,12 @@ function parseOptions(argv: string[]): { dryRun: boolean; waitSeconds: number } 
   if (argv[0] === 'help' || argv.includes('--help') || argv.includes('-h')) return 'help';
   let values: { 'dry-run'?: boolean; 'wait-seconds'?: string };
   try {
-    ({ values } = parseArgs({ args: argv, options: { 'dry-run': { type: 'boolean' }, 'wait-seconds': { type: 'string' } }, strict: true, allowPositionals: false }));
+    ({ values } = parseArgs({
+      args: argv,
+      options: { 'dry-run': { type: 'boolean' }, 'wait-seconds': { type: 'string' } },
+      strict: true,
+      allowPositionals: false,
+    }));
   } catch (err) {
     throw new UserError((err as Error).message, MAINTENANCE_USAGE);
   }
@@ -80,11 +91,13 @@ function parseOptions(argv: string[]): { dryRun: boolean; waitSeconds: number } 
 }
 
 async function assertMigrated(pool: pg.Pool): Promise<void> {
-  const applied = await pool
-    .query<{ version: number }>('SELECT version FROM "_aperio_migrations"')
-    .then((r) => new Set(r.rows.map((row) => row.version)), () => new Set<number>());
+  const applied = await pool.query<{ version: number }>('SELECT version FROM "_aperio_migrations"').then(
+    (r) => new Set(r.rows.map((row) => row.version)),
+    () => new Set<number>(),
+  );
   const pending = loadMigrations().filter((m) => !applied.has(m.version));
-  if (pending.length) throw new UserError(`migrations not applied: ${pending.map((m) => m.name).join(', ')}`, 'run `aperio-exporter migrate` first');
+  if (pending.length)
+    throw new UserError(`migrations not applied: ${pending.map((m) => m.name).join(', ')}`, 'run `aperio-exporter migrate` first');
 }
 
 const count = (n: number) => n.toLocaleString('en-US');
@@ -94,7 +107,10 @@ function describeReport(report: MaintenanceReport): string {
     ['step', 'result'],
     ['partitions', `${report.partitionsCreated} created`],
     ...report.rollups.map((r) => [`rollup ${r.table}`, `${count(r.hours)} hour(s) rolled up, rolled until ${r.rolledUntil.toISOString()}`]),
-    ...report.retention.map((r) => [`retention ${r.table}`, `${r.partitionsDropped.length} partition(s) dropped, ${count(r.rowsDeleted)} row(s) deleted`]),
+    ...report.retention.map((r) => [
+      `retention ${r.table}`,
+      `${r.partitionsDropped.length} partition(s) dropped, ${count(r.rowsDeleted)} row(s) deleted`,
+    ]),
   ];
   return `${formatTable(rows)}done in ${(report.durationMs / 1000).toFixed(1)} s\n`;
 }

@@ -28,7 +28,9 @@ export async function migrateCommand(settings: Settings, argv: string[] = []): P
       progress: true,
       onAdopted: (reports) => {
         for (const r of reports) {
-          process.stdout.write(`adopted ${r.copied} row(s) of "${r.source}" into "${r.table}"; drop the old table once satisfied: DROP TABLE "${r.source}"\n`);
+          process.stdout.write(
+            `adopted ${r.copied} row(s) of "${r.source}" into "${r.table}"; drop the old table once satisfied: DROP TABLE "${r.source}"\n`,
+          );
         }
       },
     });

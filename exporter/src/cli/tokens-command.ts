@@ -29,7 +29,8 @@ export async function tokensCommand(settings: Settings, argv: string[]): Promise
       return await action(pool);
     } catch (err) {
       if (err instanceof TokenError) throw new UserError(err.message, 'see `aperio-exporter tokens help`');
-      if ((err as { code?: string }).code === '42P01') throw new UserError('the ApiToken table does not exist', 'run `aperio-exporter migrate` first');
+      if ((err as { code?: string }).code === '42P01')
+        throw new UserError('the ApiToken table does not exist', 'run `aperio-exporter migrate` first');
       throw err;
     }
   });
@@ -48,7 +49,8 @@ function parse(sub: string, args: string[]): Action {
           allowPositionals: false,
         });
         const role = values.role?.toUpperCase();
-        if (!role || !(ROLES as readonly string[]).includes(role)) throw new UserError(`--role must be one of ${ROLES.join(', ')}`, TOKENS_USAGE);
+        if (!role || !(ROLES as readonly string[]).includes(role))
+          throw new UserError(`--role must be one of ${ROLES.join(', ')}`, TOKENS_USAGE);
         return async (pool) => {
           const { token, record } = await createToken(pool, { role: role as Role, tenant: values.tenant ?? null, name: values.name });
           process.stdout.write(`${token}\n`);
@@ -69,7 +71,8 @@ function parse(sub: string, args: string[]): Action {
         const { positionals } = parseArgs({ args, options: {}, strict: true, allowPositionals: true });
         if (positionals.length !== 1) throw new UserError('tokens revoke takes exactly one token id', TOKENS_USAGE);
         return async (pool) => {
-          if (!(await revokeToken(pool, positionals[0]))) throw new UserError(`no token with id "${positionals[0]}"`, 'list them with `aperio-exporter tokens list`', 1);
+          if (!(await revokeToken(pool, positionals[0])))
+            throw new UserError(`no token with id "${positionals[0]}"`, 'list them with `aperio-exporter tokens list`', 1);
           process.stdout.write(`revoked ${positionals[0]}\n`);
           return 0;
         };
@@ -105,7 +108,10 @@ async function withDatabase(settings: Settings, run: (pool: pg.Pool) => Promise<
   if (!settings.DATABASE_URL) {
     const running = `postgresql://${EMBEDDED_CREDENTIALS}@127.0.0.1:${settings.EMBEDDED_PG_PORT}/postgres`;
     const probe = new pg.Client({ connectionString: running, connectionTimeoutMillis: 1_000 });
-    const reachable = await probe.connect().then(() => true, () => false);
+    const reachable = await probe.connect().then(
+      () => true,
+      () => false,
+    );
     await probe.end().catch(() => undefined);
     if (reachable) return usePool(running, run, false);
   }

@@ -21,7 +21,10 @@ const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(9464),
   HOST: z.string().min(1).default('0.0.0.0'),
   // npm sets INIT_CWD to where `npm start` was typed: the project root for the README's command.
-  DATA_DIR: z.string().min(1).default(path.resolve(process.env.INIT_CWD ?? process.cwd(), '.data')),
+  DATA_DIR: z
+    .string()
+    .min(1)
+    .default(path.resolve(process.env.INIT_CWD ?? process.cwd(), '.data')),
   EMBEDDED_PG_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
   COLLECT_INTERVAL_SECONDS: seconds(15),
   STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
@@ -67,14 +70,19 @@ export const SETTINGS_DOC: Record<keyof z.infer<typeof schema>, string> = {
   DATABASE_READ_URL: 'Optional read replica for the snapshot queries and the audit API.',
   PORT: 'HTTP port for /metrics, /status and the API (0 picks a free port).',
   HOST: 'Address to listen on.',
-  DATA_DIR: 'Where the embedded PostgreSQL keeps its data, reused on the next start (default `.data` in the directory `npm start` ran from).',
+  DATA_DIR:
+    'Where the embedded PostgreSQL keeps its data, reused on the next start (default `.data` in the directory `npm start` ran from).',
   EMBEDDED_PG_PORT: 'Port of the embedded PostgreSQL server (loopback only).',
   COLLECT_INTERVAL_SECONDS: 'How often the snapshot is rebuilt from the database.',
   STATEMENT_TIMEOUT_MS: 'statement_timeout for every snapshot query; a slower query keeps the last good data.',
-  DATABASE_WAIT_MS: 'How long an API request, export batch or token lookup waits for a free connection of its pool before it is answered 503 with Retry-After.',
-  METRICS_TOKEN: 'If set (16+ characters), /metrics requires `Authorization: Bearer <token>` (Prometheus: `authorization.credentials_file`).',
-  METRICS_WEB_CONFIG: 'Path to a web configuration file in the Prometheus exporters\' convention: `basic_auth_users` (bcrypt hashes) protect /metrics, `tls_server_config` (cert_file, key_file) serves the port over TLS (docs/metrics.md).',
-  TRUSTED_PROXIES: 'Comma-separated addresses or CIDR ranges (or `loopback`, `uniquelocal`) of reverse proxies whose `X-Forwarded-For` names the client, for the bad-token limits. Unset: no proxy is trusted.',
+  DATABASE_WAIT_MS:
+    'How long an API request, export batch or token lookup waits for a free connection of its pool before it is answered 503 with Retry-After.',
+  METRICS_TOKEN:
+    'If set (16+ characters), /metrics requires `Authorization: Bearer <token>` (Prometheus: `authorization.credentials_file`).',
+  METRICS_WEB_CONFIG:
+    "Path to a web configuration file in the Prometheus exporters' convention: `basic_auth_users` (bcrypt hashes) protect /metrics, `tls_server_config` (cert_file, key_file) serves the port over TLS (docs/metrics.md).",
+  TRUSTED_PROXIES:
+    'Comma-separated addresses or CIDR ranges (or `loopback`, `uniquelocal`) of reverse proxies whose `X-Forwarded-For` names the client, for the bad-token limits. Unset: no proxy is trusted.',
   METRICS_DETAIL: '`object` (per connector, destination, rule and tenant), `tenant` (per tenant) or `platform` (no tenant labels).',
   METRICS_SERIES_LIMIT: 'Series budget: above it the exporter falls back to a coarser detail and sets aperio_exporter_series_limited 1.',
   FRESHNESS_WARN_SECONDS: 'Default age of the last successful sync after which a connector is stale (yellow).',
@@ -82,23 +90,35 @@ export const SETTINGS_DOC: Record<keyof z.infer<typeof schema>, string> = {
   FRESHNESS_CONFIG: 'Path to a YAML file with per-provider freshness thresholds (dbt-style warn_after / error_after, null opts out).',
   STATUS_PAGE_NAME: 'Name shown on /status and in `page.name` of /status.json.',
   STATUS_PAGE_URL: 'Public URL of the status page, for `page.url`, the Atom feed and incident shortlinks (default: relative `/status`).',
-  STATUS_FRAME_ANCESTORS: 'CSP `frame-ancestors` of /status and its badges: who may embed the page in an iframe (`*` anyone, `\'none\'` nobody, or origins).',
-  STATUS_PUBLIC: '`true` (or 1): /status, its JSON, feed and badges answer without a token; `false` (or 0): every status route needs an API token (docs/status.md).',
-  STATUS_MAINTENANCE_FILE: 'Path to a YAML file of maintenance windows (docs/status.md); components in an active window show `under_maintenance`.',
+  STATUS_FRAME_ANCESTORS:
+    "CSP `frame-ancestors` of /status and its badges: who may embed the page in an iframe (`*` anyone, `'none'` nobody, or origins).",
+  STATUS_PUBLIC:
+    '`true` (or 1): /status, its JSON, feed and badges answer without a token; `false` (or 0): every status route needs an API token (docs/status.md).',
+  STATUS_MAINTENANCE_FILE:
+    'Path to a YAML file of maintenance windows (docs/status.md); components in an active window show `under_maintenance`.',
   STATUS_CONSECUTIVE_FAILURES: 'Failed syncs in a row after which a connector counts as down on the status page.',
-  STATUS_FAILURE_RATIO_MINOR: 'Failure ratio of the last hour (syncs per provider, rule runs) from which a component is degraded_performance.',
-  STATUS_FAILURE_RATIO_MAJOR: 'Failure ratio of the last hour from which a component is partial_outage (major_outage when every run failed).',
-  STATUS_QUEUE_WARN_SECONDS: 'Age of the oldest queued ingestion job or pending SIEM delivery from which the component is degraded_performance (a SIEM destination counts as degraded).',
-  STATUS_QUEUE_ERROR_SECONDS: 'Age of the oldest queued ingestion job from which Ingestion queue is partial_outage, and of the oldest pending delivery from which a SIEM destination counts as down.',
+  STATUS_FAILURE_RATIO_MINOR:
+    'Failure ratio of the last hour (syncs per provider, rule runs) from which a component is degraded_performance.',
+  STATUS_FAILURE_RATIO_MAJOR:
+    'Failure ratio of the last hour from which a component is partial_outage (major_outage when every run failed).',
+  STATUS_QUEUE_WARN_SECONDS:
+    'Age of the oldest queued ingestion job or pending SIEM delivery from which the component is degraded_performance (a SIEM destination counts as degraded).',
+  STATUS_QUEUE_ERROR_SECONDS:
+    'Age of the oldest queued ingestion job from which Ingestion queue is partial_outage, and of the oldest pending delivery from which a SIEM destination counts as down.',
   STATUS_DATA_WARN_SECONDS: 'Age of the exporter data (last complete collection) from which "Data freshness" is degraded_performance.',
   STATUS_DATA_ERROR_SECONDS: 'Age of the exporter data from which "Data freshness" is partial_outage (major_outage: database unreachable).',
-  MONITORS_CONFIG: 'Path to a YAML file overriding the self-monitoring checks (docs/monitors.md): per check enabled, thresholds, `for`, `recovery`, severity.',
-  VERIFY_INTERVAL_SECONDS: '`serve` runs `verify` (docs/verification.md) every this many seconds and exposes the aperio_exporter_verify_* metrics; 0 (default) switches it off. 3600 is a good period for production.',
-  VERIFY_SAMPLE_TENANTS: 'With more tenants than this, `verify` checks a deterministic sample of this many tenants (named in its output) to stay bounded.',
-  API_CURSOR_KEY: 'Key (32+ characters) that signs the API\'s page cursors; give every replica the same one. Unset: a random key per process, so cursors end with a restart (400 `invalid_cursor`).',
+  MONITORS_CONFIG:
+    'Path to a YAML file overriding the self-monitoring checks (docs/monitors.md): per check enabled, thresholds, `for`, `recovery`, severity.',
+  VERIFY_INTERVAL_SECONDS:
+    '`serve` runs `verify` (docs/verification.md) every this many seconds and exposes the aperio_exporter_verify_* metrics; 0 (default) switches it off. 3600 is a good period for production.',
+  VERIFY_SAMPLE_TENANTS:
+    'With more tenants than this, `verify` checks a deterministic sample of this many tenants (named in its output) to stay bounded.',
+  API_CURSOR_KEY:
+    "Key (32+ characters) that signs the API's page cursors; give every replica the same one. Unset: a random key per process, so cursors end with a restart (400 `invalid_cursor`).",
   DEMO: '`true` seeds demo data and runs the simulator on DATABASE_URL too (never use on a real Aperio database).',
   DEMO_TICK_SECONDS: 'How often the demo simulator writes new runs, deliveries and jobs.',
-  DEMO_API_TOKEN: 'Demo only: this secret (16+ characters) also works as an OPERATOR API token, so a Grafana provisioned with the same value works on first start (docker-compose.yml).',
+  DEMO_API_TOKEN:
+    'Demo only: this secret (16+ characters) also works as an OPERATOR API token, so a Grafana provisioned with the same value works on first start (docker-compose.yml).',
   LOG_LEVEL: 'pino log level.',
 };
 

@@ -7,7 +7,13 @@ import { UserError } from './user-error';
  * Parses a YAML configuration text against its schema; any problem (YAML syntax, a wrong field) becomes
  * one UserError naming the setting, the file and each bad field by its path, with what was expected.
  */
-export function parseYamlConfig<S extends z.ZodType>(text: string, schema: S, setting: string, source: string, expected: string): z.infer<S> {
+export function parseYamlConfig<S extends z.ZodType>(
+  text: string,
+  schema: S,
+  setting: string,
+  source: string,
+  expected: string,
+): z.infer<S> {
   try {
     return schema.parse(YAML.parse(text) ?? {});
   } catch (err) {
@@ -25,7 +31,10 @@ export function loadYamlConfig<S extends z.ZodType>(path: string, schema: S, set
   try {
     text = fs.readFileSync(path, 'utf8');
   } catch (err) {
-    throw new UserError(`${setting} ${path} cannot be read: ${(err as Error).message}`, `point ${setting} at a readable YAML file, or unset it`);
+    throw new UserError(
+      `${setting} ${path} cannot be read: ${(err as Error).message}`,
+      `point ${setting} at a readable YAML file, or unset it`,
+    );
   }
   return parseYamlConfig(text, schema, setting, path, expected);
 }

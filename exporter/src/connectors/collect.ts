@@ -91,7 +91,9 @@ export const connectorsCollector: Collector<'connectors'> = {
   async collect(client, now) {
     const watermark = await rolledUntil(client, 'ConnectorSyncRun');
     const shared = interner();
-    return queryInBatches(client, SQL, [watermark, new Date(now - RECENT_WINDOW_MS), new Date(now)], (row: Row) => toConnectorState(row, shared));
+    return queryInBatches(client, SQL, [watermark, new Date(now - RECENT_WINDOW_MS), new Date(now)], (row: Row) =>
+      toConnectorState(row, shared),
+    );
   },
 };
 

@@ -19,7 +19,10 @@ export interface FreshnessPolicy {
 }
 
 const PERIOD_SECONDS = { minute: 60, hour: 3600, day: 86400 } as const;
-const duration = z.object({ count: z.number().int().positive(), period: z.enum(['minute', 'hour', 'day']) }).strict().nullable();
+const duration = z
+  .object({ count: z.number().int().positive(), period: z.enum(['minute', 'hour', 'day']) })
+  .strict()
+  .nullable();
 const level = z.object({ warn_after: duration.optional(), error_after: duration.optional() }).strict();
 const fileSchema = z.object({ default: level.optional(), providers: z.record(z.string(), level).optional() }).strict();
 

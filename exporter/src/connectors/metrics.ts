@@ -14,7 +14,12 @@ export const connectorFamilies: MetricFamily[] = [
     help: 'Static properties of an integration connection; value is always 1.',
     objectLabels: OBJECT,
     merge: 'drop',
-    samples: (s) => perItem(s.connectors, (c) => ({ ...labelsOf(c), name: c.name, status: c.status }), () => 1),
+    samples: (s) =>
+      perItem(
+        s.connectors,
+        (c) => ({ ...labelsOf(c), name: c.name, status: c.status }),
+        () => 1,
+      ),
   },
   {
     name: 'aperio_connector_last_sync_timestamp_seconds',
@@ -39,7 +44,9 @@ export const connectorFamilies: MetricFamily[] = [
     objectLabels: OBJECT,
     merge: 'sum',
     samples: (s) =>
-      eachItem(s.connectors, (c) => stateSet(labelsOf(c), 'state', FRESHNESS_STATES, freshnessState(c.lastSyncAt, s.takenAt, thresholdsFor(s.freshness, c.provider)))),
+      eachItem(s.connectors, (c) =>
+        stateSet(labelsOf(c), 'state', FRESHNESS_STATES, freshnessState(c.lastSyncAt, s.takenAt, thresholdsFor(s.freshness, c.provider))),
+      ),
   },
   {
     name: 'aperio_connector_freshness_threshold_seconds',
@@ -94,6 +101,13 @@ export const connectorFamilies: MetricFamily[] = [
     type: 'histogram',
     help: 'Duration of connector syncs that have one, by provider; syncs without a duration (skipped, unfinished) are only in aperio_connector_syncs_total.',
     merge: 'sum',
-    samples: (s) => summedHistograms(s.connectors, 'provider', (c) => c.provider, (c) => c.totals, SYNC_DURATION_BOUNDS_MS),
+    samples: (s) =>
+      summedHistograms(
+        s.connectors,
+        'provider',
+        (c) => c.provider,
+        (c) => c.totals,
+        SYNC_DURATION_BOUNDS_MS,
+      ),
   },
 ];

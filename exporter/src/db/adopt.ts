@@ -71,7 +71,12 @@ export function assertAdoptable(foreign: ForeignRunTable[], adopt: boolean): voi
     throw new UserError(
       `${names} already exist${foreign.length > 1 ? '' : 's'} and ${unfit.map((f) => `"${f.table}" lacks ${f.missing.map((c) => `"${c}"`).join(', ')}`).join('; ')}, which the exporter's run tables require`,
       `add the missing column(s) with their values, e.g. ${unfit
-        .flatMap((f) => f.missing.map((c) => `ALTER TABLE "${f.table}" ADD COLUMN "${c}" ${c === 'startedAt' ? 'timestamptz' : 'text'} NOT NULL DEFAULT ${c === 'trigger' ? `'SCHEDULE'` : '...'}`))
+        .flatMap((f) =>
+          f.missing.map(
+            (c) =>
+              `ALTER TABLE "${f.table}" ADD COLUMN "${c}" ${c === 'startedAt' ? 'timestamptz' : 'text'} NOT NULL DEFAULT ${c === 'trigger' ? `'SCHEDULE'` : '...'}`,
+          ),
+        )
         .join('; ')}, then run \`aperio-exporter migrate --adopt\`; or rename the table if it is not Aperio's run table`,
     );
   }
@@ -102,8 +107,17 @@ export async function renameForeignRunTables(client: pg.ClientBase, foreign: For
       await client.query(`ALTER ${relkind === 'S' ? 'SEQUENCE' : 'INDEX'} ${q(relname)} RENAME TO ${q(`${relname}_adopted`)}`);
     }
     await client.query(`ALTER TABLE ${q(f.table)} RENAME TO ${q(adoptedName(f.table))}`);
-    const copied = f.columns.filter((c) => RUN_TABLE_COLUMNS[f.table].required.includes(c) || (RUN_TABLE_COLUMNS[f.table].optional.includes(c) && (c !== 'id' || f.integerIds)));
-    await client.query(`INSERT INTO "_aperio_adoptions" (name, source, "integerIds", columns) VALUES ($1, $2, $3, $4)`, [f.table, adoptedName(f.table), f.integerIds, copied]);
+    const copied = f.columns.filter(
+      (c) =>
+        RUN_TABLE_COLUMNS[f.table].required.includes(c) ||
+        (RUN_TABLE_COLUMNS[f.table].optional.includes(c) && (c !== 'id' || f.integerIds)),
+    );
+    await client.query(`INSERT INTO "_aperio_adoptions" (name, source, "integerIds", columns) VALUES ($1, $2, $3, $4)`, [
+      f.table,
+      adoptedName(f.table),
+      f.integerIds,
+      copied,
+    ]);
   }
 }
 
@@ -114,12 +128,19 @@ export interface AdoptionReport {
 }
 
 /** Copies what is left of every unfinished adoption; `stopAfterBatches` interrupts on purpose (tests). */
-export async function copyAdoptedRows(pool: pg.Pool, options: { stopAfterBatches?: number; progress?: boolean } = {}): Promise<AdoptionReport[]> {
+export async function copyAdoptedRows(
+  pool: pg.Pool,
+  options: { stopAfterBatches?: number; progress?: boolean } = {},
+): Promise<AdoptionReport[]> {
   const exists = await pool.query<{ ok: boolean }>(`SELECT to_regclass('"_aperio_adoptions"') IS NOT NULL AS ok`);
   if (!exists.rows[0].ok) return [];
-  const { rows: pending } = await pool.query<{ name: RunTableName; source: string; integerIds: boolean; columns: string[]; nextBlock: string }>(
-    `SELECT name, source, "integerIds", columns, "nextBlock" FROM "_aperio_adoptions" WHERE "finishedAt" IS NULL ORDER BY name`,
-  );
+  const { rows: pending } = await pool.query<{
+    name: RunTableName;
+    source: string;
+    integerIds: boolean;
+    columns: string[];
+    nextBlock: string;
+  }>(`SELECT name, source, "integerIds", columns, "nextBlock" FROM "_aperio_adoptions" WHERE "finishedAt" IS NULL ORDER BY name`);
   const reports: AdoptionReport[] = [];
   let batches = 0;
   for (const adoption of pending) {
@@ -127,7 +148,10 @@ export async function copyAdoptedRows(pool: pg.Pool, options: { stopAfterBatches
     const target = q(adoption.name);
     const cols = adoption.columns.map(q).join(', ');
     // The old table gets no more writes (renamed away), so its blocks and row addresses are fixed.
-    const size = await pool.query<{ blocks: string }>(`SELECT pg_relation_size($1::regclass) / current_setting('block_size')::bigint AS blocks`, [source]);
+    const size = await pool.query<{ blocks: string }>(
+      `SELECT pg_relation_size($1::regclass) / current_setting('block_size')::bigint AS blocks`,
+      [source],
+    );
     const blocks = Number(size.rows[0].blocks);
     if (Number(adoption.nextBlock) === 0) {
       // Daily partitions for the whole old range first: a row in the DEFAULT partition would block them later.
@@ -148,18 +172,29 @@ export async function copyAdoptedRows(pool: pg.Pool, options: { stopAfterBatches
           `INSERT INTO ${target} (${cols}) SELECT ${cols} FROM ${source} WHERE ctid >= format('(%s,0)', $1::bigint)::tid AND ctid < format('(%s,0)', $2::bigint)::tid`,
           [next, next + BATCH_BLOCKS],
         );
-        await client.query(`UPDATE "_aperio_adoptions" SET "nextBlock" = $2, copied = copied + $3 WHERE name = $1`, [adoption.name, next + BATCH_BLOCKS, moved.rowCount ?? 0]);
+        await client.query(`UPDATE "_aperio_adoptions" SET "nextBlock" = $2, copied = copied + $3 WHERE name = $1`, [
+          adoption.name,
+          next + BATCH_BLOCKS,
+          moved.rowCount ?? 0,
+        ]);
         await client.query('COMMIT');
       } catch (err) {
         await client.query('ROLLBACK').catch(() => undefined);
-        throw new UserError(`adopting "${adoption.source}" failed at block ${next}: ${(err as Error).message}`, 'fix the row(s) it names in the old table, then run `aperio-exporter migrate --adopt` again: it resumes there');
+        throw new UserError(
+          `adopting "${adoption.source}" failed at block ${next}: ${(err as Error).message}`,
+          'fix the row(s) it names in the old table, then run `aperio-exporter migrate --adopt` again: it resumes there',
+        );
       } finally {
         client.release();
       }
       progress?.update(Math.min(blocks, next + BATCH_BLOCKS));
     }
-    if (adoption.integerIds) await pool.query(`SELECT setval(pg_get_serial_sequence($1, 'id'), greatest((SELECT max(id) FROM ${target}), 1))`, [target]);
-    const done = await pool.query<{ copied: string }>(`UPDATE "_aperio_adoptions" SET "finishedAt" = now() WHERE name = $1 RETURNING copied`, [adoption.name]);
+    if (adoption.integerIds)
+      await pool.query(`SELECT setval(pg_get_serial_sequence($1, 'id'), greatest((SELECT max(id) FROM ${target}), 1))`, [target]);
+    const done = await pool.query<{ copied: string }>(
+      `UPDATE "_aperio_adoptions" SET "finishedAt" = now() WHERE name = $1 RETURNING copied`,
+      [adoption.name],
+    );
     reports.push({ table: adoption.name, source: adoption.source, copied: Number(done.rows[0].copied) });
   }
   return reports;

@@ -45,7 +45,13 @@ export const CORE_CONTRACT: Record<string, ContractColumn[]> = {
   ],
   // Deliveries and jobs are only counted, never read one by one: their ids are not needed.
   SiemDelivery: [col('destinationId', 'id'), col('status', 'text'), col('attempts', 'integer'), col('createdAt', 'timestamp')],
-  IngestionJob: [col('organizationId', 'id'), col('kind', 'text'), col('status', 'text'), col('attempts', 'integer'), col('createdAt', 'timestamp')],
+  IngestionJob: [
+    col('organizationId', 'id'),
+    col('kind', 'text'),
+    col('status', 'text'),
+    col('attempts', 'integer'),
+    col('createdAt', 'timestamp'),
+  ],
   DetectionRule: [
     col('id', 'id'),
     col('organizationId', 'id'),
@@ -83,7 +89,19 @@ export const TYPE_FAMILIES: Record<TypeFamily, string[]> = {
 };
 
 /** Tables this project creates with its migrations (and the only ones it writes, with Finding's platform rows). */
-export const OWNED_TABLES = ['RuleRun', 'ConnectorSyncRun', 'RuleRunHourly', 'RuleRunTotal', 'ConnectorSyncHourly', 'ConnectorSyncTotal', 'RuleRunDaily', 'ConnectorSyncDaily', 'RollupState', 'RollupDirtyHour', 'ApiToken'];
+export const OWNED_TABLES = [
+  'RuleRun',
+  'ConnectorSyncRun',
+  'RuleRunHourly',
+  'RuleRunTotal',
+  'ConnectorSyncHourly',
+  'ConnectorSyncTotal',
+  'RuleRunDaily',
+  'ConnectorSyncDaily',
+  'RollupState',
+  'RollupDirtyHour',
+  'ApiToken',
+];
 
 /**
  * Partial indexes that keep the snapshot queries off the delivered/finished history. Checked by
@@ -96,11 +114,26 @@ export interface RecommendedIndex {
   predicate: string;
 }
 
-const recommended = (name: string, table: string, columns: string[], predicate: string): RecommendedIndex => ({ name, table, columns, predicate });
+const recommended = (name: string, table: string, columns: string[], predicate: string): RecommendedIndex => ({
+  name,
+  table,
+  columns,
+  predicate,
+});
 
 export const RECOMMENDED_INDEXES: RecommendedIndex[] = [
-  recommended('SiemDelivery_open_idx', 'SiemDelivery', ['destinationId', 'status', 'createdAt'], `status IN ('PENDING', 'RETRYING', 'DEAD_LETTER')`),
-  recommended('IngestionJob_open_idx', 'IngestionJob', ['organizationId', 'kind', 'status', 'createdAt'], `status IN ('QUEUED', 'RUNNING', 'DEAD')`),
+  recommended(
+    'SiemDelivery_open_idx',
+    'SiemDelivery',
+    ['destinationId', 'status', 'createdAt'],
+    `status IN ('PENDING', 'RETRYING', 'DEAD_LETTER')`,
+  ),
+  recommended(
+    'IngestionJob_open_idx',
+    'IngestionJob',
+    ['organizationId', 'kind', 'status', 'createdAt'],
+    `status IN ('QUEUED', 'RUNNING', 'DEAD')`,
+  ),
   recommended('Finding_open_category_idx', 'Finding', ['category', 'dedupKey'], `status = 'OPEN'`),
 ];
 

@@ -37,17 +37,40 @@ export async function checkSchema(pool: pg.Pool): Promise<Check[]> {
     const wrongType = wanted.flatMap((c) => {
       const found = have.get(c.name);
       // Enum types (data_type USER-DEFINED) count as text: Prisma maps its enums to them.
-      const accepted = found && (TYPE_FAMILIES[c.type].includes(found.udt_name) || (c.type === 'text' && found.data_type === 'USER-DEFINED'));
-      return found && !accepted ? [`"${table}"."${c.name}" is ${found.udt_name}, the exporter needs ${c.type === 'id' ? 'an id (text, uuid or integer)' : c.type === 'integer' ? 'an integer' : `a ${c.type}`}`] : [];
+      const accepted =
+        found && (TYPE_FAMILIES[c.type].includes(found.udt_name) || (c.type === 'text' && found.data_type === 'USER-DEFINED'));
+      return found && !accepted
+        ? [
+            `"${table}"."${c.name}" is ${found.udt_name}, the exporter needs ${c.type === 'id' ? 'an id (text, uuid or integer)' : c.type === 'integer' ? 'an integer' : `a ${c.type}`}`,
+          ]
+        : [];
     });
-    const problems = [...(missing.length ? [`missing column${missing.length > 1 ? 's' : ''} ${missing.map((c) => `"${table}"."${c.name}"`).join(', ')}`] : []), ...wrongType];
-    checks.push({ name: `table "${table}"`, ok: problems.length === 0, detail: problems.length ? problems.join('; ') : `${wanted.length} columns` });
+    const problems = [
+      ...(missing.length
+        ? [`missing column${missing.length > 1 ? 's' : ''} ${missing.map((c) => `"${table}"."${c.name}"`).join(', ')}`]
+        : []),
+      ...wrongType,
+    ];
+    checks.push({
+      name: `table "${table}"`,
+      ok: problems.length === 0,
+      detail: problems.length ? problems.join('; ') : `${wanted.length} columns`,
+    });
     for (const optional of wanted.filter((c) => c.withoutIt && !have.has(c.name))) {
-      checks.push({ name: `column "${table}"."${optional.name}"`, ok: false, warning: true, detail: `missing (optional): ${optional.withoutIt}` });
+      checks.push({
+        name: `column "${table}"."${optional.name}"`,
+        ok: false,
+        warning: true,
+        detail: `missing (optional): ${optional.withoutIt}`,
+      });
     }
     if (problems.length === 0) {
       const priv = await pool.query<{ ok: boolean }>(`SELECT has_table_privilege(format('%I', $1::text), 'SELECT') AS ok`, [table]);
-      checks.push({ name: `SELECT on "${table}"`, ok: priv.rows[0].ok, detail: priv.rows[0].ok ? undefined : `GRANT SELECT ON "${table}" TO ${'<exporter user>'}` });
+      checks.push({
+        name: `SELECT on "${table}"`,
+        ok: priv.rows[0].ok,
+        detail: priv.rows[0].ok ? undefined : `GRANT SELECT ON "${table}" TO ${'<exporter user>'}`,
+      });
     }
   }
 
@@ -59,7 +82,9 @@ export async function checkSchema(pool: pg.Pool): Promise<Check[]> {
   checks.push({
     name: 'migrations',
     ok: pending.length === 0,
-    detail: pending.length ? `not applied: ${pending.map((m) => m.name).join(', ')} (run: aperio-exporter migrate)` : `${applied.size} applied`,
+    detail: pending.length
+      ? `not applied: ${pending.map((m) => m.name).join(', ')} (run: aperio-exporter migrate)`
+      : `${applied.size} applied`,
   });
   if (pending.some((m) => m.version === 1)) {
     for (const f of await findForeignRunTables(pool as unknown as pg.ClientBase)) {
@@ -73,7 +98,8 @@ export async function checkSchema(pool: pg.Pool): Promise<Check[]> {
   for (const table of OWNED_TABLES) {
     if (!columns.has(table)) continue;
     const priv = await pool.query<{ ok: boolean }>(`SELECT has_table_privilege(format('%I', $1::text), 'INSERT') AS ok`, [table]);
-    if (!priv.rows[0].ok) checks.push({ name: `INSERT on "${table}"`, ok: false, detail: `GRANT INSERT, UPDATE, DELETE ON "${table}" TO <exporter user>` });
+    if (!priv.rows[0].ok)
+      checks.push({ name: `INSERT on "${table}"`, ok: false, detail: `GRANT INSERT, UPDATE, DELETE ON "${table}" TO <exporter user>` });
   }
   for (const index of RECOMMENDED_INDEXES) {
     if (!columns.has(index.table) || !index.columns.every((c) => columns.get(index.table)!.has(c))) continue;
@@ -82,7 +108,8 @@ export async function checkSchema(pool: pg.Pool): Promise<Check[]> {
       name: `index "${index.name}"`,
       ok: match !== null,
       warning: match === null,
-      detail: match === null ? `recommended for fast collection: ${indexDdl(index)}` : match === index.name ? undefined : `present as "${match}"`,
+      detail:
+        match === null ? `recommended for fast collection: ${indexDdl(index)}` : match === index.name ? undefined : `present as "${match}"`,
     });
   }
   return checks;
@@ -110,7 +137,9 @@ async function findEquivalentIndex(pool: pg.Pool, index: RecommendedIndex): Prom
     try {
       await client.query('BEGIN');
       await client.query(`CREATE TEMP TABLE aperio_doctor_probe (LIKE "${index.table}")`);
-      await client.query(`CREATE INDEX aperio_doctor_probe_idx ON aperio_doctor_probe (${index.columns.map((c) => `"${c}"`).join(', ')}) WHERE ${index.predicate}`);
+      await client.query(
+        `CREATE INDEX aperio_doctor_probe_idx ON aperio_doctor_probe (${index.columns.map((c) => `"${c}"`).join(', ')}) WHERE ${index.predicate}`,
+      );
       const probe = await client.query<{ predicate: string }>(
         `SELECT pg_get_expr(indpred, indrelid) AS predicate FROM pg_index WHERE indexrelid = 'pg_temp.aperio_doctor_probe_idx'::regclass`,
       );

@@ -188,8 +188,5 @@ async function stopServer(dataDir: string, whose: 'ours' | 'leftover'): Promise<
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new UserError(
-    `an earlier PostgreSQL server (pid ${pid}) still holds ${dataDir} and did not stop`,
-    `stop it with: kill ${pid}`,
-  );
+  throw new UserError(`an earlier PostgreSQL server (pid ${pid}) still holds ${dataDir} and did not stop`, `stop it with: kill ${pid}`);
 }

@@ -3,7 +3,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type pg from 'pg';
 import { UserError } from '../config/user-error';
-import { assertAdoptable, copyAdoptedRows, findForeignRunTables, renameForeignRunTables, type AdoptionReport, type ForeignRunTable } from './adopt';
+import {
+  assertAdoptable,
+  copyAdoptedRows,
+  findForeignRunTables,
+  renameForeignRunTables,
+  type AdoptionReport,
+  type ForeignRunTable,
+} from './adopt';
 
 /**
  * Applies the numbered SQL files in migrations/ in order, each in its own transaction, and records

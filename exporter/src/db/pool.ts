@@ -39,7 +39,10 @@ export function parseBigintArray(text: string): number[] {
 
 export type Pool = pg.Pool;
 
-export function createPool(url: string, options: { max?: number; applicationName?: string; connectionTimeoutMillis?: number } = {}): pg.Pool {
+export function createPool(
+  url: string,
+  options: { max?: number; applicationName?: string; connectionTimeoutMillis?: number } = {},
+): pg.Pool {
   const pool = new pg.Pool({
     connectionString: url,
     max: options.max ?? 4,
@@ -64,11 +67,15 @@ export async function checkConnection(pool: pg.Pool, url: string): Promise<void>
     const safeUrl = redactUrl(url);
     const code = (err as { code?: string }).code;
     const hint =
-      code === 'ECONNREFUSED' ? 'is PostgreSQL running and listening there?'
-      : code === '28P01' || code === '28000' ? 'check the user name and password in DATABASE_URL'
-      : code === '3D000' ? 'the database in DATABASE_URL does not exist'
-      : code === 'ENOTFOUND' ? 'the host name in DATABASE_URL does not resolve'
-      : 'check DATABASE_URL';
+      code === 'ECONNREFUSED'
+        ? 'is PostgreSQL running and listening there?'
+        : code === '28P01' || code === '28000'
+          ? 'check the user name and password in DATABASE_URL'
+          : code === '3D000'
+            ? 'the database in DATABASE_URL does not exist'
+            : code === 'ENOTFOUND'
+              ? 'the host name in DATABASE_URL does not resolve'
+              : 'check DATABASE_URL';
     throw new UserError(`cannot connect to PostgreSQL at ${safeUrl}: ${(err as Error).message || code}`, hint);
   }
 }

@@ -13,7 +13,11 @@ export const JIT_OFF_SQL = 'SET LOCAL jit = off';
  * collector: the reads see one consistent state (a rollup committing meanwhile cannot count a run
  * twice) and a slow plan is cut off. A connection that failed is discarded, never handed back.
  */
-export async function inReadOnlyTransaction<T>(pool: pg.Pool, statementTimeoutMs: number, read: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+export async function inReadOnlyTransaction<T>(
+  pool: pg.Pool,
+  statementTimeoutMs: number,
+  read: (client: pg.PoolClient) => Promise<T>,
+): Promise<T> {
   const client = await pool.connect();
   let broken = false;
   try {

@@ -1,13 +1,5 @@
 import type pg from 'pg';
-import {
-  connectionId,
-  DEMO_BUILT_IN_RULES,
-  DEMO_DESTINATIONS,
-  DEMO_FAILURES,
-  DEMO_PROVIDERS,
-  DEMO_TENANTS,
-  orgId,
-} from './catalog';
+import { connectionId, DEMO_BUILT_IN_RULES, DEMO_DESTINATIONS, DEMO_FAILURES, DEMO_PROVIDERS, DEMO_TENANTS, orgId } from './catalog';
 
 const HISTORY_HOURS = 24;
 
@@ -21,13 +13,21 @@ export async function seedDemo(pool: pg.Pool, now = Date.now()): Promise<boolean
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
-    await client.query(`SELECT aperio_ensure_daily_partitions('RuleRun', ($1::timestamptz)::date - 2, ($1::timestamptz)::date + 7)`, [new Date(now)]);
-    await client.query(`SELECT aperio_ensure_daily_partitions('ConnectorSyncRun', ($1::timestamptz)::date - 2, ($1::timestamptz)::date + 7)`, [new Date(now)]);
+    await client.query(`SELECT aperio_ensure_daily_partitions('RuleRun', ($1::timestamptz)::date - 2, ($1::timestamptz)::date + 7)`, [
+      new Date(now),
+    ]);
+    await client.query(
+      `SELECT aperio_ensure_daily_partitions('ConnectorSyncRun', ($1::timestamptz)::date - 2, ($1::timestamptz)::date + 7)`,
+      [new Date(now)],
+    );
     for (const t of DEMO_TENANTS) {
-      await client.query(
-        `INSERT INTO "Organization" (id, name, slug, "dataRetentionDays", "createdAt") VALUES ($1, $2, $3, $4, $5)`,
-        [orgId(t.slug), t.name, t.slug, t.retentionDays, new Date(now - 90 * 86400_000)],
-      );
+      await client.query(`INSERT INTO "Organization" (id, name, slug, "dataRetentionDays", "createdAt") VALUES ($1, $2, $3, $4, $5)`, [
+        orgId(t.slug),
+        t.name,
+        t.slug,
+        t.retentionDays,
+        new Date(now - 90 * 86400_000),
+      ]);
       for (const [i, provider] of DEMO_PROVIDERS.entries()) {
         const id = connectionId(t.slug, provider);
         const interval = [120, 180, 300, 240, 600, 120, 300][i];
@@ -69,8 +69,17 @@ export async function seedDemo(pool: pg.Pool, now = Date.now()): Promise<boolean
       await client.query(
         `INSERT INTO "SiemDestination" (id, "organizationId", name, kind, enabled, "deliveriesOk", "deliveriesFail", "lastDeliveryAt", "lastError", "lastErrorAt")
          VALUES ($1, $2, $3, $4, true, $5, $6, $7, $8, $9)`,
-        [id, orgId(d.tenant), d.name, d.kind, 5000 + d.name.length * 97, failing ? 800 : 12, new Date(now - (failing ? 3 * 3600_000 : 30_000)),
-          failing ? DEMO_FAILURES.deadLetterError : null, failing ? new Date(now - 30_000) : null],
+        [
+          id,
+          orgId(d.tenant),
+          d.name,
+          d.kind,
+          5000 + d.name.length * 97,
+          failing ? 800 : 12,
+          new Date(now - (failing ? 3 * 3600_000 : 30_000)),
+          failing ? DEMO_FAILURES.deadLetterError : null,
+          failing ? new Date(now - 30_000) : null,
+        ],
       );
     }
     await seedHistory(client, now);
@@ -85,7 +94,8 @@ export async function seedDemo(pool: pg.Pool, now = Date.now()): Promise<boolean
 }
 
 /** The first slot at or after $1 of an interval schedule: slots are multiples of the interval since the epoch (schedules/). */
-const ALIGNED_FROM = (intervalSeconds: string) => `to_timestamp(ceil(extract(epoch FROM $1::timestamptz) / ${intervalSeconds}) * ${intervalSeconds})`;
+const ALIGNED_FROM = (intervalSeconds: string) =>
+  `to_timestamp(ceil(extract(epoch FROM $1::timestamptz) / ${intervalSeconds}) * ${intervalSeconds})`;
 
 /** A day of runs, generated in SQL: one per schedule slot, with the failures of DEMO_FAILURES. */
 async function seedHistory(client: pg.PoolClient, now: number): Promise<void> {

@@ -4,7 +4,8 @@ import { PeriodicTask } from '../util/periodic-task';
 import { DEMO_FAILURES } from './catalog';
 
 /** The current slot of an interval schedule at $1: slots are multiples of the interval since the epoch (schedules/). */
-const CURRENT_SLOT = (intervalSeconds: string) => `to_timestamp(floor(extract(epoch FROM $1::timestamptz) / ${intervalSeconds}) * ${intervalSeconds})`;
+const CURRENT_SLOT = (intervalSeconds: string) =>
+  `to_timestamp(floor(extract(epoch FROM $1::timestamptz) / ${intervalSeconds}) * ${intervalSeconds})`;
 
 /**
  * Plays Aperio's workers for the demo: on every tick it runs the syncs and rule evaluations that are due,
@@ -12,7 +13,6 @@ const CURRENT_SLOT = (intervalSeconds: string) => `to_timestamp(floor(extract(ep
  * DEMO_FAILURES. Everything goes through plain SQL on the contract tables, as the real workers do.
  */
 export class DemoSimulator {
-
   private readonly task: PeriodicTask;
 
   constructor(
@@ -56,7 +56,17 @@ export class DemoSimulator {
       await this.pool.query(
         `INSERT INTO "ConnectorSyncRun" ("organizationId", "connectionId", provider, trigger, "scheduledFor", "startedAt", "finishedAt", "durationMs", status, "recordsIngested", error)
          VALUES ($1, $2, $3, 'SCHEDULE', $9, $4, $4::timestamptz + $5::int * interval '1 millisecond', $5::int, $6, $7, $8)`,
-        [c.organizationId, c.id, c.provider, now, durationMs, failed ? 'FAILED' : 'SUCCEEDED', failed ? 0 : Math.round(Math.random() * 5000), error, c.slot],
+        [
+          c.organizationId,
+          c.id,
+          c.provider,
+          now,
+          durationMs,
+          failed ? 'FAILED' : 'SUCCEEDED',
+          failed ? 0 : Math.round(Math.random() * 5000),
+          error,
+          c.slot,
+        ],
       );
       await this.pool.query(
         failed
@@ -85,8 +95,17 @@ export class DemoSimulator {
       await this.pool.query(
         `INSERT INTO "RuleRun" ("organizationId", "ruleId", trigger, "scheduledFor", "startedAt", "finishedAt", "durationMs", status, "eventsEvaluated", "findingsOpened", error)
          VALUES ($1, $2, 'SCHEDULE', $3, $4, $4::timestamptz + $5::int * interval '1 millisecond', $5::int, $6, $7, $8, $9)`,
-        [r.organizationId, r.ruleId, r.slot, now, durationMs, failed ? 'FAILED' : 'SUCCEEDED', failed ? 0 : Math.round(Math.random() * 20_000), findings,
-          failed ? 'query timeout against the events store' : null],
+        [
+          r.organizationId,
+          r.ruleId,
+          r.slot,
+          now,
+          durationMs,
+          failed ? 'FAILED' : 'SUCCEEDED',
+          failed ? 0 : Math.round(Math.random() * 20_000),
+          findings,
+          failed ? 'query timeout against the events store' : null,
+        ],
       );
       for (let i = 0; i < findings; i++) await this.enqueueDeliveries(r.organizationId, now);
     }
@@ -159,4 +178,3 @@ export class DemoSimulator {
     }
   }
 }
-

@@ -35,7 +35,9 @@ export async function ensureDemoTokens(pool: pg.Pool, dataDir: string): Promise<
     await add('SECURITY_ANALYST', t.slug);
   }
   fs.mkdirSync(dataDir, { recursive: true });
-  fs.writeFileSync(file, JSON.stringify({ note: 'demo API tokens: Authorization: Bearer <token>', tokens }, null, 2) + '\n', { mode: 0o600 });
+  fs.writeFileSync(file, JSON.stringify({ note: 'demo API tokens: Authorization: Bearer <token>', tokens }, null, 2) + '\n', {
+    mode: 0o600,
+  });
   logger.info({ file, count: tokens.length }, 'demo API tokens written');
   return file;
 }

@@ -24,11 +24,17 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   if (deps.trustedProxies) {
-    const list = deps.trustedProxies.split(',').map((entry) => entry.trim()).filter(Boolean);
+    const list = deps.trustedProxies
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter(Boolean);
     try {
       app.set('trust proxy', list);
     } catch (err) {
-      throw new UserError(`TRUSTED_PROXIES=${JSON.stringify(deps.trustedProxies)}: ${(err as Error).message}`, 'give IP addresses or CIDR ranges separated by commas, e.g. 10.0.0.5,192.168.0.0/16');
+      throw new UserError(
+        `TRUSTED_PROXIES=${JSON.stringify(deps.trustedProxies)}: ${(err as Error).message}`,
+        'give IP addresses or CIDR ranges separated by commas, e.g. 10.0.0.5,192.168.0.0/16',
+      );
     }
   }
   app.get('/metrics', metricsHandler(deps.getRendered, deps.metricsAccess));

@@ -8,7 +8,12 @@ import { errorBody } from '../api/errors';
  * same JSON shape as every other error, instead of Node's bare status line or a reset connection.
  */
 const PARSER_ANSWERS: Record<string, [number, string, string, string]> = {
-  HPE_HEADER_OVERFLOW: [431, 'Request Header Fields Too Large', 'headers_too_large', 'the request line and headers are too large (a query string of a few kilobytes at most)'],
+  HPE_HEADER_OVERFLOW: [
+    431,
+    'Request Header Fields Too Large',
+    'headers_too_large',
+    'the request line and headers are too large (a query string of a few kilobytes at most)',
+  ],
   HPE_URI_TOO_LONG: [414, 'URI Too Long', 'uri_too_long', 'the URL is too long'],
   ERR_HTTP_REQUEST_TIMEOUT: [408, 'Request Timeout', 'request_timeout', 'the request did not arrive in time'],
   ERR_HTTP_HEADERS_TIMEOUT: [408, 'Request Timeout', 'request_timeout', 'the request headers did not arrive in time'],
@@ -20,7 +25,12 @@ export function answerClientErrors(server: Server): void {
       socket.destroy();
       return;
     }
-    const [status, reason, code, message] = PARSER_ANSWERS[err.code ?? ''] ?? [400, 'Bad Request', 'malformed_request', 'the request is not valid HTTP/1.1'];
+    const [status, reason, code, message] = PARSER_ANSWERS[err.code ?? ''] ?? [
+      400,
+      'Bad Request',
+      'malformed_request',
+      'the request is not valid HTTP/1.1',
+    ];
     const body = JSON.stringify(errorBody(code, message, null));
     socket.end(
       `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +

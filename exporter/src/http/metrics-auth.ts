@@ -41,10 +41,12 @@ export function readWebConfig(file: string): { users: Map<string, string>; tls: 
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) fail(file, 'expected a mapping');
   const config = parsed as WebConfig;
-  for (const key of Object.keys(config)) if (!KNOWN.top.includes(key)) fail(file, `unknown key "${key}" (supported: ${KNOWN.top.join(', ')})`);
+  for (const key of Object.keys(config))
+    if (!KNOWN.top.includes(key)) fail(file, `unknown key "${key}" (supported: ${KNOWN.top.join(', ')})`);
   const users = new Map<string, string>();
   for (const [user, hash] of Object.entries(config.basic_auth_users ?? {})) {
-    if (typeof hash !== 'string' || !/^\$2[aby]\$\d\d\$[./A-Za-z0-9]{53}$/.test(hash)) fail(file, `basic_auth_users.${user}: expected a bcrypt hash (htpasswd -nBC 10 "" | tr -d ':\\n')`);
+    if (typeof hash !== 'string' || !/^\$2[aby]\$\d\d\$[./A-Za-z0-9]{53}$/.test(hash))
+      fail(file, `basic_auth_users.${user}: expected a bcrypt hash (htpasswd -nBC 10 "" | tr -d ':\\n')`);
     users.set(user, hash);
   }
   const tls = config.tls_server_config ? readTls(file, config.tls_server_config) : null;
@@ -52,7 +54,8 @@ export function readWebConfig(file: string): { users: Map<string, string>; tls: 
 }
 
 function readTls(file: string, t: NonNullable<WebConfig['tls_server_config']>): NonNullable<MetricsAccess['tls']> {
-  for (const key of Object.keys(t)) if (!KNOWN.tls.includes(key)) fail(file, `tls_server_config: unknown key "${key}" (supported: ${KNOWN.tls.join(', ')})`);
+  for (const key of Object.keys(t))
+    if (!KNOWN.tls.includes(key)) fail(file, `tls_server_config: unknown key "${key}" (supported: ${KNOWN.tls.join(', ')})`);
   if (!t.cert_file || !t.key_file) fail(file, 'tls_server_config needs cert_file and key_file');
   // Relative paths are relative to the file itself, as in exporter-toolkit.
   const read = (name: 'cert_file' | 'key_file') => {

@@ -22,16 +22,30 @@ function answer(res: ServerResponse, status: number, headers: Record<string, str
  */
 export function metricsHandler(getRendered: () => RenderedMetrics | null, access: Pick<MetricsAccess, 'authorize' | 'challenge'>): Handler {
   const refuse = (res: ServerResponse) =>
-    answer(res, 401, { 'Content-Type': 'text/plain; charset=utf-8', 'WWW-Authenticate': access.challenge }, '401 Unauthorized: /metrics needs the credentials of METRICS_TOKEN or METRICS_WEB_CONFIG\n');
+    answer(
+      res,
+      401,
+      { 'Content-Type': 'text/plain; charset=utf-8', 'WWW-Authenticate': access.challenge },
+      '401 Unauthorized: /metrics needs the credentials of METRICS_TOKEN or METRICS_WEB_CONFIG\n',
+    );
   const serve = (req: IncomingMessage, res: ServerResponse) => {
     const rendered = getRendered();
     if (!rendered) {
-      answer(res, 503, { 'Content-Type': 'text/plain; charset=utf-8', 'Retry-After': '5' }, '503 Service Unavailable: the first snapshot is still being collected\n');
+      answer(
+        res,
+        503,
+        { 'Content-Type': 'text/plain; charset=utf-8', 'Retry-After': '5' },
+        '503 Service Unavailable: the first snapshot is still being collected\n',
+      );
       return;
     }
     const format = negotiateFormat(req.headers.accept);
     const cached = rendered.formats[format];
-    const headers: Record<string, string> = { 'Content-Type': CONTENT_TYPES[format], Vary: 'Accept, Accept-Encoding', 'Cache-Control': 'no-store' };
+    const headers: Record<string, string> = {
+      'Content-Type': CONTENT_TYPES[format],
+      Vary: 'Accept, Accept-Encoding',
+      'Cache-Control': 'no-store',
+    };
     if (/\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) {
       answer(res, 200, { ...headers, 'Content-Encoding': 'gzip', 'Content-Length': String(cached.gzip.length) }, cached.gzip);
     } else {
@@ -42,7 +56,11 @@ export function metricsHandler(getRendered: () => RenderedMetrics | null, access
     const verdict = access.authorize ? access.authorize(req.headers.authorization) : true;
     if (verdict === true) serve(req, res);
     else if (verdict === false) refuse(res);
-    else void verdict.then((ok) => (ok ? serve(req, res) : refuse(res)), () => refuse(res));
+    else
+      void verdict.then(
+        (ok) => (ok ? serve(req, res) : refuse(res)),
+        () => refuse(res),
+      );
   };
 }
 

@@ -57,7 +57,12 @@ async function retentionScope(pool: pg.Pool, table: RunTable, now: number, rolle
   };
 }
 
-export async function applyRetention(pool: pg.Pool, table: RunTable, now = Date.now(), options: RetentionOptions = {}): Promise<RetentionResult> {
+export async function applyRetention(
+  pool: pg.Pool,
+  table: RunTable,
+  now = Date.now(),
+  options: RetentionOptions = {},
+): Promise<RetentionResult> {
   const result: RetentionResult = { table, partitionsDropped: [], rowsDeleted: 0 };
   const scope = await retentionScope(pool, table, now);
   if (!scope) return result;
@@ -151,7 +156,13 @@ async function dropPartitions(pool: pg.Pool, names: string[], lockTimeoutMs: num
  * directly keeps every statement a plain index probe plus a TID scan: a delete through the parent
  * would join back across all partitions.
  */
-async function deleteInBatches(pool: pg.Pool, partitions: string[], cutoff: Date, batch: number, retentionDays: number | null): Promise<number> {
+async function deleteInBatches(
+  pool: pg.Pool,
+  partitions: string[],
+  cutoff: Date,
+  batch: number,
+  retentionDays: number | null,
+): Promise<number> {
   let total = 0;
   for (const partition of partitions) {
     const name = `"${partition.replace(/"/g, '""')}"`;

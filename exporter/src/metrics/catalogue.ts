@@ -7,4 +7,11 @@ import { statusFamilies } from '../status/metrics';
 import type { MetricFamily } from './family';
 
 /** Every domain's families, in exposition order. docs/metrics.md is checked against this list by a test. */
-export const DOMAIN_FAMILIES: MetricFamily[] = [...connectorFamilies, ...siemFamilies, ...ingestionFamilies, ...ruleFamilies, ...statusFamilies, ...monitorFamilies];
+export const DOMAIN_FAMILIES: MetricFamily[] = [
+  ...connectorFamilies,
+  ...siemFamilies,
+  ...ingestionFamilies,
+  ...ruleFamilies,
+  ...statusFamilies,
+  ...monitorFamilies,
+];

@@ -49,7 +49,11 @@ class Sink {
   private readonly keys: Set<string> | null = null;
   private direct = 0;
 
-  constructor(private readonly family: MetricFamily, private readonly dropped: string[], readonly level: LevelPass) {
+  constructor(
+    private readonly family: MetricFamily,
+    private readonly dropped: string[],
+    readonly level: LevelPass,
+  ) {
     if (dropped.length && level.mode === 'lines') this.merged = new Map();
     if (dropped.length && level.mode === 'count') this.keys = new Set();
   }
@@ -101,7 +105,12 @@ class Sink {
  * that is not yet over its budget. A level is marked `over` as soon as it passes the budget and is dropped
  * from the pass, its memory with it: a pass over a snapshot far larger than the budget stops early.
  */
-export async function renderFamily(family: MetricFamily, samples: Iterable<Sample>, levels: LevelPass[], pause: () => Promise<void>): Promise<void> {
+export async function renderFamily(
+  family: MetricFamily,
+  samples: Iterable<Sample>,
+  levels: LevelPass[],
+  pause: () => Promise<void>,
+): Promise<void> {
   let sinks = levels.filter((level) => !level.over).map((level) => new Sink(family, droppedLabels(family, level.detail), level));
   const checkBudget = () => {
     for (const sink of sinks) if (sink.level.series + sink.series > sink.level.budget) sink.level.over = true;

@@ -9,7 +9,11 @@ import type { MetricFamily } from './family';
 const exposedName = (f: MetricFamily) => (f.type === 'counter' ? `${f.name}_total` : f.type === 'info' ? `${f.name}_info` : f.name);
 const typeName = (f: MetricFamily) => (f.type === 'info' ? 'info (gauge = 1)' : f.type);
 const below = (f: MetricFamily) =>
-  f.merge === 'drop' && f.objectLabels?.length ? 'dropped' : f.objectLabels?.length ? `drops ${f.objectLabels.join(', ')} (${f.merge})` : '';
+  f.merge === 'drop' && f.objectLabels?.length
+    ? 'dropped'
+    : f.objectLabels?.length
+      ? `drops ${f.objectLabels.join(', ')} (${f.merge})`
+      : '';
 
 export function metricsReference(): string {
   const families = [...DOMAIN_FAMILIES, ...exporterFamilies({ series: 0, detail: 'object', limited: false })];

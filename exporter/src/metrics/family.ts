@@ -43,7 +43,13 @@ export function stateSet<S extends string>(labels: Labels, label: string, states
 }
 
 /** Histogram samples from cumulative bucket counts (bounds in ms, rendered in seconds). */
-export function histogramSamples(labels: Labels, boundsMs: readonly number[], buckets: readonly number[], count: number, sumMs: number): Sample[] {
+export function histogramSamples(
+  labels: Labels,
+  boundsMs: readonly number[],
+  buckets: readonly number[],
+  count: number,
+  sumMs: number,
+): Sample[] {
   const out: Sample[] = boundsMs.map((bound, i) => ({
     labels: { ...labels, le: formatLe(bound / 1000) },
     value: buckets[i] ?? 0,

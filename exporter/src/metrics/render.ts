@@ -36,7 +36,6 @@ export interface RenderOptions {
   verify?: VerifyStatus | null;
 }
 
-
 /**
  * Renders the snapshot once into both exposition formats, plain and gzipped, so that a scrape only
  * writes cached bytes. Rendering a large snapshot takes hundreds of milliseconds of CPU: it is cut

@@ -23,7 +23,9 @@ export const platformFindingsCollector: Collector<'platformFindings'> = {
   name: 'findings',
   field: 'platformFindings',
   async collect(client) {
-    const { rows } = await client.query<Omit<PlatformFinding, 'createdAt' | 'updatedAt'> & { createdAt: Date; updatedAt: Date }>(SQL, [CHECKS]);
+    const { rows } = await client.query<Omit<PlatformFinding, 'createdAt' | 'updatedAt'> & { createdAt: Date; updatedAt: Date }>(SQL, [
+      CHECKS,
+    ]);
     return rows.map((row) => ({ ...row, createdAt: row.createdAt.getTime(), updatedAt: row.updatedAt.getTime() }));
   },
 };

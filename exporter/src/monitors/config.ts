@@ -28,7 +28,12 @@ export interface MonitorsConfig {
 export type CheckKey = keyof MonitorsConfig;
 export const checkKey = (check: CheckName): CheckKey => check.slice('aperio.platform.'.length) as CheckKey;
 
-const common = (severity: Severity, forSeconds = 0, recoverySeconds = 120): CommonConfig => ({ enabled: true, severity, forSeconds, recoverySeconds });
+const common = (severity: Severity, forSeconds = 0, recoverySeconds = 120): CommonConfig => ({
+  enabled: true,
+  severity,
+  forSeconds,
+  recoverySeconds,
+});
 
 export const DEFAULT_MONITORS_CONFIG: MonitorsConfig = {
   connector_stale: common('HIGH'),
@@ -53,7 +58,12 @@ const duration = z.union([z.number(), z.string()]).transform((v, ctx) => {
 });
 const ratio = z.number().gt(0).max(1);
 const count = z.number().int().min(1);
-const commonFields = { enabled: z.boolean().optional(), severity: z.enum(SEVERITIES).optional(), for: duration.optional(), recovery: duration.optional() };
+const commonFields = {
+  enabled: z.boolean().optional(),
+  severity: z.enum(SEVERITIES).optional(),
+  for: duration.optional(),
+  recovery: duration.optional(),
+};
 const timezone = z.string().refine((tz) => {
   try {
     new Intl.DateTimeFormat('en', { timeZone: tz });
@@ -69,12 +79,29 @@ const fileSchema = z
       .object({
         connector_stale: z.object(commonFields).strict(),
         connector_failing: z.object({ ...commonFields, consecutive_failures: count.optional() }).strict(),
-        siem_dead_letter: z.object({ ...commonFields, window: duration.optional(), new_dead_letters: count.optional(), failure_ratio: ratio.optional(), min_deliveries: count.optional() }).strict(),
+        siem_dead_letter: z
+          .object({
+            ...commonFields,
+            window: duration.optional(),
+            new_dead_letters: count.optional(),
+            failure_ratio: ratio.optional(),
+            min_deliveries: count.optional(),
+          })
+          .strict(),
         ingestion_backlog: z.object({ ...commonFields, oldest_queued: duration.optional(), depth: count.optional() }).strict(),
-        rule_failing: z.object({ ...commonFields, window: duration.optional(), failure_ratio: ratio.optional(), min_runs: count.optional() }).strict(),
-        rule_slow: z.object({ ...commonFields, window: duration.optional(), p95: duration.optional(), min_runs: count.optional() }).strict(),
+        rule_failing: z
+          .object({ ...commonFields, window: duration.optional(), failure_ratio: ratio.optional(), min_runs: count.optional() })
+          .strict(),
+        rule_slow: z
+          .object({ ...commonFields, window: duration.optional(), p95: duration.optional(), min_runs: count.optional() })
+          .strict(),
         schedule_missed: z
-          .object({ ...commonFields, timezone: timezone.optional(), grace: duration.nullable().optional(), suppress_during_backlog: z.enum(['platform', 'tenant', 'off']).optional() })
+          .object({
+            ...commonFields,
+            timezone: timezone.optional(),
+            grace: duration.nullable().optional(),
+            suppress_during_backlog: z.enum(['platform', 'tenant', 'off']).optional(),
+          })
           .strict(),
         exporter_stale_data: z.object({ ...commonFields, max_age: duration.optional() }).strict(),
       })
@@ -99,7 +126,10 @@ export function parseMonitorsConfig(text: string, source = '(inline)'): Monitors
 
 function merge(file: NonNullable<FileConfig['checks']>): MonitorsConfig {
   const d = DEFAULT_MONITORS_CONFIG;
-  const c = <K extends CheckKey>(key: K, f: { enabled?: boolean; severity?: Severity; for?: number; recovery?: number } | undefined): CommonConfig => ({
+  const c = <K extends CheckKey>(
+    key: K,
+    f: { enabled?: boolean; severity?: Severity; for?: number; recovery?: number } | undefined,
+  ): CommonConfig => ({
     enabled: f?.enabled ?? d[key].enabled,
     severity: f?.severity ?? d[key].severity,
     forSeconds: f?.for ?? d[key].forSeconds,
@@ -108,7 +138,10 @@ function merge(file: NonNullable<FileConfig['checks']>): MonitorsConfig {
   const f = file;
   return {
     connector_stale: c('connector_stale', f.connector_stale),
-    connector_failing: { ...c('connector_failing', f.connector_failing), consecutiveFailures: f.connector_failing?.consecutive_failures ?? d.connector_failing.consecutiveFailures },
+    connector_failing: {
+      ...c('connector_failing', f.connector_failing),
+      consecutiveFailures: f.connector_failing?.consecutive_failures ?? d.connector_failing.consecutiveFailures,
+    },
     siem_dead_letter: {
       ...c('siem_dead_letter', f.siem_dead_letter),
       windowSeconds: f.siem_dead_letter?.window ?? d.siem_dead_letter.windowSeconds,
@@ -139,6 +172,9 @@ function merge(file: NonNullable<FileConfig['checks']>): MonitorsConfig {
       graceSeconds: f.schedule_missed?.grace === undefined ? d.schedule_missed.graceSeconds : f.schedule_missed.grace,
       suppressDuringBacklog: f.schedule_missed?.suppress_during_backlog ?? d.schedule_missed.suppressDuringBacklog,
     },
-    exporter_stale_data: { ...c('exporter_stale_data', f.exporter_stale_data), maxAgeSeconds: f.exporter_stale_data?.max_age ?? d.exporter_stale_data.maxAgeSeconds },
+    exporter_stale_data: {
+      ...c('exporter_stale_data', f.exporter_stale_data),
+      maxAgeSeconds: f.exporter_stale_data?.max_age ?? d.exporter_stale_data.maxAgeSeconds,
+    },
   };
 }

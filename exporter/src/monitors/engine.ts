@@ -108,8 +108,18 @@ export class MonitorEngine {
       recordCounters(snapshot, this.options.config, this.history);
       this.lastRecordedAt = snapshot.takenAt;
     }
-    this.noteSuppression(suppressed.map((s) => s.check), suppressed[0]?.reason);
-    const report: CycleReport = { leader: false, observed: observations.length, suppressed: suppressed.length, opened: [], updated: [], resolved: [] };
+    this.noteSuppression(
+      suppressed.map((s) => s.check),
+      suppressed[0]?.reason,
+    );
+    const report: CycleReport = {
+      leader: false,
+      observed: observations.length,
+      suppressed: suppressed.length,
+      opened: [],
+      updated: [],
+      resolved: [],
+    };
 
     const client = await this.lock.acquire();
     this.stats.leader = client !== null;
@@ -176,13 +186,26 @@ export class MonitorEngine {
    */
   private async write(client: pg.PoolClient, writes: Write[], now: number, report: CycleReport): Promise<void> {
     const updates = writes.filter((w): w is Extract<Write, { kind: 'update' }> => w.kind === 'update');
-    const updated = await updateFindings(client, updates.map((w) => ({ id: w.id, observation: w.observation })), now);
-    const opening = writes.filter(
-      (w): w is Extract<Write, { kind: 'open' | 'update' }> => w.kind === 'open' || (w.kind === 'update' && !updated.has(String(w.id)) && w.mayOpen),
+    const updated = await updateFindings(
+      client,
+      updates.map((w) => ({ id: w.id, observation: w.observation })),
+      now,
     );
-    const opened = await openFindings(client, opening.map((w) => w.observation), now);
+    const opening = writes.filter(
+      (w): w is Extract<Write, { kind: 'open' | 'update' }> =>
+        w.kind === 'open' || (w.kind === 'update' && !updated.has(String(w.id)) && w.mayOpen),
+    );
+    const opened = await openFindings(
+      client,
+      opening.map((w) => w.observation),
+      now,
+    );
     const resolves = writes.filter((w): w is Extract<Write, { kind: 'resolve' }> => w.kind === 'resolve');
-    const resolved = await resolveFindings(client, resolves.map((w) => w.id), now);
+    const resolved = await resolveFindings(
+      client,
+      resolves.map((w) => w.id),
+      now,
+    );
     for (const w of writes) {
       if (w.kind === 'resolve') {
         this.states.delete(w.key);
@@ -198,7 +221,10 @@ export class MonitorEngine {
         if (result.created) {
           this.stats.opened++;
           report.opened.push(w.key);
-          logger.info({ check: w.observation.check, dedupKey: w.key, tenantId: w.observation.tenantId }, `monitors: finding opened: ${w.observation.title}`);
+          logger.info(
+            { check: w.observation.check, dedupKey: w.key, tenantId: w.observation.tenantId },
+            `monitors: finding opened: ${w.observation.title}`,
+          );
         } else report.updated.push(w.key);
       }
     }
@@ -218,8 +244,10 @@ export class MonitorEngine {
 
   /** Suppression is logged when it starts and ends (per cycle it is in aperio_monitor_suppressed). */
   private noteSuppression(checks: CheckName[], reason: string | undefined): void {
-    for (const name of Object.keys(this.stats.suppressed) as CheckName[]) this.stats.suppressed[name] = checks.filter((c) => c === name).length;
-    if (checks.length && !this.suppressing) logger.warn({ suppressed: checks.length, reason }, 'monitors: schedule_missed suppressed while ingestion is backlogged');
+    for (const name of Object.keys(this.stats.suppressed) as CheckName[])
+      this.stats.suppressed[name] = checks.filter((c) => c === name).length;
+    if (checks.length && !this.suppressing)
+      logger.warn({ suppressed: checks.length, reason }, 'monitors: schedule_missed suppressed while ingestion is backlogged');
     if (!checks.length && this.suppressing) logger.info('monitors: ingestion no longer backlogged; schedule_missed evaluated again');
     this.suppressing = checks.length > 0;
   }

@@ -56,7 +56,11 @@ export async function openFinding(client: pg.ClientBase, o: Observation, now: nu
  * or keeps the one already open for its dedupKey (returned with created false). The dedupKeys' advisory
  * locks are taken in one statement, in a fixed order, so two writers never wait on each other in a cycle.
  */
-export async function openFindings(client: pg.ClientBase, observations: Observation[], now: number): Promise<Map<string, { id: string; created: boolean }>> {
+export async function openFindings(
+  client: pg.ClientBase,
+  observations: Observation[],
+  now: number,
+): Promise<Map<string, { id: string; created: boolean }>> {
   const result = new Map<string, { id: string; created: boolean }>();
   if (!observations.length) return result;
   const keys = observations.map((o) => dedupKey(o.check, o.subject));
@@ -123,9 +127,19 @@ export async function updateFinding(client: pg.ClientBase, id: string, o: Observ
 }
 
 /** Refreshes the open findings of a cycle in one UPDATE; returns the ids (as text) of those still open. */
-export async function updateFindings(client: pg.ClientBase, updates: { id: string; observation: Observation }[], now: number): Promise<Set<string>> {
+export async function updateFindings(
+  client: pg.ClientBase,
+  updates: { id: string; observation: Observation }[],
+  now: number,
+): Promise<Set<string>> {
   if (!updates.length) return new Set();
-  const rows = updates.map(({ id, observation: o }) => ({ id, title: o.title, description: o.description, severity: o.severity, category: o.check }));
+  const rows = updates.map(({ id, observation: o }) => ({
+    id,
+    title: o.title,
+    description: o.description,
+    severity: o.severity,
+    category: o.check,
+  }));
   const { rows: updated } = await client.query<{ id: string }>(
     `UPDATE "Finding" AS f SET title = u.title, description = u.description, severity = u.severity, "updatedAt" = $2
      FROM ${ROWS} u WHERE f.id = u.id AND f.status = 'OPEN' AND f.category = u.category

@@ -52,6 +52,10 @@ export class CounterHistory {
     let base = list[0];
     for (const sample of list) if (sample.at <= now - windowMs) base = sample;
     if (base.at >= now) return null;
-    return { deltas: current.map((value, i) => Math.max(0, value - (base.values[i] ?? 0))), spanMs: now - base.at, complete: base.at <= now - windowMs };
+    return {
+      deltas: current.map((value, i) => Math.max(0, value - (base.values[i] ?? 0))),
+      spanMs: now - base.at,
+      complete: base.at <= now - windowMs,
+    };
   }
 }

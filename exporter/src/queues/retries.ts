@@ -11,4 +11,5 @@ export const JOB_RETRYING_SQL = (alias: string) =>
 export const DELIVERY_FIRST_ATTEMPT_SQL = (alias: string) => `(${alias}.status = 'PENDING' AND ${alias}.attempts = 0)`;
 
 /** A delivery that failed at least once and waits for another attempt, whether its worker marks it RETRYING or puts it back as PENDING. */
-export const DELIVERY_RETRYING_SQL = (alias: string) => `(${alias}.status = 'RETRYING' OR (${alias}.status = 'PENDING' AND ${alias}.attempts >= 1))`;
+export const DELIVERY_RETRYING_SQL = (alias: string) =>
+  `(${alias}.status = 'RETRYING' OR (${alias}.status = 'PENDING' AND ${alias}.attempts >= 1))`;

@@ -54,7 +54,14 @@ export const ruleFamilies: MetricFamily[] = [
     help: 'Duration of detection rule evaluations that have one, by rule across tenants; runs without a duration (skipped, unfinished) are only in aperio_rule_runs_total.',
     objectLabels: OBJECT,
     merge: 'sum',
-    samples: (s) => summedHistograms(s.rules, 'rule', (r) => r.ruleKey, (r) => r.totals, RULE_DURATION_BOUNDS_MS),
+    samples: (s) =>
+      summedHistograms(
+        s.rules,
+        'rule',
+        (r) => r.ruleKey,
+        (r) => r.totals,
+        RULE_DURATION_BOUNDS_MS,
+      ),
   },
   {
     name: 'aperio_scheduled_run_missed',
@@ -70,7 +77,9 @@ export const ruleFamilies: MetricFamily[] = [
         entry[job.kind] = (entry[job.kind] ?? 0) + (missedBy(job, s.scheduleSettings, s.takenAt) ? 1 : 0);
       }
       return eachItem([...counts], ([tenant, entry]) =>
-        (['rule', 'connector'] as const).flatMap((kind) => (entry[kind] === null ? [] : [{ labels: { tenant, kind }, value: entry[kind] }])),
+        (['rule', 'connector'] as const).flatMap((kind) =>
+          entry[kind] === null ? [] : [{ labels: { tenant, kind }, value: entry[kind] }],
+        ),
       );
     },
   },

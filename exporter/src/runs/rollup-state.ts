@@ -15,10 +15,7 @@ export const ROLLUP_LOCK_KEYS: Record<RunTable, number> = { RuleRun: 0x726f6c01,
  * Before the first rollup the whole table is raw.
  */
 export async function rolledUntil(client: pg.PoolClient, table: RunTable): Promise<Date> {
-  const { rows } = await client.query<{ rolledUntil: Date }>(
-    `SELECT "rolledUntil" FROM "RollupState" WHERE name = $1`,
-    [table],
-  );
+  const { rows } = await client.query<{ rolledUntil: Date }>(`SELECT "rolledUntil" FROM "RollupState" WHERE name = $1`, [table]);
   return rows[0]?.rolledUntil ?? new Date(0);
 }
 
@@ -31,10 +28,7 @@ export async function recordPrunedBefore(pool: pg.Pool, table: RunTable, cutoff:
   try {
     await client.query('BEGIN');
     await client.query('SELECT pg_advisory_xact_lock($1)', [ROLLUP_LOCK_KEYS[table]]);
-    await client.query(
-      `UPDATE "RollupState" SET "prunedBefore" = greatest("prunedBefore", $2) WHERE name = $1`,
-      [table, cutoff],
-    );
+    await client.query(`UPDATE "RollupState" SET "prunedBefore" = greatest("prunedBefore", $2) WHERE name = $1`, [table, cutoff]);
     await client.query('COMMIT');
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined);

@@ -169,17 +169,29 @@ async function rollRange(client: pg.PoolClient, spec: Spec, table: RunTable, fro
      ),
      upserted AS (
        INSERT INTO ${q(spec.hourly)} (${[...hourlyKeys, ...hourlyValues].join(', ')})
-       SELECT ${[...hourlyKeys, ...hourlyValues].join(', ')} FROM fresh${rolled ? `
-       ON CONFLICT (${hourlyKeys.join(', ')}) DO UPDATE SET ${hourlyValues.map((c) => `${c} = excluded.${c}`).join(', ')}` : ''}
-     ),${rolled ? `
+       SELECT ${[...hourlyKeys, ...hourlyValues].join(', ')} FROM fresh${
+         rolled
+           ? `
+       ON CONFLICT (${hourlyKeys.join(', ')}) DO UPDATE SET ${hourlyValues.map((c) => `${c} = excluded.${c}`).join(', ')}`
+           : ''
+       }
+     ),${
+       rolled
+         ? `
      emptied AS (
        DELETE FROM ${q(spec.hourly)} h WHERE h.hour >= $1 AND h.hour < $2
          AND NOT EXISTS (SELECT FROM fresh f WHERE ${hourlyKeys.map((c) => `f.${c} = h.${c}`).join(' AND ')})
-     ),` : ''}
+     ),`
+         : ''
+     }
      changes AS (
-       SELECT 1 AS sign, hour, ${keyCols}, ${all.map(q).join(', ')}, "durationBuckets", "lastStartedAt" FROM fresh${rolled ? `
+       SELECT 1 AS sign, hour, ${keyCols}, ${all.map(q).join(', ')}, "durationBuckets", "lastStartedAt" FROM fresh${
+         rolled
+           ? `
        UNION ALL
-       SELECT -1, hour, ${keyCols}, ${all.map(q).join(', ')}, "durationBuckets", NULL FROM ${q(spec.hourly)} WHERE hour >= $1 AND hour < $2` : ''}
+       SELECT -1, hour, ${keyCols}, ${all.map(q).join(', ')}, "durationBuckets", NULL FROM ${q(spec.hourly)} WHERE hour >= $1 AND hour < $2`
+           : ''
+       }
      ),
      daily AS (
        INSERT INTO ${q(spec.daily)} AS d (day, ${dailyKeys}, runs, failures)

@@ -89,7 +89,12 @@ export const RECENT_SERVING_RUNS = 8;
  * catchment, runs for later slots crowded out the ones that served it, and the slot is taken as served.
  * A job that never ran has missed its latest due slot.
  */
-export function missedSlot(schedule: Schedule, settings: ScheduleSettings, recentReferences: readonly number[], now: number): DueSlot | null {
+export function missedSlot(
+  schedule: Schedule,
+  settings: ScheduleSettings,
+  recentReferences: readonly number[],
+  now: number,
+): DueSlot | null {
   const due = sharedDueSlot(schedule, settings, now);
   const served = recentReferences.some((ref) => ref >= due.catchment.from && ref < due.catchment.to);
   const crowdedOut = recentReferences.length >= RECENT_SERVING_RUNS && recentReferences.every((ref) => ref >= due.catchment.to);

@@ -5,9 +5,7 @@ import { CronExpressionParser } from 'cron-parser';
  * epoch (UTC), whatever the job's history; cron schedules at the expression's times in a time zone.
  * Both are fixed grids, so a slot exists whether or not anything ran, and jitter never moves it.
  */
-export type Schedule =
-  | { kind: 'interval'; periodMs: number }
-  | { kind: 'cron'; expression: string; timezone: string };
+export type Schedule = { kind: 'interval'; periodMs: number } | { kind: 'cron'; expression: string; timezone: string };
 
 /** What a job's row says about its schedule: a cron expression wins over an interval. */
 export interface ScheduleSource {
@@ -53,7 +51,9 @@ const cronFrom = (schedule: Extract<Schedule, { kind: 'cron' }>, at: number) =>
 /** The latest slot at or before `t`. */
 export function slotAtOrBefore(schedule: Schedule, t: number): number {
   if (schedule.kind === 'interval') return Math.floor(t / schedule.periodMs) * schedule.periodMs;
-  return cronFrom(schedule, t + 1).prev().getTime();
+  return cronFrom(schedule, t + 1)
+    .prev()
+    .getTime();
 }
 
 /** The first slot strictly after `t`. */
@@ -72,7 +72,12 @@ export function slotBefore(schedule: Schedule, t: number): number {
  * Slots in [fromMs, toMs) with one slot on each side (`before`, `after`), which the matcher needs to
  * know where the first and last slots' catchments end. `null` when more than `cap` slots fall inside.
  */
-export function slotsAround(schedule: Schedule, fromMs: number, toMs: number, cap: number): { before: number; slots: number[]; after: number } | null {
+export function slotsAround(
+  schedule: Schedule,
+  fromMs: number,
+  toMs: number,
+  cap: number,
+): { before: number; slots: number[]; after: number } | null {
   const before = slotBefore(schedule, fromMs);
   const slots: number[] = [];
   let at = slotAfter(schedule, before);

@@ -47,7 +47,9 @@ export function exporterFamilies(outcome: RenderOutcome): MetricFamily[] {
       help: 'Unix time each collector last succeeded: the age of its data.',
       merge: 'min',
       samples: (s) =>
-        s.collections.flatMap((c) => (c.lastSuccessAt === null ? [] : [{ labels: { collector: c.collector }, value: c.lastSuccessAt / 1000 }])),
+        s.collections.flatMap((c) =>
+          c.lastSuccessAt === null ? [] : [{ labels: { collector: c.collector }, value: c.lastSuccessAt / 1000 }],
+        ),
     },
     {
       name: 'aperio_exporter_snapshot_timestamp_seconds',
@@ -83,7 +85,8 @@ export function exporterFamilies(outcome: RenderOutcome): MetricFamily[] {
 
 /** docs/verification.md: what verify compared, and how many values differed from their definitions. */
 function verifyFamilies(status: VerifyStatus | null): MetricFamily[] {
-  const perFamily = (value: (f: VerifyStatus['families'][number]) => number) => (status?.families ?? []).map((f) => ({ labels: { family: f.family }, value: value(f) }));
+  const perFamily = (value: (f: VerifyStatus['families'][number]) => number) =>
+    (status?.families ?? []).map((f) => ({ labels: { family: f.family }, value: value(f) }));
   return [
     {
       name: 'aperio_exporter_verify_success',

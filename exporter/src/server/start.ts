@@ -61,7 +61,11 @@ export async function startExporter({ settings, databaseUrl, clock = Date.now, m
   const exportPool = createPool(readUrl, { max: 2, applicationName: 'aperio-exporter-export', connectionTimeoutMillis: wait });
   // Token checks and lastUsedAt go to the primary: a replica could still accept a token revoked a moment
   // ago, and it cannot take writes.
-  const authPool = createPool(settings.DATABASE_URL ?? databaseUrl, { max: 2, applicationName: 'aperio-exporter-auth', connectionTimeoutMillis: wait });
+  const authPool = createPool(settings.DATABASE_URL ?? databaseUrl, {
+    max: 2,
+    applicationName: 'aperio-exporter-auth',
+    connectionTimeoutMillis: wait,
+  });
   const pools = { collector: pool, api: apiPool, export: exportPool, auth: authPool };
   const resolvePrincipal = createPrincipalResolver(authPool, clock);
   const freshness = freshnessPolicy(settings.FRESHNESS_WARN_SECONDS, settings.FRESHNESS_ERROR_SECONDS, settings.FRESHNESS_CONFIG);
@@ -104,7 +108,10 @@ export async function startExporter({ settings, databaseUrl, clock = Date.now, m
   });
   const server = await new Promise<Server>((resolve, reject) => {
     // Scrapes skip Express (http/metrics-route.ts); the app keeps its own /metrics route for HEAD and tests.
-    const handler = withMetricsFastPath(metricsHandler(() => rendered, access), app);
+    const handler = withMetricsFastPath(
+      metricsHandler(() => rendered, access),
+      app,
+    );
     const s = access.tls ? createTlsServer({ cert: access.tls.cert, key: access.tls.key }, handler) : createServer(handler);
     answerClientErrors(s);
     s.listen(settings.PORT, settings.HOST, () => resolve(s));
@@ -115,7 +122,9 @@ export async function startExporter({ settings, databaseUrl, clock = Date.now, m
   collector.start();
   await collector.refresh();
   if (settings.VERIFY_INTERVAL_SECONDS > 0) {
-    verifier = new VerifyLoop(pool, settings.VERIFY_INTERVAL_SECONDS, { ...verifyOptions(settings), clock }, () => render(collector.snapshot));
+    verifier = new VerifyLoop(pool, settings.VERIFY_INTERVAL_SECONDS, { ...verifyOptions(settings), clock }, () =>
+      render(collector.snapshot),
+    );
     verifier.start();
   }
   const address = server.address() as AddressInfo;

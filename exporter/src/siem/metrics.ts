@@ -3,7 +3,8 @@ import type { SiemDestinationState, Snapshot } from '../snapshot/types';
 
 const OBJECT = ['destination', 'name'] as const;
 const labelsOf = (d: SiemDestinationState): Labels => ({ tenant: d.tenant, destination: d.id, kind: d.kind });
-const perDestination = (snapshot: Snapshot, value: (d: SiemDestinationState) => number | null) => perItem(snapshot.siemDestinations, labelsOf, value);
+const perDestination = (snapshot: Snapshot, value: (d: SiemDestinationState) => number | null) =>
+  perItem(snapshot.siemDestinations, labelsOf, value);
 
 export const siemFamilies: MetricFamily[] = [
   {
@@ -12,7 +13,12 @@ export const siemFamilies: MetricFamily[] = [
     help: 'Static properties of a SIEM destination; value is always 1.',
     objectLabels: OBJECT,
     merge: 'drop',
-    samples: (s) => perItem(s.siemDestinations, (d) => ({ ...labelsOf(d), name: d.name, enabled: String(d.enabled) }), () => 1),
+    samples: (s) =>
+      perItem(
+        s.siemDestinations,
+        (d) => ({ ...labelsOf(d), name: d.name, enabled: String(d.enabled) }),
+        () => 1,
+      ),
   },
   {
     name: 'aperio_siem_deliveries',

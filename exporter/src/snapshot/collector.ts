@@ -114,7 +114,8 @@ export class SnapshotCollector {
       const code = (err as { code?: string }).code ?? '';
       // Connection-level failures (refused, reset, admin shutdown) mean the database is unreachable;
       // a statement timeout or a missing column means it answered.
-      const unreachable = !client || /^(ECONN|ETIMEDOUT|EPIPE|57P0[1-3]|08)/.test(code) || /terminat|Connection/.test(String((err as Error).message));
+      const unreachable =
+        !client || /^(ECONN|ETIMEDOUT|EPIPE|57P0[1-3]|08)/.test(code) || /terminat|Connection/.test(String((err as Error).message));
       const status: CollectionStatus = {
         collector: collector.name,
         success: false,
@@ -134,7 +135,12 @@ export class SnapshotCollector {
  * reads the snapshot and its independent definitions in one repeatable-read transaction, so both see
  * the same state of a database that is being written meanwhile.
  */
-export async function collectOn(client: pg.PoolClient, now: number, base: Snapshot, collectors: Collector[] = ALL_COLLECTORS): Promise<Snapshot> {
+export async function collectOn(
+  client: pg.PoolClient,
+  now: number,
+  base: Snapshot,
+  collectors: Collector[] = ALL_COLLECTORS,
+): Promise<Snapshot> {
   const next: Snapshot = { ...base, takenAt: now, dataAsOf: now, databaseReachable: true, collections: [] };
   for (const collector of collectors) (next as unknown as Record<string, unknown>)[collector.field] = await collector.collect(client, now);
   return Object.freeze(next);

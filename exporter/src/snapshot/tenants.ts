@@ -5,6 +5,11 @@ export const tenantsCollector: Collector<'tenants'> = {
   name: 'tenants',
   field: 'tenants',
   async collect(client) {
-    return queryInBatches(client, `SELECT id::text AS id, slug, name, "dataRetentionDays" FROM "Organization" ORDER BY slug`, [], (row: Tenant) => row);
+    return queryInBatches(
+      client,
+      `SELECT id::text AS id, slug, name, "dataRetentionDays" FROM "Organization" ORDER BY slug`,
+      [],
+      (row: Tenant) => row,
+    );
   },
 };

@@ -32,4 +32,5 @@ function svg(label: string, message: string, color: string): string {
 export const indicatorBadge = (label: string, indicator: Indicator, description: string): string =>
   svg(label, description.toLowerCase(), INDICATOR_COLORS[indicator]);
 
-export const componentBadge = (name: string, status: ComponentStatus): string => svg(name, STATUS_LABEL[status].toLowerCase(), COLORS[status]);
+export const componentBadge = (name: string, status: ComponentStatus): string =>
+  svg(name, STATUS_LABEL[status].toLowerCase(), COLORS[status]);

@@ -32,11 +32,23 @@ const OBJECT_STATUS: Record<ObjectLevel, ComponentStatus> = { ok: 'operational',
 export const HISTORY_UNAVAILABLE = 'run history could not be read just now: no failure ratio or uptime bars';
 
 /** Ids safe in URLs and label values: provider and kind strings are lower-cased and squeezed. */
-export const slug = (value: string): string => value.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '') || 'unknown';
+export const slug = (value: string): string =>
+  value
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_|_$/g, '') || 'unknown';
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 const byName = <T extends { name: string; id: string }>(a: T, b: T) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id);
 
-function component(id: string, name: string, description: string, status: ComponentStatus, reasons: string[], history: StatusComponent['history'] = null, parentId: string | null = null): StatusComponent {
+function component(
+  id: string,
+  name: string,
+  description: string,
+  status: ComponentStatus,
+  reasons: string[],
+  history: StatusComponent['history'] = null,
+  parentId: string | null = null,
+): StatusComponent {
   return { id, name, groupId: '', parentId, description, status, measured: status, reasons, history };
 }
 
@@ -69,14 +81,23 @@ export function* connectorComponents(inputs: StatusInputs): Steps<StatusComponen
   const { snapshot, t } = inputs;
   const active = yield* filterSteps(inputs.connectors, (c) => !INACTIVE_CONNECTOR.has(c.status));
   if (inputs.view === 'tenant') {
-    return active
-      .sort(byName)
-      .map((c) => {
-        const level = connectorLevel(c, snapshot, t);
-        const reasons = level === 'ok' ? [] : [`${level === 'down' ? 'critically stale or failing' : 'stale'}: ${connectionFacts(c, snapshot.takenAt, t).join(', ')}`];
-        const status = worst([OBJECT_STATUS[level], ratioOf(inputs, 'connector', c.id, reasons)]);
-        return component(`connection-${slug(c.id)}`, c.name, `Syncs from ${providerName(c.provider)}.`, status, reasons, { source: 'connector', key: c.id }, `connector-${slug(c.provider)}`);
-      });
+    return active.sort(byName).map((c) => {
+      const level = connectorLevel(c, snapshot, t);
+      const reasons =
+        level === 'ok'
+          ? []
+          : [`${level === 'down' ? 'critically stale or failing' : 'stale'}: ${connectionFacts(c, snapshot.takenAt, t).join(', ')}`];
+      const status = worst([OBJECT_STATUS[level], ratioOf(inputs, 'connector', c.id, reasons)]);
+      return component(
+        `connection-${slug(c.id)}`,
+        c.name,
+        `Syncs from ${providerName(c.provider)}.`,
+        status,
+        reasons,
+        { source: 'connector', key: c.id },
+        `connector-${slug(c.provider)}`,
+      );
+    });
   }
   const byProvider = [...(yield* groupBySteps(active, (c) => c.provider)).entries()].sort(([a], [b]) => a.localeCompare(b));
   const components: StatusComponent[] = [];
@@ -84,7 +105,16 @@ export function* connectorComponents(inputs: StatusInputs): Steps<StatusComponen
     const levels = yield* mapSteps(list, (c) => connectorLevel(c, snapshot, t));
     const reasons = countedReasons(levels, 'connection', 'critically stale or failing', 'stale');
     const status = worst([fromObjectLevels(levels), ratioOf(inputs, 'connector', provider, reasons)]);
-    components.push(component(`connector-${slug(provider)}`, providerName(provider), `Syncs from ${providerName(provider)} across all tenants.`, status, reasons, { source: 'connector', key: provider }));
+    components.push(
+      component(
+        `connector-${slug(provider)}`,
+        providerName(provider),
+        `Syncs from ${providerName(provider)} across all tenants.`,
+        status,
+        reasons,
+        { source: 'connector', key: provider },
+      ),
+    );
   }
   return components;
 }
@@ -95,8 +125,19 @@ export function* siemComponents(inputs: StatusInputs): Steps<StatusComponent[]> 
   if (inputs.view === 'tenant') {
     return enabled.sort(byName).map((d) => {
       const level = destinationLevel(d, now, inputs.t);
-      const reasons = level === 'ok' ? [] : [`${level === 'down' ? 'dead-lettering or stuck' : 'dead letters or a slow queue'}: ${destinationFacts(d, now).join(', ')}`];
-      return component(`destination-${slug(d.id)}`, d.name, `Deliveries to this ${siemKindName(d.kind)} destination.`, OBJECT_STATUS[level], reasons, null, `siem-${slug(d.kind)}`);
+      const reasons =
+        level === 'ok'
+          ? []
+          : [`${level === 'down' ? 'dead-lettering or stuck' : 'dead letters or a slow queue'}: ${destinationFacts(d, now).join(', ')}`];
+      return component(
+        `destination-${slug(d.id)}`,
+        d.name,
+        `Deliveries to this ${siemKindName(d.kind)} destination.`,
+        OBJECT_STATUS[level],
+        reasons,
+        null,
+        `siem-${slug(d.kind)}`,
+      );
     });
   }
   const byKind = [...(yield* groupBySteps(enabled, (d) => d.kind)).entries()].sort(([a], [b]) => a.localeCompare(b));
@@ -104,7 +145,15 @@ export function* siemComponents(inputs: StatusInputs): Steps<StatusComponent[]> 
   for (const [kind, list] of byKind) {
     const levels = yield* mapSteps(list, (d) => destinationLevel(d, now, inputs.t));
     const reasons = countedReasons(levels, 'destination', 'dead-lettering or stuck', 'with dead letters or a slow queue');
-    components.push(component(`siem-${slug(kind)}`, siemKindName(kind), `Deliveries to ${siemKindName(kind)} destinations across all tenants.`, fromObjectLevels(levels), reasons));
+    components.push(
+      component(
+        `siem-${slug(kind)}`,
+        siemKindName(kind),
+        `Deliveries to ${siemKindName(kind)} destinations across all tenants.`,
+        fromObjectLevels(levels),
+        reasons,
+      ),
+    );
   }
   return components;
 }
@@ -119,9 +168,11 @@ export function* scheduledComponent(inputs: StatusInputs): Steps<StatusComponent
   const { takenAt: now, scheduleSettings: settings } = inputs.snapshot;
   const missed = (job: ScheduledJob | null) => job !== null && missedBy(job, settings, now) !== null;
   const total =
-    (yield* countSteps(inputs.rules, (r) => ruleJob(r, settings.timezone) !== null)) + (yield* countSteps(inputs.connectors, (c) => connectorJob(c) !== null));
+    (yield* countSteps(inputs.rules, (r) => ruleJob(r, settings.timezone) !== null)) +
+    (yield* countSteps(inputs.connectors, (c) => connectorJob(c) !== null));
   const missedCount =
-    (yield* countSteps(inputs.rules, (r) => missed(ruleJob(r, settings.timezone)))) + (yield* countSteps(inputs.connectors, (c) => missed(connectorJob(c))));
+    (yield* countSteps(inputs.rules, (r) => missed(ruleJob(r, settings.timezone)))) +
+    (yield* countSteps(inputs.connectors, (c) => missed(connectorJob(c))));
   let status: ComponentStatus = 'operational';
   if (missedCount > 0 && missedCount === total) status = 'major_outage';
   else if (missedCount * 2 >= total && missedCount > 0) status = 'partial_outage';

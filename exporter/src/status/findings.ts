@@ -21,8 +21,20 @@ const PUBLIC: Record<CheckName, { componentId: string; name: string }> = {
   'aperio.platform.schedule_missed': { componentId: 'scheduled-runs', name: 'Scheduled runs' },
   'aperio.platform.exporter_stale_data': { componentId: 'data-freshness', name: 'Status data freshness' },
 };
-const IMPACT: Record<Severity, ComponentStatus> = { INFO: 'degraded_performance', LOW: 'degraded_performance', MEDIUM: 'degraded_performance', HIGH: 'partial_outage', CRITICAL: 'major_outage' };
-const RANK: Record<ComponentStatus, number> = { operational: 0, under_maintenance: 0, degraded_performance: 1, partial_outage: 2, major_outage: 3 };
+const IMPACT: Record<Severity, ComponentStatus> = {
+  INFO: 'degraded_performance',
+  LOW: 'degraded_performance',
+  MEDIUM: 'degraded_performance',
+  HIGH: 'partial_outage',
+  CRITICAL: 'major_outage',
+};
+const RANK: Record<ComponentStatus, number> = {
+  operational: 0,
+  under_maintenance: 0,
+  degraded_performance: 1,
+  partial_outage: 2,
+  major_outage: 3,
+};
 const KEEP_RESOLVED_MS = 7 * 24 * 3600 * 1000;
 const hashId = (...parts: (string | number)[]) => createHash('sha1').update(parts.join('\u0000')).digest('hex').slice(0, 12);
 
@@ -42,8 +54,16 @@ export class FindingIncidentTracker {
       if (!existing) {
         const id = hashId(check, startedAt);
         const { componentId, name } = PUBLIC[check];
-        this.open.set(check, { id, componentId, componentName: name, startedAt, resolvedAt: null, worstStatus: status, currentStatus: status,
-          updates: [{ id: hashId(id, at, body), at, status: 'investigating', componentStatus: status, body }] });
+        this.open.set(check, {
+          id,
+          componentId,
+          componentName: name,
+          startedAt,
+          resolvedAt: null,
+          worstStatus: status,
+          currentStatus: status,
+          updates: [{ id: hashId(id, at, body), at, status: 'investigating', componentStatus: status, body }],
+        });
       } else if (existing.updates[0]?.body !== body || existing.currentStatus !== status) {
         existing.currentStatus = status;
         if (RANK[status] > RANK[existing.worstStatus]) existing.worstStatus = status;
@@ -54,7 +74,13 @@ export class FindingIncidentTracker {
       if (byCheck.has(check)) continue;
       incident.resolvedAt = at;
       incident.currentStatus = 'operational';
-      incident.updates.unshift({ id: hashId(incident.id, at, 'resolved'), at, status: 'resolved', componentStatus: 'operational', body: 'All findings resolved.' });
+      incident.updates.unshift({
+        id: hashId(incident.id, at, 'resolved'),
+        at,
+        status: 'resolved',
+        componentStatus: 'operational',
+        body: 'All findings resolved.',
+      });
       this.open.delete(check);
       this.resolved.unshift(incident);
     }

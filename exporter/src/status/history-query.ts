@@ -1,7 +1,14 @@
 import type pg from 'pg';
 import { rolledUntil, type RunTable } from '../runs/rollup-state';
 import { FAILURE_STATUS_SQL } from '../runs/statuses';
-import { HISTORY_DAYS, RECENT_WINDOW_MS, type DailyRunCount, type HistorySource, type RecentRunCount, type StatusHistory } from './history-types';
+import {
+  HISTORY_DAYS,
+  RECENT_WINDOW_MS,
+  type DailyRunCount,
+  type HistorySource,
+  type RecentRunCount,
+  type StatusHistory,
+} from './history-types';
 
 /**
  * Whose run history to read: the whole platform keyed by provider (the public page), or one tenant
@@ -13,7 +20,12 @@ const DAY_MS = 24 * 3600 * 1000;
 const day = (column: string) => `to_char((${column} AT TIME ZONE 'UTC')::date, 'YYYY-MM-DD')`;
 
 const SOURCES: Record<HistorySource, { daily: string; hourly: string; raw: RunTable; key: Record<HistoryScope['kind'], string> }> = {
-  connector: { daily: 'ConnectorSyncDaily', hourly: 'ConnectorSyncHourly', raw: 'ConnectorSyncRun', key: { platform: 'provider', tenant: '"connectionId"' } },
+  connector: {
+    daily: 'ConnectorSyncDaily',
+    hourly: 'ConnectorSyncHourly',
+    raw: 'ConnectorSyncRun',
+    key: { platform: 'provider', tenant: '"connectionId"' },
+  },
   rule: { daily: 'RuleRunDaily', hourly: 'RuleRunHourly', raw: 'RuleRun', key: { platform: `'*'`, tenant: `'*'` } },
 };
 /** The start of the UTC day of a timestamptz parameter. */
@@ -67,7 +79,11 @@ export async function readStatusHistory(client: pg.PoolClient, now: number, scop
   for (const source of ['connector', 'rule'] as const) {
     const sql = historySql(source, scope);
     const watermark = await rolledUntil(client, SOURCES[source].raw);
-    const daily = await client.query<{ key: string; day: string; runs: number; failures: number }>(sql.daily, [since, watermark, ...tenant]);
+    const daily = await client.query<{ key: string; day: string; runs: number; failures: number }>(sql.daily, [
+      since,
+      watermark,
+      ...tenant,
+    ]);
     days.push(...mergeDays(source, daily.rows));
     const window = await client.query<{ key: string; runs: number; failures: number }>(sql.recent, [recentSince, ...tenant]);
     recent.push(...window.rows.filter((row) => row.runs > 0).map((row) => ({ source, ...row })));

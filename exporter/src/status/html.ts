@@ -20,7 +20,9 @@ function dayTitle(d: UptimeDay): string {
 function bar(view: StatusView, c: StatusComponent): string {
   const uptime = view.uptime.get(c.id);
   const days = uptime?.days ?? [];
-  const cells = days.map((d) => `<span class="${d.status ? `d-${d.status}` : 'd-none'}" title="${escapeHtml(dayTitle(d))}"></span>`).join('');
+  const cells = days
+    .map((d) => `<span class="${d.status ? `d-${d.status}` : 'd-none'}" title="${escapeHtml(dayTitle(d))}"></span>`)
+    .join('');
   const label = `${c.name}: 90-day uptime ${percent(uptime?.overall ?? null)}, ${days.filter((d) => d.status !== null && d.status !== 'operational').length} days with problems`;
   return `<div class="bar" role="img" aria-label="${escapeHtml(label)}">${cells}</div>
 <div class="legend" aria-hidden="true"><span>90 days ago</span><span>${uptime?.overall == null ? 'no run history' : `${escapeHtml(percent(uptime.overall))} uptime`}</span><span>Today</span></div>`;
@@ -51,8 +53,10 @@ function incidentHtml(i: Incident): string {
 function maintenanceHtml(view: StatusView): string {
   if (!view.maintenances.length) return '';
   const items = view.maintenances
-    .map(({ window: w, active }) => `<article class="incident card impact-maintenance" id="maintenance-${escapeHtml(w.id)}">
-<h3>${escapeHtml(w.name)}</h3><p class="reasons">${active ? 'In progress' : 'Scheduled'}: ${when(w.startsAt)} to ${when(w.endsAt)}</p>${w.body ? `<p>${escapeHtml(w.body)}</p>` : ''}</article>`)
+    .map(
+      ({ window: w, active }) => `<article class="incident card impact-maintenance" id="maintenance-${escapeHtml(w.id)}">
+<h3>${escapeHtml(w.name)}</h3><p class="reasons">${active ? 'In progress' : 'Scheduled'}: ${when(w.startsAt)} to ${when(w.endsAt)}</p>${w.body ? `<p>${escapeHtml(w.body)}</p>` : ''}</article>`,
+    )
     .join('\n');
   return `<section aria-labelledby="maintenance-h"><h2 id="maintenance-h">Scheduled maintenance</h2>${items}</section>`;
 }
@@ -69,9 +73,7 @@ export function renderStatusHtml(view: StatusView): string {
   const title = view.tenant ? `${page.name} status: ${view.tenant.name}` : `${page.name} status`;
   const indicatorClass = model.indicator === 'none' && model.description.includes('Maintenance') ? 'maint' : model.indicator;
   const resolved = view.history.filter((i) => i.resolvedAt !== null);
-  const open = view.incidents.length
-    ? view.incidents.map(incidentHtml).join('\n')
-    : '<p class="empty card">No open incidents.</p>';
+  const open = view.incidents.length ? view.incidents.map(incidentHtml).join('\n') : '<p class="empty card">No open incidents.</p>';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <meta name="color-scheme" content="light dark"><title>${escapeHtml(title)}</title>

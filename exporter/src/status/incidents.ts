@@ -32,7 +32,13 @@ export const incidentName = (i: Incident): string => `${i.componentName}: ${STAT
 export const incidentImpact = (i: Incident): Indicator => INDICATOR_OF[i.worstStatus];
 const hashId = (...parts: (string | number)[]) => createHash('sha1').update(parts.join('\u0000')).digest('hex').slice(0, 12);
 
-const RANK: Record<ComponentStatus, number> = { operational: 0, under_maintenance: 0, degraded_performance: 1, partial_outage: 2, major_outage: 3 };
+const RANK: Record<ComponentStatus, number> = {
+  operational: 0,
+  under_maintenance: 0,
+  degraded_performance: 1,
+  partial_outage: 2,
+  major_outage: 3,
+};
 const KEEP_RESOLVED_MS = 7 * 24 * 3600 * 1000;
 const KEEP_RESOLVED_MAX = 50;
 
@@ -67,14 +73,26 @@ export class IncidentTracker {
       } else if (existing.currentStatus !== c.status) {
         existing.currentStatus = c.status;
         if (RANK[c.status] > RANK[existing.worstStatus]) existing.worstStatus = c.status;
-        existing.updates.unshift({ id: hashId(existing.id, model.at, c.status), at: model.at, status: 'investigating', componentStatus: c.status, body });
+        existing.updates.unshift({
+          id: hashId(existing.id, model.at, c.status),
+          at: model.at,
+          status: 'investigating',
+          componentStatus: c.status,
+          body,
+        });
       }
     }
     for (const [componentId, incident] of this.open) {
       if (seen.has(componentId)) continue;
       incident.resolvedAt = model.at;
       incident.currentStatus = 'operational';
-      incident.updates.unshift({ id: hashId(incident.id, model.at, 'resolved'), at: model.at, status: 'resolved', componentStatus: 'operational', body: 'Operational again.' });
+      incident.updates.unshift({
+        id: hashId(incident.id, model.at, 'resolved'),
+        at: model.at,
+        status: 'resolved',
+        componentStatus: 'operational',
+        body: 'Operational again.',
+      });
       this.open.delete(componentId);
       this.resolved.unshift(incident);
     }

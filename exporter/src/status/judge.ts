@@ -10,7 +10,12 @@ import type { StatusThresholds } from './thresholds';
  */
 
 /** Failure ratio of the recent window, or null when too few runs to say. */
-export function recentRatio(history: StatusHistory, source: HistorySource, key: string, t: StatusThresholds): { status: ComponentStatus; reason: string } | null {
+export function recentRatio(
+  history: StatusHistory,
+  source: HistorySource,
+  key: string,
+  t: StatusThresholds,
+): { status: ComponentStatus; reason: string } | null {
   const recent = history.recent.find((r) => r.source === source && r.key === key);
   if (!recent || recent.runs < t.minRunsForRatio) return null;
   const ratio = recent.failures / recent.runs;

@@ -1,6 +1,14 @@
 import type { Snapshot } from '../snapshot/types';
 import type { StatusConfig } from './model-cache';
-import { connectorComponents, dataComponent, ingestionComponent, rulesComponent, scheduledComponent, siemComponents, type StatusInputs } from './components';
+import {
+  connectorComponents,
+  dataComponent,
+  ingestionComponent,
+  rulesComponent,
+  scheduledComponent,
+  siemComponents,
+  type StatusInputs,
+} from './components';
 import type { HistorySource, StatusHistory } from './history-types';
 import { INDICATOR_OF, indicatorDescription, worst, type ComponentStatus, type Indicator } from './levels';
 import { isActive } from './maintenance';
@@ -76,7 +84,12 @@ export function statusModelSteps(snapshot: Snapshot, config: StatusConfig): Step
  * the platform-wide data freshness. `history` is the tenant's own run history keyed by connection (null
  * when it could not be read: the components say so and the rest of the view still stands).
  */
-export function buildTenantStatusModel(snapshot: Snapshot, config: StatusConfig, tenantId: string, history: StatusHistory | null): StatusModel {
+export function buildTenantStatusModel(
+  snapshot: Snapshot,
+  config: StatusConfig,
+  tenantId: string,
+  history: StatusHistory | null,
+): StatusModel {
   return runSteps(judge(inputsFor(snapshot, config, history, tenantId), config));
 }
 

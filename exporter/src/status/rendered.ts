@@ -18,7 +18,10 @@ export class Rendered {
   private readonly source: WeakRef<Snapshot>;
   /** When the snapshot was taken: the view's Last-Modified. */
   readonly takenAt: number;
-  constructor(snapshot: Snapshot, readonly view: StatusView) {
+  constructor(
+    snapshot: Snapshot,
+    readonly view: StatusView,
+  ) {
     this.source = new WeakRef(snapshot);
     this.takenAt = snapshot.takenAt;
   }

@@ -33,7 +33,12 @@ interface Chosen {
 }
 
 export const mountStatus: Mount = (app, { getSnapshot, pool, settings, clock, resolvePrincipal }) => {
-  const page: PageInfo = { id: settings.STATUS_PAGE_NAME, name: settings.STATUS_PAGE_NAME, url: settings.STATUS_PAGE_URL ?? '/status', createdAt: clock() };
+  const page: PageInfo = {
+    id: settings.STATUS_PAGE_NAME,
+    name: settings.STATUS_PAGE_NAME,
+    url: settings.STATUS_PAGE_URL ?? '/status',
+    createdAt: clock(),
+  };
   const tracker = new IncidentTracker();
   const findingTracker = new FindingIncidentTracker();
   const tenantViews = new TenantViews({ pool, statementTimeoutMs: settings.STATEMENT_TIMEOUT_MS, page });
@@ -95,13 +100,23 @@ export const mountStatus: Mount = (app, { getSnapshot, pool, settings, clock, re
     if (chosen) answer(req, res, chosen);
   };
   const route = (paths: string[], key: string, type: string, render: (view: StatusView) => string, cors = false) => {
-    for (const path of paths) app.get(path, handle((req, res, chosen) => send(req, res, chosen, chosen.rendered.get(key, type, render), cors)));
+    for (const path of paths)
+      app.get(
+        path,
+        handle((req, res, chosen) => send(req, res, chosen, chosen.rendered.get(key, type, render), cors)),
+      );
   };
 
   route(['/status'], 'html', 'text/html; charset=utf-8', renderStatusHtml);
   route(['/status.json', '/api/v2/summary.json'], 'summary', JSON_TYPE, json(summaryJson), true);
   route(['/api/v2/status.json'], 'status', JSON_TYPE, json(statusJson), true);
-  route(['/api/v2/components.json'], 'components', JSON_TYPE, json((v) => ({ page: pageJson(v), components: componentsJson(v) })), true);
+  route(
+    ['/api/v2/components.json'],
+    'components',
+    JSON_TYPE,
+    json((v) => ({ page: pageJson(v), components: componentsJson(v) })),
+    true,
+  );
   route(['/api/v2/incidents/unresolved.json'], 'unresolved', JSON_TYPE, json(unresolvedJson), true);
   route(['/status/feed.atom'], 'feed', 'application/atom+xml; charset=utf-8', renderAtomFeed, true);
   route(['/status/badge.svg'], 'badge', 'image/svg+xml', (v) => indicatorBadge(v.page.name, v.model.indicator, v.model.description), true);
@@ -117,7 +132,13 @@ export const mountStatus: Mount = (app, { getSnapshot, pool, settings, clock, re
         res.status(404).json(errorBody('not_found', `no status component ${id}; ids are listed in /api/v2/components.json`));
         return;
       }
-      send(req, res, chosen, chosen.rendered.get(`badge:${id}`, 'image/svg+xml', () => componentBadge(target.name, target.status)), true);
+      send(
+        req,
+        res,
+        chosen,
+        chosen.rendered.get(`badge:${id}`, 'image/svg+xml', () => componentBadge(target.name, target.status)),
+        true,
+      );
     }),
   );
 };

@@ -10,7 +10,11 @@ import { iso, type StatusView } from './view';
  * widgets read /status.json unchanged. Aperio-only data lives in `aperio_*` fields and never changes
  * the meaning of a standard one.
  */
-const slugPage = (name: string) => name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'aperio';
+const slugPage = (name: string) =>
+  name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '') || 'aperio';
 
 export function pageJson(view: StatusView) {
   return { id: slugPage(view.page.name), name: view.page.name, url: view.page.url, time_zone: 'Etc/UTC', updated_at: iso(view.model.at) };
@@ -39,7 +43,12 @@ function baseComponent(view: StatusView, id: string, name: string, description: 
 }
 
 function groupJson(view: StatusView, g: StatusGroup, position: number) {
-  return { ...baseComponent(view, g.id, g.name, g.description, position), status: g.status, group: true, components: g.components.map((c) => c.id) };
+  return {
+    ...baseComponent(view, g.id, g.name, g.description, position),
+    status: g.status,
+    group: true,
+    components: g.components.map((c) => c.id),
+  };
 }
 
 function childJson(view: StatusView, c: StatusComponent, position: number) {
@@ -51,7 +60,13 @@ function childJson(view: StatusView, c: StatusComponent, position: number) {
     aperio_reasons: c.reasons,
     aperio_measured_status: c.measured,
     aperio_uptime_90d: uptime?.overall ?? null,
-    aperio_uptime_days: (uptime?.days ?? []).map((d) => ({ date: d.date, runs: d.runs, failures: d.failures, uptime: d.uptime, status: d.status })),
+    aperio_uptime_days: (uptime?.days ?? []).map((d) => ({
+      date: d.date,
+      runs: d.runs,
+      failures: d.failures,
+      uptime: d.uptime,
+      status: d.status,
+    })),
   };
 }
 
@@ -62,7 +77,12 @@ export function componentsJson(view: StatusView) {
 
 const componentRefs = (view: StatusView, ids: readonly string[]) => {
   // A group id stands for its components: affected lists name leaf components only.
-  const covered = new Set(view.model.groups.flatMap((g) => g.components).filter((c) => covers(ids, c)).map((c) => c.id));
+  const covered = new Set(
+    view.model.groups
+      .flatMap((g) => g.components)
+      .filter((c) => covers(ids, c))
+      .map((c) => c.id),
+  );
   return componentsJson(view).filter((c) => !c.group && covered.has(c.id));
 };
 
@@ -124,7 +144,12 @@ export function maintenanceJson(view: StatusView, w: MaintenanceWindow, active: 
         created_at: iso(w.startsAt),
         updated_at: iso(w.startsAt),
         display_at: iso(w.startsAt),
-        affected_components: componentRefs(view, w.components).map((c) => ({ code: c.id, name: c.name, old_status: 'operational', new_status: 'under_maintenance' })),
+        affected_components: componentRefs(view, w.components).map((c) => ({
+          code: c.id,
+          name: c.name,
+          old_status: 'operational',
+          new_status: 'under_maintenance',
+        })),
       },
     ],
     components: componentRefs(view, w.components),

@@ -65,7 +65,10 @@ export class TenantViews {
         readStatusHistory(client, snapshot.takenAt, { kind: 'tenant', tenantId }),
       );
     } catch (err) {
-      logger.warn({ err: (err as Error).message, tenant: slug }, "could not read the tenant's run history; its status view is served without uptime bars and failure ratios");
+      logger.warn(
+        { err: (err as Error).message, tenant: slug },
+        "could not read the tenant's run history; its status view is served without uptime bars and failure ratios",
+      );
       return null;
     }
   }

@@ -19,7 +19,12 @@ export interface Frontier {
 }
 
 /** How many of `ids` (ascending, all above lastId) can be emitted now, and the barrier to keep. */
-export function advance(state: Frontier, ids: readonly number[], now: number, windowMs: number): { count: number; barrier: Barrier | null } {
+export function advance(
+  state: Frontier,
+  ids: readonly number[],
+  now: number,
+  windowMs: number,
+): { count: number; barrier: Barrier | null } {
   let barrier = state.barrier;
   const expired = barrier !== null && now - barrier.since >= windowMs;
   let expected = state.lastId + 1;

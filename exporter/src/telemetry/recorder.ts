@@ -42,8 +42,18 @@ export async function recordRuleRun(db: Queryable, run: RuleRunRecord): Promise<
        status, "eventsEvaluated", "findingsOpened", error, "traceId")
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
     [
-      run.organizationId, run.ruleId, run.trigger ?? 'SCHEDULE', run.scheduledFor ?? null, run.startedAt, run.finishedAt,
-      durationMs(run), run.status, run.eventsEvaluated ?? 0, run.findingsOpened ?? 0, run.error ?? null, traceIdOf(run),
+      run.organizationId,
+      run.ruleId,
+      run.trigger ?? 'SCHEDULE',
+      run.scheduledFor ?? null,
+      run.startedAt,
+      run.finishedAt,
+      durationMs(run),
+      run.status,
+      run.eventsEvaluated ?? 0,
+      run.findingsOpened ?? 0,
+      run.error ?? null,
+      traceIdOf(run),
     ],
   );
   return Number(rows[0].id);
@@ -56,8 +66,18 @@ export async function recordConnectorSync(db: Queryable, run: ConnectorSyncRecor
        "durationMs", status, "recordsIngested", error, "traceId")
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
     [
-      run.organizationId, run.connectionId, run.provider, run.trigger ?? 'SCHEDULE', run.scheduledFor ?? null, run.startedAt,
-      run.finishedAt, durationMs(run), run.status, run.recordsIngested ?? 0, run.error ?? null, traceIdOf(run),
+      run.organizationId,
+      run.connectionId,
+      run.provider,
+      run.trigger ?? 'SCHEDULE',
+      run.scheduledFor ?? null,
+      run.startedAt,
+      run.finishedAt,
+      durationMs(run),
+      run.status,
+      run.recordsIngested ?? 0,
+      run.error ?? null,
+      traceIdOf(run),
     ],
   );
   return Number(rows[0].id);

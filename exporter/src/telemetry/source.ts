@@ -43,7 +43,12 @@ const QUERIES: Record<RunTable, string> = {
 
 export async function readRuns(client: pg.ClientBase, table: RunTable, afterId: number, limit: number): Promise<RunRow[]> {
   const { rows } = await client.query<RunRow>(QUERIES[table], [afterId, limit]);
-  return rows.map((row) => ({ ...row, id: Number(row.id), startedUs: Number(row.startedUs), finishedUs: row.finishedUs === null ? null : Number(row.finishedUs) }));
+  return rows.map((row) => ({
+    ...row,
+    id: Number(row.id),
+    startedUs: Number(row.startedUs),
+    finishedUs: row.finishedUs === null ? null : Number(row.finishedUs),
+  }));
 }
 
 /** The saved position; on first use the tail starts at the table's current end (no backfill of history). */

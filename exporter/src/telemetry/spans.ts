@@ -22,7 +22,9 @@ export function emitRunSpan(tracing: RunTracing, table: RunTable, row: RunRow): 
 }
 
 export function spanName(table: RunTable, row: RunRow): string {
-  return table === 'RuleRun' ? `rule.evaluate ${row.label ?? row.subjectId}` : `connector.sync ${row.provider ?? row.label ?? row.subjectId}`;
+  return table === 'RuleRun'
+    ? `rule.evaluate ${row.label ?? row.subjectId}`
+    : `connector.sync ${row.provider ?? row.label ?? row.subjectId}`;
 }
 
 export function runAttributes(table: RunTable, row: RunRow): Attributes {

@@ -87,7 +87,12 @@ export class RunTailer {
     let emitted = 0;
     while (!this.stopping) {
       const rows = await readRuns(client, table, frontier.lastId, this.batchSize);
-      const { count, barrier } = advance(frontier, rows.map((row) => row.id), now(), this.gapWindowMs);
+      const { count, barrier } = advance(
+        frontier,
+        rows.map((row) => row.id),
+        now(),
+        this.gapWindowMs,
+      );
       frontier.barrier = barrier;
       if (count === 0) break;
       const batch = rows.slice(0, count);

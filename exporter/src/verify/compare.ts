@@ -25,7 +25,8 @@ export const seriesName = (family: MetricFamily, sample: Sample) =>
 // `le` compared as a number: "0.05" and "5e-2" are the same bucket.
 const normalise = (key: string, value: string) => (key === 'le' && value !== '+Inf' ? String(Number(value)) : value);
 const keyOf = (labels: Labels, keys: readonly string[]) => keys.map((k) => `${k}=${normalise(k, labels[k] ?? '')}`).join('\u0000');
-const pick = (labels: Labels, keys: readonly string[]): Labels => Object.fromEntries(keys.filter((k) => k in labels).map((k) => [k, labels[k]]));
+const pick = (labels: Labels, keys: readonly string[]): Labels =>
+  Object.fromEntries(keys.filter((k) => k in labels).map((k) => [k, labels[k]]));
 
 const TIMESTAMP_TOLERANCE_S = 0.001;
 
@@ -47,7 +48,13 @@ function differs(kind: ComparedFamily['compare'], snapshot: number | null, recom
  * both sides to a sample of tenants (by slug); a family without a tenant label cannot be restricted and
  * is skipped then.
  */
-export function compareFamily(spec: ComparedFamily, family: MetricFamily | undefined, recomputed: Recomputed[], samples: Iterable<Sample>, tenants: Set<string> | null): FamilyResult {
+export function compareFamily(
+  spec: ComparedFamily,
+  family: MetricFamily | undefined,
+  recomputed: Recomputed[],
+  samples: Iterable<Sample>,
+  tenants: Set<string> | null,
+): FamilyResult {
   const result: FamilyResult = { family: spec.name, compared: 0, differences: [], skipped: null };
   if (!family) {
     result.skipped = 'not exposed by this exporter';

@@ -39,13 +39,28 @@ export const ingestionDefinitions: Definitions = {
     const out: Recomputed[] = [];
     for (const q of rows) {
       const labels = { tenant: q.tenant, kind: q.kind };
-      out.push({ family: 'aperio_ingestion_jobs', series: 'aperio_ingestion_jobs', labels: { ...labels, status: 'queued' }, value: Number(q.queued) });
-      out.push({ family: 'aperio_ingestion_jobs', series: 'aperio_ingestion_jobs', labels: { ...labels, status: 'running' }, value: Number(q.running) });
+      out.push({
+        family: 'aperio_ingestion_jobs',
+        series: 'aperio_ingestion_jobs',
+        labels: { ...labels, status: 'queued' },
+        value: Number(q.queued),
+      });
+      out.push({
+        family: 'aperio_ingestion_jobs',
+        series: 'aperio_ingestion_jobs',
+        labels: { ...labels, status: 'running' },
+        value: Number(q.running),
+      });
       out.push({ family: 'aperio_ingestion_jobs_retrying', series: 'aperio_ingestion_jobs_retrying', labels, value: Number(q.retrying) });
       out.push({ family: 'aperio_ingestion_dead_jobs', series: 'aperio_ingestion_dead_jobs', labels, value: Number(q.dead) });
       const oldest = epochSeconds(q.oldestQueued);
       if (oldest !== null) {
-        out.push({ family: 'aperio_ingestion_oldest_queued_timestamp_seconds', series: 'aperio_ingestion_oldest_queued_timestamp_seconds', labels, value: oldest });
+        out.push({
+          family: 'aperio_ingestion_oldest_queued_timestamp_seconds',
+          series: 'aperio_ingestion_oldest_queued_timestamp_seconds',
+          labels,
+          value: oldest,
+        });
       }
     }
     return out;

@@ -42,10 +42,15 @@ export class VerifyLoop {
       this.current = {
         lastRunAt: result.takenAt,
         success: true,
-        families: result.families.filter((f) => !f.skipped).map((f) => ({ family: f.family, compared: f.compared, differences: f.differences.length })),
+        families: result.families
+          .filter((f) => !f.skipped)
+          .map((f) => ({ family: f.family, compared: f.compared, differences: f.differences.length })),
       };
       if (result.differences.length) {
-        logger.warn({ differences: result.differences.slice(0, LOGGED_DIFFERENCES), total: result.differences.length }, 'verify: the snapshot differs from its definitions');
+        logger.warn(
+          { differences: result.differences.slice(0, LOGGED_DIFFERENCES), total: result.differences.length },
+          'verify: the snapshot differs from its definitions',
+        );
       }
     } catch (err) {
       // The last completed run's figures stay; the success gauge says this one failed (PeriodicTask logs why).

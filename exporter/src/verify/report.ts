@@ -7,9 +7,13 @@ const value = (v: number | null) => (v === null ? 'absent' : String(Number(v.toF
 export function formatReport(result: VerifyResult): string {
   const lines: string[] = [];
   const t = result.tenants;
-  lines.push(`snapshot of ${new Date(result.takenAt).toISOString()}, recomputed in the same transaction (${result.durationSeconds.toFixed(2)} s)`);
   lines.push(
-    t.slugs ? `tenants: a deterministic sample of ${t.slugs.length} of ${t.total} (VERIFY_SAMPLE_TENANTS): ${t.slugs.join(', ')}` : `tenants: all ${t.total}`,
+    `snapshot of ${new Date(result.takenAt).toISOString()}, recomputed in the same transaction (${result.durationSeconds.toFixed(2)} s)`,
+  );
+  lines.push(
+    t.slugs
+      ? `tenants: a deterministic sample of ${t.slugs.length} of ${t.total} (VERIFY_SAMPLE_TENANTS): ${t.slugs.join(', ')}`
+      : `tenants: all ${t.total}`,
   );
   lines.push('');
   const width = Math.max(6, ...result.families.map((f) => f.family.length));

@@ -108,7 +108,8 @@ ${spec.objectSql}`;
 type Row = Record<string, string | null> & { tenant: string; object: string; provider: string | null };
 
 function valuesOf(spec: Spec, row: Row): Recomputed[] {
-  const labels: Labels = spec === RULES ? { tenant: row.tenant, rule: row.object } : { tenant: row.tenant, connector: row.object, provider: row.provider! };
+  const labels: Labels =
+    spec === RULES ? { tenant: row.tenant, rule: row.object } : { tenant: row.tenant, connector: row.object, provider: row.provider! };
   const n = (column: string) => Number(row[column]);
   const out: Recomputed[] = [
     { family: spec.runs, series: `${spec.runs}_total`, labels, value: n('runs') },
@@ -116,7 +117,9 @@ function valuesOf(spec: Spec, row: Row): Recomputed[] {
     ...spec.sums.map((s, i) => ({ family: s.family, series: `${s.family}_total`, labels, value: n(`s${i}`) })),
   ];
   const h = spec.histogram;
-  spec.bounds.forEach((bound, i) => out.push({ family: h, series: `${h}_bucket`, labels: { ...labels, le: String(bound / 1000) }, value: n(`b${i}`) }));
+  spec.bounds.forEach((bound, i) =>
+    out.push({ family: h, series: `${h}_bucket`, labels: { ...labels, le: String(bound / 1000) }, value: n(`b${i}`) }),
+  );
   out.push({ family: h, series: `${h}_bucket`, labels: { ...labels, le: '+Inf' }, value: n('timed') });
   out.push({ family: h, series: `${h}_count`, labels, value: n('timed') });
   out.push({ family: h, series: `${h}_sum`, labels, value: n('dsum') / 1000 });
@@ -130,12 +133,18 @@ async function recompute(spec: Spec, { client, tenantIds }: VerifyContext): Prom
 
 export const ruleRunDefinitions: Definitions = {
   domain: 'rule runs',
-  families: [RULES.runs, RULES.failures, ...RULES.sums.map((s) => s.family), RULES.histogram].map((name) => ({ name, compare: 'count' as const })),
+  families: [RULES.runs, RULES.failures, ...RULES.sums.map((s) => s.family), RULES.histogram].map((name) => ({
+    name,
+    compare: 'count' as const,
+  })),
   recompute: (ctx) => recompute(RULES, ctx),
 };
 
 export const connectorSyncDefinitions: Definitions = {
   domain: 'connector syncs',
-  families: [CONNECTORS.runs, CONNECTORS.failures, ...CONNECTORS.sums.map((s) => s.family), CONNECTORS.histogram].map((name) => ({ name, compare: 'count' as const })),
+  families: [CONNECTORS.runs, CONNECTORS.failures, ...CONNECTORS.sums.map((s) => s.family), CONNECTORS.histogram].map((name) => ({
+    name,
+    compare: 'count' as const,
+  })),
   recompute: (ctx) => recompute(CONNECTORS, ctx),
 };

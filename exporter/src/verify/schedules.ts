@@ -103,7 +103,10 @@ export const scheduleDefinitions: Definitions = {
       // An unparseable cron has no slots, so it cannot be missed; it still counts as a scheduled job.
       let window: DueWindow | null = null;
       try {
-        window = job.cron !== null ? cronDueWindow(job.cron, ctx.timezone, nowS, ctx.graceSeconds) : intervalDueWindow(job.intervalSeconds!, nowS, ctx.graceSeconds);
+        window =
+          job.cron !== null
+            ? cronDueWindow(job.cron, ctx.timezone, nowS, ctx.graceSeconds)
+            : intervalDueWindow(job.intervalSeconds!, nowS, ctx.graceSeconds);
       } catch {
         window = null;
       }

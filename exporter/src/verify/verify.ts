@@ -52,7 +52,12 @@ export async function verify(pool: pg.Pool, options: VerifyOptions): Promise<Ver
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     await client.query(`SET LOCAL statement_timeout = ${Math.trunc(options.statementTimeoutMs)}`);
     const now = clock();
-    snapshot = await collectOn(client, now, options.base, ALL_COLLECTORS.filter((c) => NEEDED.includes(c.field)));
+    snapshot = await collectOn(
+      client,
+      now,
+      options.base,
+      ALL_COLLECTORS.filter((c) => NEEDED.includes(c.field)),
+    );
     tenants = await chooseTenants(client, options.sampleTenants);
     const ctx = { client, now, tenantIds: tenants.ids, timezone: options.timezone, graceSeconds: options.graceSeconds };
     for (const domain of definitions) recomputed.push(...(await domain.recompute(ctx)));

@@ -68,7 +68,11 @@ describe('API answers bad input with a 4xx naming the field', () => {
     expect(unknownRoute).toMatchObject({ status: 404, body: { error: { code: 'not_found', field: null } } });
     const noToken = await get(exporter.url, '/api/v1/rule-runs');
     expect(noToken).toMatchObject({ status: 401, body: { error: { code: 'unauthorized', field: null } } });
-    const withBody = await fetch(`${exporter.url}/api/v1/whoami`, { method: 'POST', headers: { authorization: `Bearer ${admin}` }, body: '{}' });
+    const withBody = await fetch(`${exporter.url}/api/v1/whoami`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${admin}` },
+      body: '{}',
+    });
     expect(withBody.status).toBe(413);
     expect(await withBody.json()).toEqual({ error: { code: 'body_not_allowed', message: expect.any(String), field: null } });
   });
@@ -91,8 +95,10 @@ describe('API answers bad input with a 4xx naming the field', () => {
     expect(otherResource).toMatchObject({ status: 400, body: { error: { field: 'cursor' } } });
   });
 
-  it('answers 404 for an unknown run and for another tenant\'s run alike', async () => {
-    const { rows } = await db.pool.query<{ id: string; org: string }>(`SELECT id::text, "organizationId" AS org FROM "RuleRun" ORDER BY id`);
+  it("answers 404 for an unknown run and for another tenant's run alike", async () => {
+    const { rows } = await db.pool.query<{ id: string; org: string }>(
+      `SELECT id::text, "organizationId" AS org FROM "RuleRun" ORDER BY id`,
+    );
     const own = rows.find((r) => r.org === 'org_acme')!;
     const foreign = rows.find((r) => r.org === 'org_globex')!;
     expect((await get(exporter.url, `/api/v1/rule-runs/${own.id}`, admin)).status).toBe(200);

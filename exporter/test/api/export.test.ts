@@ -16,11 +16,27 @@ describe('audit export streams CSV and NDJSON', () => {
       await insertRule(db.pool, { id: `r_${slug}`, org, key: 'watchlist' });
       await insertConnector(db.pool, { id: `c_${slug}`, org, provider: 'okta', lastSyncAt: new Date() });
       // More than one export batch, so the keyset continuation between batches is exercised.
-      await insertRuleRuns(db.pool, { org, ruleId: `r_${slug}`, count: 2_345, newest: new Date(Date.now() - 10_000), stepMs: 20_000, findings: 1 });
-      await insertSyncRuns(db.pool, { org, connectionId: `c_${slug}`, provider: 'okta', count: 1_200, newest: new Date(Date.now() - 10_000), stepMs: 30_000 });
+      await insertRuleRuns(db.pool, {
+        org,
+        ruleId: `r_${slug}`,
+        count: 2_345,
+        newest: new Date(Date.now() - 10_000),
+        stepMs: 20_000,
+        findings: 1,
+      });
+      await insertSyncRuns(db.pool, {
+        org,
+        connectionId: `c_${slug}`,
+        provider: 'okta',
+        count: 1_200,
+        newest: new Date(Date.now() - 10_000),
+        stepMs: 30_000,
+      });
     }
     // A value that needs CSV quoting.
-    await db.pool.query(`UPDATE "RuleRun" SET status = 'FAILED', error = 'timeout, then "retry"' WHERE id = (SELECT min(id) FROM "RuleRun" WHERE "organizationId" = 'org_acme')`);
+    await db.pool.query(
+      `UPDATE "RuleRun" SET status = 'FAILED', error = 'timeout, then "retry"' WHERE id = (SELECT min(id) FROM "RuleRun" WHERE "organizationId" = 'org_acme')`,
+    );
     const { rows } = await db.pool.query<{ id: string }>(
       `SELECT r.id::text AS id FROM "RuleRun" r WHERE r."organizationId" = 'org_acme' ORDER BY r."startedAt" DESC, r.id DESC`,
     );
@@ -38,7 +54,10 @@ describe('audit export streams CSV and NDJSON', () => {
     expect(answer.status).toBe(200);
     expect(answer.headers.get('content-type')).toMatch(/^application\/x-ndjson/);
     expect(answer.headers.get('x-data-retention-days')).toBe('45');
-    const lines = answer.text.trimEnd().split('\n').map((line) => JSON.parse(line));
+    const lines = answer.text
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     expect(lines.map((r) => r.id)).toEqual(ruleIds);
     expect(lines.every((r) => r.tenant === 'acme' && r.ruleKey === 'watchlist')).toBe(true);
   });
@@ -57,7 +76,12 @@ describe('audit export streams CSV and NDJSON', () => {
 
   it('applies the filters and exports connector syncs the same way', async () => {
     const failed = await get(exporter.url, '/api/v1/rule-runs/export?format=ndjson&status=FAILED', admin);
-    expect(failed.text.trimEnd().split('\n').map((l) => JSON.parse(l).error)).toEqual(['timeout, then "retry"']);
+    expect(
+      failed.text
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l).error),
+    ).toEqual(['timeout, then "retry"']);
     const syncs = await get(exporter.url, '/api/v1/connector-syncs/export?format=csv', admin);
     const lines = syncs.text.trimEnd().split('\n');
     expect(lines[0]).toBe(CONNECTOR_SYNCS.columns.join(','));

@@ -32,7 +32,12 @@ describe('brute-force limits never lock out a valid token', () => {
     fetch(`${exporter.url}/api/v1/whoami`, {
       headers: { authorization: `Bearer ${bearer}`, ...(forwardedFor ? { 'x-forwarded-for': forwardedFor } : {}) },
     });
-  const badTokens = async (exporter: Exporter, count: number, forwardedFor?: (i: number) => string, bad = (i: number) => `apo_guess${i}xxxxxxxxxxxx`) => {
+  const badTokens = async (
+    exporter: Exporter,
+    count: number,
+    forwardedFor?: (i: number) => string,
+    bad = (i: number) => `apo_guess${i}xxxxxxxxxxxx`,
+  ) => {
     const statuses: number[] = [];
     for (let i = 0; i < count; i++) statuses.push((await whoami(exporter, bad(i), forwardedFor?.(i))).status);
     return statuses;
@@ -64,7 +69,12 @@ describe('brute-force limits never lock out a valid token', () => {
     const revoked = await token(db.pool, 'ADMIN', 'acme');
     const { rows } = await db.pool.query<{ id: string }>(`SELECT id FROM "ApiToken" ORDER BY "createdAt" DESC, id LIMIT 1`);
     await revokeToken(db.pool, rows[0].id);
-    const statuses = await badTokens(proxied, 31, (i) => `192.0.2.${i + 1}`, () => revoked);
+    const statuses = await badTokens(
+      proxied,
+      31,
+      (i) => `192.0.2.${i + 1}`,
+      () => revoked,
+    );
     expect(statuses.slice(0, 30).every((s) => s === 401)).toBe(true);
     expect(statuses[30]).toBe(429);
     // Another client with another bad token is not affected by that prefix.

@@ -33,11 +33,46 @@ const operations: Operation[] = Object.entries(OPENAPI_DOCUMENT.paths).map(([pat
 
 /** Values that have broken parsers before, and the places where ranges end. */
 const NASTY = [
-  '', '%', '%E0%A4%A', '%ZZ', '%00', '%C0%80', '%FF%FE', '\u0000', '-1', '0', '1.5', '1e999', 'NaN', 'Infinity',
-  '9'.repeat(19), '9'.repeat(40), '9223372036854775807', '9223372036854775808', '-9223372036854775809',
-  '2147483648', '0000-01-01', '0000-01-01T00:00:00+14:00', '9999-12-31T23:59:59-14:00', '275760-09-13',
-  '+275760-09-13T00:00:00Z', '2026-02-31', '2026-11-26T24:00:00Z', 'FAILED,', ',', 'FAILED,,SUCCEEDED', 'a'.repeat(5000),
-  '../../etc/passwd', '<script>', "' OR 1=1 --", '{"$gt":""}', '[]', '__proto__', 'constructor', '\uD800', '😀',
+  '',
+  '%',
+  '%E0%A4%A',
+  '%ZZ',
+  '%00',
+  '%C0%80',
+  '%FF%FE',
+  '\u0000',
+  '-1',
+  '0',
+  '1.5',
+  '1e999',
+  'NaN',
+  'Infinity',
+  '9'.repeat(19),
+  '9'.repeat(40),
+  '9223372036854775807',
+  '9223372036854775808',
+  '-9223372036854775809',
+  '2147483648',
+  '0000-01-01',
+  '0000-01-01T00:00:00+14:00',
+  '9999-12-31T23:59:59-14:00',
+  '275760-09-13',
+  '+275760-09-13T00:00:00Z',
+  '2026-02-31',
+  '2026-11-26T24:00:00Z',
+  'FAILED,',
+  ',',
+  'FAILED,,SUCCEEDED',
+  'a'.repeat(5000),
+  '../../etc/passwd',
+  '<script>',
+  "' OR 1=1 --",
+  '{"$gt":""}',
+  '[]',
+  '__proto__',
+  'constructor',
+  '\uD800',
+  '😀',
 ];
 
 const rawValue = fc.oneof(
@@ -80,7 +115,13 @@ describe('every input gets a 4xx JSON answer naming the field, never a 5xx', () 
     if (answer.status >= 500) problem = `status ${answer.status}`;
     else if (answer.status >= 400) {
       const error = answer.body?.error;
-      if (!type.includes('application/json') || typeof error?.code !== 'string' || typeof error?.message !== 'string' || !('field' in error)) problem = `non-JSON ${answer.status}`;
+      if (
+        !type.includes('application/json') ||
+        typeof error?.code !== 'string' ||
+        typeof error?.message !== 'string' ||
+        !('field' in error)
+      )
+        problem = `non-JSON ${answer.status}`;
       else if (answer.status === 400 && typeof error.field !== 'string') problem = 'a 400 without a field';
     }
     if (problem) failures.push(`${what}: ${problem}: ${answer.text.slice(0, 200)}`);
@@ -133,9 +174,22 @@ describe('every input gets a 4xx JSON answer naming the field, never a 5xx', () 
     // The filter hash is keyed too: recompute it as the server does for the same filters and scope.
     const codec = createCursorCodec(CURSOR_KEY);
     const hash = codec.filterHash('rule-runs', 'org_acme', {});
-    const bigintText = fc.oneof(fc.constantFrom('0', '9223372036854775807', '9223372036854775808', '9'.repeat(19)), fc.bigInt({ min: 0n, max: 2n ** 64n }).map(String));
-    const number = fc.oneof(fc.integer(), fc.constantFrom(8.64e15, 8.64e15 + 1, -8.64e15, 2 ** 53, 2 ** 63, 1e21, -62_167_219_200_001), fc.double({ noNaN: true }));
-    const cursor = fc.record({ mode: fc.constantFrom<Cursor['mode']>('older', 'newer'), startedAtUs: number, id: bigintText, fromMs: number, toMs: number });
+    const bigintText = fc.oneof(
+      fc.constantFrom('0', '9223372036854775807', '9223372036854775808', '9'.repeat(19)),
+      fc.bigInt({ min: 0n, max: 2n ** 64n }).map(String),
+    );
+    const number = fc.oneof(
+      fc.integer(),
+      fc.constantFrom(8.64e15, 8.64e15 + 1, -8.64e15, 2 ** 53, 2 ** 63, 1e21, -62_167_219_200_001),
+      fc.double({ noNaN: true }),
+    );
+    const cursor = fc.record({
+      mode: fc.constantFrom<Cursor['mode']>('older', 'newer'),
+      startedAtUs: number,
+      id: bigintText,
+      fromMs: number,
+      toMs: number,
+    });
     await fc.assert(
       fc.asyncProperty(cursor, async (c) => {
         const url = `/api/v1/rule-runs?cursor=${codec.encode({ ...c, filterHash: hash })}`;
@@ -162,10 +216,20 @@ describe('every input gets a 4xx JSON answer naming the field, never a 5xx', () 
     // A cursor signed by another deployment's key, for the same filters, is not this deployment's.
     const foreign = createCursorCodec('another-deployment-key-0123456789abcdef');
     const elsewhere = foreign.encode({ mode: 'older', startedAtUs: wire.t, id: wire.i, fromMs: wire.f, toMs: wire.u, filterHash: wire.h });
-    expect(await get(exporter.url, `/api/v1/rule-runs?limit=2&cursor=${elsewhere}`, tokens.admin)).toMatchObject({ status: 400, body: { error: { code: 'invalid_cursor' } } });
+    expect(await get(exporter.url, `/api/v1/rule-runs?limit=2&cursor=${elsewhere}`, tokens.admin)).toMatchObject({
+      status: 400,
+      body: { error: { code: 'invalid_cursor' } },
+    });
 
     const codec = createCursorCodec(CURSOR_KEY);
-    const backwards = codec.encode({ mode: 'older', startedAtUs: 0, id: '1', fromMs: Date.now(), toMs: Date.now() - 3600_000, filterHash: codec.filterHash('rule-runs', 'org_acme', {}) });
+    const backwards = codec.encode({
+      mode: 'older',
+      startedAtUs: 0,
+      id: '1',
+      fromMs: Date.now(),
+      toMs: Date.now() - 3600_000,
+      filterHash: codec.filterHash('rule-runs', 'org_acme', {}),
+    });
     const answer = await get(exporter.url, `/api/v1/rule-runs?cursor=${backwards}`, tokens.admin);
     expect(answer).toMatchObject({ status: 400, body: { error: { field: 'cursor' } } });
   });
@@ -177,7 +241,9 @@ describe('every input gets a 4xx JSON answer naming the field, never a 5xx', () 
 
     const { port } = new URL(exporter.url);
     const raw = await new Promise<string>((resolve, reject) => {
-      const socket = net.connect(Number(port), '127.0.0.1', () => socket.write('GET /api/v1/whoami HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n'));
+      const socket = net.connect(Number(port), '127.0.0.1', () =>
+        socket.write('GET /api/v1/whoami HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n'),
+      );
       let text = '';
       socket.on('data', (chunk) => (text += chunk.toString()));
       socket.on('end', () => resolve(text));

@@ -5,7 +5,13 @@ import { startExporter, type Exporter } from '../../src/server/start';
 
 /** A real exporter on a free port, with every domain's routes, against a test database. */
 export function startApiExporter(databaseUrl: string): Promise<Exporter> {
-  const settings = loadSettings({ DATABASE_URL: databaseUrl, PORT: '0', HOST: '127.0.0.1', COLLECT_INTERVAL_SECONDS: '3600', LOG_LEVEL: 'silent' });
+  const settings = loadSettings({
+    DATABASE_URL: databaseUrl,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    COLLECT_INTERVAL_SECONDS: '3600',
+    LOG_LEVEL: 'silent',
+  });
   return startExporter({ settings, databaseUrl });
 }
 

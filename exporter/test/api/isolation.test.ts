@@ -19,7 +19,7 @@ function prng(seed: number) {
   return { next, pick: <T>(items: T[]): T => items[Math.floor(next() * items.length)] };
 }
 
-describe('a tenant token never sees another tenant\'s rows', () => {
+describe("a tenant token never sees another tenant's rows", () => {
   let db: TestDatabase;
   let exporter: Exporter;
   const tokens: Record<string, string[]> = {};
@@ -39,17 +39,40 @@ describe('a tenant token never sees another tenant\'s rows', () => {
       await insertDestination(db.pool, { id: `d_${slug}`, org, kind: 'WEBHOOK', ok: 1, fail: 1 });
       await insertJobs(db.pool, { org, kind: 'events', status: 'QUEUED', count: 2, createdAt: new Date(now) });
       await insertRuleRuns(db.pool, { org, ruleId: `r_${slug}`, count: 40, newest: new Date(now - 1_000), stepMs: 61_000, findings: 2 });
-      await insertRuleRuns(db.pool, { org, ruleId: 'builtin_rule', count: 40, newest: new Date(now - 2_000), stepMs: 59_000, status: 'FAILED' });
-      await insertSyncRuns(db.pool, { org, connectionId: `c_${slug}`, provider: 'okta', count: 40, newest: new Date(now - 3_000), stepMs: 60_000 });
+      await insertRuleRuns(db.pool, {
+        org,
+        ruleId: 'builtin_rule',
+        count: 40,
+        newest: new Date(now - 2_000),
+        stepMs: 59_000,
+        status: 'FAILED',
+      });
+      await insertSyncRuns(db.pool, {
+        org,
+        connectionId: `c_${slug}`,
+        provider: 'okta',
+        count: 40,
+        newest: new Date(now - 3_000),
+        stepMs: 60_000,
+      });
       tokens[slug] = [await token(db.pool, 'ADMIN', slug), await token(db.pool, 'SECURITY_ANALYST', slug)];
-      ruleRunIds[slug] = (await db.pool.query<{ id: string }>(`SELECT id::text AS id FROM "RuleRun" WHERE "organizationId" = $1`, [org])).rows.map((r) => r.id);
-      syncIds[slug] = (await db.pool.query<{ id: string }>(`SELECT id::text AS id FROM "ConnectorSyncRun" WHERE "organizationId" = $1`, [org])).rows.map((r) => r.id);
+      ruleRunIds[slug] = (
+        await db.pool.query<{ id: string }>(`SELECT id::text AS id FROM "RuleRun" WHERE "organizationId" = $1`, [org])
+      ).rows.map((r) => r.id);
+      syncIds[slug] = (
+        await db.pool.query<{ id: string }>(`SELECT id::text AS id FROM "ConnectorSyncRun" WHERE "organizationId" = $1`, [org])
+      ).rows.map((r) => r.id);
     }
     exporter = await startApiExporter(db.url);
     // Cursors issued to every tenant (and to an operator), for every resource and some filter sets.
     const operator = await token(db.pool, 'OPERATOR');
     for (const bearer of [...Object.values(tokens).flat(), operator]) {
-      for (const path of ['/api/v1/rule-runs?limit=5', '/api/v1/connector-syncs?limit=5', '/api/v1/rule-runs?limit=3&rule=watchlist', '/api/v1/rule-runs?limit=4&status=FAILED']) {
+      for (const path of [
+        '/api/v1/rule-runs?limit=5',
+        '/api/v1/connector-syncs?limit=5',
+        '/api/v1/rule-runs?limit=3&rule=watchlist',
+        '/api/v1/rule-runs?limit=4&status=FAILED',
+      ]) {
         const answer = await get(exporter.url, path, bearer);
         for (const link of [answer.body.links.next, answer.body.links.poll]) {
           if (link) cursors.push(new URL(link, exporter.url).searchParams.get('cursor')!);
@@ -113,7 +136,8 @@ describe('a tenant token never sees another tenant\'s rows', () => {
       // Following any link given back stays inside the tenant too.
       if (answer.status === 200 && answer.body?.links?.next) {
         const next = await get(exporter.url, answer.body.links.next, bearer);
-        for (const row of rowsOf(next)) if (row.tenant !== tenant) throw new Error(`${where}: its next link returned a row of ${String(row.tenant)}`);
+        for (const row of rowsOf(next))
+          if (row.tenant !== tenant) throw new Error(`${where}: its next link returned a row of ${String(row.tenant)}`);
       }
     }
     // The walk reached both the answering and the refusing paths.

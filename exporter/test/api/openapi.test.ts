@@ -45,12 +45,25 @@ describe('the OpenAPI document', () => {
       await insertDestination(db.pool, { id: `d_${slug}`, org, kind: 'WEBHOOK', ok: 5, fail: 1 });
       await insertJobs(db.pool, { org, kind: 'events', status: 'QUEUED', count: 2, createdAt: new Date(now - 30_000) });
       await insertRuleRuns(db.pool, { org, ruleId: `r_${slug}`, count: 30, newest: new Date(now - 1_000), stepMs: 600_000, findings: 1 });
-      await insertSyncRuns(db.pool, { org, connectionId: `c_${slug}`, provider: 'okta', count: 30, newest: new Date(now - 2_000), stepMs: 900_000 });
+      await insertSyncRuns(db.pool, {
+        org,
+        connectionId: `c_${slug}`,
+        provider: 'okta',
+        count: 30,
+        newest: new Date(now - 2_000),
+        stepMs: 900_000,
+      });
     }
     tokens.admin = await token(db.pool, 'ADMIN', 'acme');
     tokens.analyst = await token(db.pool, 'SECURITY_ANALYST', 'acme');
     tokens.operator = await token(db.pool, 'OPERATOR');
-    const settings = loadSettings({ DATABASE_URL: db.url, PORT: '0', HOST: '127.0.0.1', COLLECT_INTERVAL_SECONDS: '3600', LOG_LEVEL: 'silent' });
+    const settings = loadSettings({
+      DATABASE_URL: db.url,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      COLLECT_INTERVAL_SECONDS: '3600',
+      LOG_LEVEL: 'silent',
+    });
     exporter = await startExporter({
       settings,
       databaseUrl: db.url,
@@ -101,7 +114,8 @@ describe('the OpenAPI document', () => {
     const requests: [string, string, string | undefined][] = [];
     const ruleRun = (await db.pool.query<{ id: string }>(`SELECT id::text AS id FROM "RuleRun" LIMIT 1`)).rows[0].id;
     const sync = (await db.pool.query<{ id: string }>(`SELECT id::text AS id FROM "ConnectorSyncRun" LIMIT 1`)).rows[0].id;
-    const add = (route: string, query: string, bearer?: string) => requests.push([route, route.replace('{id}', route.startsWith('/v1/rule') ? ruleRun : sync) + query, bearer]);
+    const add = (route: string, query: string, bearer?: string) =>
+      requests.push([route, route.replace('{id}', route.startsWith('/v1/rule') ? ruleRun : sync) + query, bearer]);
     for (const bearer of Object.values(tokens)) {
       add('/v1/whoami', '', bearer);
       for (const route of ['/v1/health/connectors', '/v1/health/siem', '/v1/health/ingestion']) add(route, '', bearer);
@@ -143,6 +157,8 @@ describe('the OpenAPI document', () => {
 
   it('rejects an answer that drifts from it', () => {
     expect(() => validate('#/components/schemas/Error', { error: 'not_found', message: 'x' }, 'flat error')).toThrow(/does not match/);
-    expect(() => validate('#/components/schemas/RuleRunAnswer', { data: { id: '1' }, dataRetentionDays: 30 }, 'partial run')).toThrow(/does not match/);
+    expect(() => validate('#/components/schemas/RuleRunAnswer', { data: { id: '1' }, dataRetentionDays: 30 }, 'partial run')).toThrow(
+      /does not match/,
+    );
   });
 });

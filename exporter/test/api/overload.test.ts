@@ -8,7 +8,11 @@ import { TcpProxy } from '../helpers/tcp-proxy';
 import { get, insertRuleRuns, token, type Answer } from './helpers';
 
 /** GET with node:http, for the export's HTTP trailer (fetch does not expose trailers). */
-function getWithTrailers(url: string, bearer: string, onFirstChunk?: () => Promise<void>): Promise<{ status: number; body: string; trailers: NodeJS.Dict<string> }> {
+function getWithTrailers(
+  url: string,
+  bearer: string,
+  onFirstChunk?: () => Promise<void>,
+): Promise<{ status: number; body: string; trailers: NodeJS.Dict<string> }> {
   return new Promise((resolve, reject) => {
     http
       .get(url, { headers: { authorization: `Bearer ${bearer}` } }, (res) => {
@@ -109,7 +113,9 @@ describe('graceful overload and database outages', () => {
     expect(cut.status).toBe(200);
     const lines = cut.body.trim().split('\n');
     expect(lines.length).toBeLessThan(3_500);
-    expect(JSON.parse(lines[lines.length - 1])).toEqual({ error: { code: 'database_unavailable', message: expect.any(String), field: null } });
+    expect(JSON.parse(lines[lines.length - 1])).toEqual({
+      error: { code: 'database_unavailable', message: expect.any(String), field: null },
+    });
     expect(cut.trailers['x-export-status']).toBe('incomplete: database_unavailable');
   });
 

@@ -14,7 +14,14 @@ describe('API roles and tokens', () => {
     for (const slug of ['acme', 'globex']) {
       const org = await insertTenant(db.pool, slug, slug === 'acme' ? 30 : 90);
       await insertConnector(db.pool, { id: `c_${slug}`, org, provider: 'okta', lastSyncAt: new Date(now - 2 * 3600_000) });
-      await insertSync(db.pool, { connectionId: `c_${slug}`, org, provider: 'okta', startedAt: new Date(now - 2 * 3600_000), durationMs: 1500, status: 'SUCCEEDED' });
+      await insertSync(db.pool, {
+        connectionId: `c_${slug}`,
+        org,
+        provider: 'okta',
+        startedAt: new Date(now - 2 * 3600_000),
+        durationMs: 1500,
+        status: 'SUCCEEDED',
+      });
       await insertDestination(db.pool, { id: `d_${slug}`, org, kind: 'SPLUNK_HEC', ok: 90, fail: 10 });
       await insertJobs(db.pool, { org, kind: 'events', status: 'QUEUED', count: 3, createdAt: new Date(now - 60_000) });
       await insertRule(db.pool, { id: `r_${slug}`, org, key: 'watchlist' });
@@ -31,8 +38,15 @@ describe('API roles and tokens', () => {
   });
 
   it('answers whoami with the role and tenant of the token', async () => {
-    expect((await get(exporter.url, '/api/v1/whoami', tokens.admin_acme)).body).toMatchObject({ role: 'ADMIN', tenant: 'acme', dataRetentionDays: 30 });
-    expect((await get(exporter.url, '/api/v1/whoami', tokens.analyst_globex)).body).toMatchObject({ role: 'SECURITY_ANALYST', tenant: 'globex' });
+    expect((await get(exporter.url, '/api/v1/whoami', tokens.admin_acme)).body).toMatchObject({
+      role: 'ADMIN',
+      tenant: 'acme',
+      dataRetentionDays: 30,
+    });
+    expect((await get(exporter.url, '/api/v1/whoami', tokens.analyst_globex)).body).toMatchObject({
+      role: 'SECURITY_ANALYST',
+      tenant: 'globex',
+    });
     expect((await get(exporter.url, '/api/v1/whoami', tokens.operator)).body).toMatchObject({ role: 'OPERATOR', tenant: null });
   });
 
@@ -59,7 +73,9 @@ describe('API roles and tokens', () => {
     const first = used.map((t) => t.lastUsedAt!.getTime());
     await get(exporter.url, '/api/v1/whoami', fresh);
     await new Promise((r) => setTimeout(r, 200));
-    const again = (await listTokens(db.pool)).filter((t) => t.lastUsedAt !== null && t.role === 'OPERATOR').map((t) => t.lastUsedAt!.getTime());
+    const again = (await listTokens(db.pool))
+      .filter((t) => t.lastUsedAt !== null && t.role === 'OPERATOR')
+      .map((t) => t.lastUsedAt!.getTime());
     expect(again).toEqual(first);
   });
 
@@ -91,11 +107,18 @@ describe('API roles and tokens', () => {
     expect(siem[0]).toMatchObject({ id: 'd_acme', successRatio: { lifetime: 0.9 }, deadLetters: 0 });
     const ingestion = (await get(exporter.url, '/api/v1/health/ingestion', tokens.operator)).body;
     expect(ingestion.total).toMatchObject({ queued: 6, dead: 0 });
-    expect(ingestion.data.map((t: { tenant: string; queued: number }) => [t.tenant, t.queued])).toEqual([['acme', 3], ['globex', 3]]);
+    expect(ingestion.data.map((t: { tenant: string; queued: number }) => [t.tenant, t.queued])).toEqual([
+      ['acme', 3],
+      ['globex', 3],
+    ]);
   });
 
   it('lets all three roles read the audit log, each within its scope', async () => {
-    for (const [name, tenants] of [['admin_acme', ['acme']], ['analyst_globex', ['globex']], ['operator', ['acme', 'globex']]] as const) {
+    for (const [name, tenants] of [
+      ['admin_acme', ['acme']],
+      ['analyst_globex', ['globex']],
+      ['operator', ['acme', 'globex']],
+    ] as const) {
       const answer = await get(exporter.url, '/api/v1/rule-runs', tokens[name]);
       expect(answer.status).toBe(200);
       expect(new Set(answer.body.data.map((r: { tenant: string }) => r.tenant))).toEqual(new Set(tenants));

@@ -44,7 +44,10 @@ describe('GET /api/v1/schedules', () => {
     await insertRule(db.pool, { id: 'builtin', org: null, key: 'mfa_disabled', interval: 3600 });
     await insertRule(db.pool, { id: 'r_unscheduled', org: acme, key: 'on_demand' });
     await insertRule(db.pool, { id: 'r_disabled', org: acme, key: 'switched_off', interval: 3600, enabled: false });
-    await db.pool.query(`INSERT INTO "DetectionRule" (id, "organizationId", key, name, "scheduleCron") VALUES ('r_daily', $1, 'daily_report', 'daily report', '0 9 * * *')`, [acme]);
+    await db.pool.query(
+      `INSERT INTO "DetectionRule" (id, "organizationId", key, name, "scheduleCron") VALUES ('r_daily', $1, 'daily_report', 'daily report', '0 9 * * *')`,
+      [acme],
+    );
     for (let slot = from - 3 * HOUR; slot < now; slot += HOUR) {
       if (slot !== skipped) await ruleRunAt(db.pool, acme, 'r_hourly', slot);
       await ruleRunAt(db.pool, acme, 'builtin', slot);
@@ -73,7 +76,14 @@ describe('GET /api/v1/schedules', () => {
     expect(answer.status).toBe(200);
     expect(answer.body.data).toHaveLength(1);
     const rule = answer.body.data[0];
-    expect(rule).toMatchObject({ kind: 'rule', tenant: 'acme', id: 'r_hourly', key: 'hourly_check', schedule: { intervalSeconds: 3600 }, graceSeconds: 1800 });
+    expect(rule).toMatchObject({
+      kind: 'rule',
+      tenant: 'acme',
+      id: 'r_hourly',
+      key: 'hourly_check',
+      schedule: { intervalSeconds: 3600 },
+      graceSeconds: 1800,
+    });
     expect(rule.slots).toHaveLength(24);
     expect(rule.counts).toEqual({ ran: 23, missed: 1, pending: 0 });
     const missed = rule.slots.filter((s: { state: string }) => s.state === 'missed');
@@ -94,7 +104,9 @@ describe('GET /api/v1/schedules', () => {
     expect(item(answer.body, 'acme', 'builtin').counts).toEqual({ ran: 24, missed: 0, pending: 0 });
     const daily = item(answer.body, 'acme', 'r_daily');
     expect(daily.schedule).toEqual({ cron: '0 9 * * *', timezone: 'UTC', intervalSeconds: null });
-    expect(daily.slots.map((s: { at: string }) => s.at)).toEqual([new Date(from + ((9 * HOUR - (from % (24 * HOUR)) + 24 * HOUR) % (24 * HOUR))).toISOString()]);
+    expect(daily.slots.map((s: { at: string }) => s.at)).toEqual([
+      new Date(from + ((9 * HOUR - (from % (24 * HOUR)) + 24 * HOUR) % (24 * HOUR))).toISOString(),
+    ]);
   });
 
   it('matches connector syncs by start time: the slot without a sync is missed', async () => {
@@ -108,7 +120,11 @@ describe('GET /api/v1/schedules', () => {
   });
 
   it('marks slots still within their grace, or in the future, as pending rather than missed', async () => {
-    const answer = await get(exporter.url, `/api/v1/schedules?rule=r_globex&from=${new Date(to - 3 * HOUR).toISOString()}&to=${new Date(to + 3 * HOUR).toISOString()}`, otherAdmin);
+    const answer = await get(
+      exporter.url,
+      `/api/v1/schedules?rule=r_globex&from=${new Date(to - 3 * HOUR).toISOString()}&to=${new Date(to + 3 * HOUR).toISOString()}`,
+      otherAdmin,
+    );
     expect(answer.status).toBe(200);
     const slots = answer.body.data[0].slots as { at: string; state: string }[];
     expect(slots).toHaveLength(6);
@@ -156,7 +172,9 @@ describe('GET /api/v1/schedules', () => {
   });
 
   it('refuses an unknown tenant from an OPERATOR and a request without a token', async () => {
-    expect((await get(exporter.url, '/api/v1/schedules?tenant=nobody', operator)).body).toMatchObject({ error: { field: 'tenant', code: 'unknown_tenant' } });
+    expect((await get(exporter.url, '/api/v1/schedules?tenant=nobody', operator)).body).toMatchObject({
+      error: { field: 'tenant', code: 'unknown_tenant' },
+    });
     expect((await get(exporter.url, '/api/v1/schedules')).status).toBe(401);
   });
 });

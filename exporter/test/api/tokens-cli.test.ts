@@ -29,7 +29,9 @@ describe('tokens CLI and demo tokens', () => {
     expect(created.code).toBe(0);
     const secret = /^(apo_[A-Za-z0-9_-]+)$/m.exec(created.output)![1];
     const { rows } = await db.pool.query(`SELECT id, "tokenHash", role, "organizationId", name FROM "ApiToken"`);
-    expect(rows).toEqual([{ id: expect.stringMatching(/^tok_/), tokenHash: hashToken(secret), role: 'ADMIN', organizationId: 'org_acme', name: 'grafana' }]);
+    expect(rows).toEqual([
+      { id: expect.stringMatching(/^tok_/), tokenHash: hashToken(secret), role: 'ADMIN', organizationId: 'org_acme', name: 'grafana' },
+    ]);
     expect(JSON.stringify(rows)).not.toContain(secret);
 
     const listed = await cli(['list']);

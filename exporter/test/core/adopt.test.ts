@@ -47,11 +47,15 @@ describe('adopting an existing RuleRun table', () => {
   it('migrate refuses it with the remedy, and doctor says the same; nothing is changed', async () => {
     const run = runCli(['migrate'], { DATABASE_URL: db.url });
     expect((await run.exited).code).toBe(2);
-    expect(run.output()).toMatch(/"RuleRun" already exists but was not created by aperio-exporter migrate; the columns fit \("RuleRun" columns not copied: workerId\)/);
+    expect(run.output()).toMatch(
+      /"RuleRun" already exists but was not created by aperio-exporter migrate; the columns fit \("RuleRun" columns not copied: workerId\)/,
+    );
     expect(run.output()).toMatch(/fix: run `aperio-exporter migrate --adopt`: it renames "RuleRun" to "RuleRun_adopted"/);
     const doctor = runCli(['doctor'], { DATABASE_URL: db.url });
     expect((await doctor.exited).code).toBe(1);
-    expect(doctor.output()).toMatch(/^FAIL  table "RuleRun": exists but was not created by aperio-exporter migrate: run `aperio-exporter migrate --adopt`/m);
+    expect(doctor.output()).toMatch(
+      /^FAIL  table "RuleRun": exists but was not created by aperio-exporter migrate: run `aperio-exporter migrate --adopt`/m,
+    );
     expect((await totals(db.pool, 'RuleRun')).n).toBe(ROWS);
     expect((await db.pool.query(`SELECT count(*)::int AS n FROM "_aperio_migrations"`)).rows[0].n).toBe(0);
   });
@@ -62,15 +66,21 @@ describe('adopting an existing RuleRun table', () => {
     await waitFor('the copy to be under way', async () => (/adopt RuleRun .* [1-9]\d?% /.test(first.output()) ? true : undefined), 120_000);
     first.child.kill('SIGKILL');
     await first.exited;
-    const partial = Number((await db.pool.query<{ copied: string }>(`SELECT copied FROM "_aperio_adoptions" WHERE name = 'RuleRun'`)).rows[0].copied);
+    const partial = Number(
+      (await db.pool.query<{ copied: string }>(`SELECT copied FROM "_aperio_adoptions" WHERE name = 'RuleRun'`)).rows[0].copied,
+    );
     expect(partial).toBeGreaterThan(0);
     expect(partial).toBeLessThan(ROWS);
     // Writers keep writing to "RuleRun" meanwhile: the partitioned table takes them.
-    await db.pool.query(`INSERT INTO "RuleRun" ("organizationId", "ruleId", trigger, "startedAt", status) VALUES ('org_1', 'rule_1', 'SCHEDULE', now(), 'SUCCEEDED')`);
+    await db.pool.query(
+      `INSERT INTO "RuleRun" ("organizationId", "ruleId", trigger, "startedAt", status) VALUES ('org_1', 'rule_1', 'SCHEDULE', now(), 'SUCCEEDED')`,
+    );
 
     const second = runCli(['migrate', '--adopt'], { DATABASE_URL: db.url });
     expect((await second.exited).code).toBe(0);
-    expect(second.output()).toMatch(new RegExp(`adopted ${ROWS} row\\(s\\) of "RuleRun_adopted" into "RuleRun"; drop the old table once satisfied`));
+    expect(second.output()).toMatch(
+      new RegExp(`adopted ${ROWS} row\\(s\\) of "RuleRun_adopted" into "RuleRun"; drop the old table once satisfied`),
+    );
     expect(await totals(db.pool, 'RuleRun', '"durationMs" IS NOT NULL')).toEqual(expected);
     // Daily partitions, not the DEFAULT one, hold the old rows, so retention can drop them.
     expect((await db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM "RuleRun_default"`)).rows[0].n).toBe(0);

@@ -33,7 +33,11 @@ describe("the collectors' read transactions", () => {
       },
     };
     const collector = new SnapshotCollector({
-      pool: db.pool, intervalSeconds: 15, statementTimeoutMs: 4_321, initial: emptySnapshot(freshnessPolicy(3600, 6 * 3600)), collectors: [probe],
+      pool: db.pool,
+      intervalSeconds: 15,
+      statementTimeoutMs: 4_321,
+      initial: emptySnapshot(freshnessPolicy(3600, 6 * 3600)),
+      collectors: [probe],
     });
     const snapshot = await collector.refresh();
     expect(snapshot.collections.every((c) => c.success)).toBe(true);

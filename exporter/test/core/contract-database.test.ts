@@ -48,7 +48,10 @@ describe.each(['text', 'uuid', 'bigint', 'integer'] as IdType[])('a database wit
     logger.level = 'silent';
     db = await createContractDatabase(idType);
     const q = (sql: string, params: unknown[]) => db.pool.query(sql, params);
-    await q(`INSERT INTO "Organization" (id, name, slug, "dataRetentionDays") VALUES ($1, 'Acme', 'acme', 7), ($2, 'Globex', 'globex', 30)`, [ID.acme, ID.globex]);
+    await q(
+      `INSERT INTO "Organization" (id, name, slug, "dataRetentionDays") VALUES ($1, 'Acme', 'acme', 7), ($2, 'Globex', 'globex', 30)`,
+      [ID.acme, ID.globex],
+    );
     await q(
       `INSERT INTO "IntegrationConnection" (id, "organizationId", provider, name, status, "lastSyncAt", "lastError", "lastErrorAt", "syncIntervalSeconds")
        VALUES ($3, $5, 'crowdstrike', 'Falcon', 'ACTIVE', $1, 'token expired', $2, 900), ($4, $6, 'okta', 'Okta', 'ACTIVE', $2, NULL, NULL, 900)`,
@@ -64,11 +67,14 @@ describe.each(['text', 'uuid', 'bigint', 'integer'] as IdType[])('a database wit
        SELECT $2, CASE WHEN g <= 3 THEN 'PENDING' ELSE 'DEAD_LETTER' END, CASE WHEN g <= 3 THEN 0 ELSE 5 END, $1 FROM generate_series(1, 5) g`,
       [at(10 * 60_000), ID.d1],
     );
-    await q(`INSERT INTO "IngestionJob" ("organizationId", kind, status, attempts, "createdAt") SELECT $2, 'events', 'QUEUED', 0, $1 FROM generate_series(1, 4) g`, [
-      at(5 * 60_000),
-      ID.globex,
-    ]);
-    await q(`INSERT INTO "DetectionRule" (id, "organizationId", key, name, severity, enabled, "scheduleIntervalSeconds", "scheduleCron") VALUES ($1, NULL, 'mfa_disabled', 'MFA disabled', 'HIGH', true, 3600, NULL)`, [ID.r1]);
+    await q(
+      `INSERT INTO "IngestionJob" ("organizationId", kind, status, attempts, "createdAt") SELECT $2, 'events', 'QUEUED', 0, $1 FROM generate_series(1, 4) g`,
+      [at(5 * 60_000), ID.globex],
+    );
+    await q(
+      `INSERT INTO "DetectionRule" (id, "organizationId", key, name, severity, enabled, "scheduleIntervalSeconds", "scheduleCron") VALUES ($1, NULL, 'mfa_disabled', 'MFA disabled', 'HIGH', true, 3600, NULL)`,
+      [ID.r1],
+    );
     await q(
       `INSERT INTO "RuleRun" ("organizationId", "ruleId", trigger, "startedAt", "finishedAt", "durationMs", status, "eventsEvaluated", "findingsOpened")
        SELECT $2, $3, 'SCHEDULE', $1::timestamptz - g * interval '10 minutes', $1::timestamptz, 200, CASE WHEN g = 1 THEN 'FAILED' ELSE 'SUCCEEDED' END, 10, 0
@@ -109,7 +115,18 @@ describe.each(['text', 'uuid', 'bigint', 'integer'] as IdType[])('a database wit
     expect((await probeMonitorWrites(db.pool)).filter((c) => !c.ok)).toEqual([]);
     const client = await db.pool.connect();
     try {
-      await openFinding(client, { check: 'aperio.platform.connector_stale', subject: ID.c1, tenantId: ID.acme, severity: 'MEDIUM', title: 'stale', description: 'stale for 8 h' }, now);
+      await openFinding(
+        client,
+        {
+          check: 'aperio.platform.connector_stale',
+          subject: ID.c1,
+          tenantId: ID.acme,
+          severity: 'MEDIUM',
+          title: 'stale',
+          description: 'stale for 8 h',
+        },
+        now,
+      );
     } finally {
       client.release();
     }
@@ -129,7 +146,10 @@ describe.each(['text', 'uuid', 'bigint', 'integer'] as IdType[])('a database wit
     expect(runs.status).toBe(200);
     expect(runs.body.data).toHaveLength(5);
     expect((await get(exporter.url, '/api/v1/schedules', token)).status).toBe(200);
-    expect((await get(exporter.url, '/api/v1/connector-syncs', (await createToken(db.pool, { role: 'OPERATOR', tenant: null })).token)).body.data).toHaveLength(1);
+    expect(
+      (await get(exporter.url, '/api/v1/connector-syncs', (await createToken(db.pool, { role: 'OPERATOR', tenant: null })).token)).body
+        .data,
+    ).toHaveLength(1);
     expect(await revokeToken(db.pool, record.id)).toBe(true);
     expect((await get(exporter.url, '/api/v1/rule-runs', token)).status).toBe(401);
   });

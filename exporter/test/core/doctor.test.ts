@@ -49,7 +49,9 @@ describe('doctor passes exactly when the exporter works', () => {
     }
   });
 
-  const required = Object.entries(CORE_CONTRACT).flatMap(([table, columns]) => columns.filter((c) => !c.withoutIt).map((c) => [table, c.name] as const));
+  const required = Object.entries(CORE_CONTRACT).flatMap(([table, columns]) =>
+    columns.filter((c) => !c.withoutIt).map((c) => [table, c.name] as const),
+  );
   it(`names each of the ${required.length} required columns when it is missing, one at a time`, async () => {
     for (const [table, column] of required) {
       const db = await cloneOf(template);
@@ -82,7 +84,13 @@ describe('doctor passes exactly when the exporter works', () => {
       await db.pool.query(`ALTER TABLE "DetectionRule" DROP COLUMN "scheduleCron"`);
       const checks = await doctorChecks(db.pool);
       expect(failed(checks)).toEqual([]);
-      expect(checks).toContainEqual(expect.objectContaining({ name: 'column "DetectionRule"."scheduleCron"', warning: true, detail: expect.stringMatching(/cron schedules are not checked/) }));
+      expect(checks).toContainEqual(
+        expect.objectContaining({
+          name: 'column "DetectionRule"."scheduleCron"',
+          warning: true,
+          detail: expect.stringMatching(/cron schedules are not checked/),
+        }),
+      );
       const rules = await probeCollection(db.pool, loadSettings({ DATABASE_URL: 'postgresql://unused' }));
       expect(rules.find((c) => c.name === 'collector "rules"')?.ok).toBe(true);
     } finally {
@@ -94,7 +102,9 @@ describe('doctor passes exactly when the exporter works', () => {
     const db = await cloneOf(template);
     try {
       await db.pool.query(`ALTER TABLE "Organization" ALTER COLUMN "dataRetentionDays" TYPE text`);
-      expect(failed(await checkSchema(db.pool))).toContainEqual('table "Organization": "Organization"."dataRetentionDays" is text, the exporter needs an integer');
+      expect(failed(await checkSchema(db.pool))).toContainEqual(
+        'table "Organization": "Organization"."dataRetentionDays" is text, the exporter needs an integer',
+      );
     } finally {
       await db.drop();
     }
@@ -105,10 +115,24 @@ describe('doctor passes exactly when the exporter works', () => {
     try {
       await db.pool.query(`ALTER INDEX "SiemDelivery_open_idx" RENAME TO "siem_delivery_pending_by_destination"`);
       await db.pool.query(`DROP INDEX "IngestionJob_open_idx"`);
-      await db.pool.query(`CREATE INDEX "IngestionJob_open_idx" ON "IngestionJob" ("organizationId", kind, status, "createdAt") WHERE status = 'QUEUED'`);
+      await db.pool.query(
+        `CREATE INDEX "IngestionJob_open_idx" ON "IngestionJob" ("organizationId", kind, status, "createdAt") WHERE status = 'QUEUED'`,
+      );
       const checks = await checkSchema(db.pool);
-      expect(checks).toContainEqual({ name: 'index "SiemDelivery_open_idx"', ok: true, warning: false, detail: 'present as "siem_delivery_pending_by_destination"' });
-      expect(checks).toContainEqual(expect.objectContaining({ name: 'index "IngestionJob_open_idx"', ok: false, warning: true, detail: expect.stringMatching(/^recommended for fast collection: CREATE INDEX CONCURRENTLY/) }));
+      expect(checks).toContainEqual({
+        name: 'index "SiemDelivery_open_idx"',
+        ok: true,
+        warning: false,
+        detail: 'present as "siem_delivery_pending_by_destination"',
+      });
+      expect(checks).toContainEqual(
+        expect.objectContaining({
+          name: 'index "IngestionJob_open_idx"',
+          ok: false,
+          warning: true,
+          detail: expect.stringMatching(/^recommended for fast collection: CREATE INDEX CONCURRENTLY/),
+        }),
+      );
     } finally {
       await db.drop();
     }
@@ -126,9 +150,13 @@ describe('aperio-exporter doctor on the database of the report (#15)', () => {
     await db.pool.query(`ALTER TABLE "Finding" DROP COLUMN "updatedAt", DROP COLUMN "ruleId", DROP COLUMN description`);
     const run = runCli(['doctor'], { DATABASE_URL: db.url });
     expect((await run.exited).code).toBe(1);
-    expect(run.output()).toMatch(/^FAIL  table "Finding": missing columns "Finding"\."ruleId", "Finding"\."description", "Finding"\."updatedAt"$/m);
+    expect(run.output()).toMatch(
+      /^FAIL  table "Finding": missing columns "Finding"\."ruleId", "Finding"\."description", "Finding"\."updatedAt"$/m,
+    );
     expect(run.output()).toMatch(/^FAIL  collector "findings": its query failed: column "updatedAt" does not exist$/m);
-    expect(run.output()).toMatch(/^FAIL  monitors: open a finding: its statement failed: column "ruleId" of relation "Finding" does not exist$/m);
+    expect(run.output()).toMatch(
+      /^FAIL  monitors: open a finding: its statement failed: column "ruleId" of relation "Finding" does not exist$/m,
+    );
     expect(run.output()).not.toMatch(/all checks passed/);
   });
 });

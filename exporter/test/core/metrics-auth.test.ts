@@ -72,14 +72,22 @@ describe('/metrics authentication', () => {
 
   it('refuses a web configuration it does not understand, naming the key', () => {
     fs.writeFileSync(path.join(dir, 'bad.yml'), 'basic_auth_users:\n  prometheus: plain-text-password\n');
-    expect(() => metricsAccess({ METRICS_WEB_CONFIG: path.join(dir, 'bad.yml') })).toThrow(/basic_auth_users\.prometheus: expected a bcrypt hash/);
+    expect(() => metricsAccess({ METRICS_WEB_CONFIG: path.join(dir, 'bad.yml') })).toThrow(
+      /basic_auth_users\.prometheus: expected a bcrypt hash/,
+    );
     fs.writeFileSync(path.join(dir, 'unknown.yml'), 'http_server_config:\n  http2: true\n');
     expect(() => metricsAccess({ METRICS_WEB_CONFIG: path.join(dir, 'unknown.yml') })).toThrow(UserError);
   });
 
   it('says so at startup when /metrics is served beyond loopback with tenant labels and no authentication', async () => {
     const logOf = async (env: Record<string, string>) => {
-      const run = runCli(['serve'], { DATABASE_URL: db.url, HOST: '0.0.0.0', PORT: String(await freePort()), COLLECT_INTERVAL_SECONDS: '3600', ...env });
+      const run = runCli(['serve'], {
+        DATABASE_URL: db.url,
+        HOST: '0.0.0.0',
+        PORT: String(await freePort()),
+        COLLECT_INTERVAL_SECONDS: '3600',
+        ...env,
+      });
       try {
         await waitFor('the exporter to start', async () => {
           if (run.child.exitCode !== null) throw new Error(`exited early: ${run.output()}`);
@@ -101,6 +109,8 @@ describe('/metrics authentication', () => {
     expect(metricsExposureWarning({ HOST: '0.0.0.0', METRICS_DETAIL: 'tenant' }, open)).not.toBeNull();
     expect(metricsExposureWarning({ HOST: '127.0.0.1', METRICS_DETAIL: 'object' }, open)).toBeNull();
     expect(metricsExposureWarning({ HOST: '0.0.0.0', METRICS_DETAIL: 'platform' }, open)).toBeNull();
-    expect(metricsExposureWarning({ HOST: '0.0.0.0', METRICS_DETAIL: 'object' }, metricsAccess({ METRICS_TOKEN: 'a-long-enough-scrape-token' }))).toBeNull();
+    expect(
+      metricsExposureWarning({ HOST: '0.0.0.0', METRICS_DETAIL: 'object' }, metricsAccess({ METRICS_TOKEN: 'a-long-enough-scrape-token' })),
+    ).toBeNull();
   });
 });

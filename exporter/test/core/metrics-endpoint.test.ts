@@ -4,7 +4,16 @@ import type { Exporter } from '../../src/server/start';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { parseExposition, series } from '../helpers/exposition';
 import { startTestExporter } from '../helpers/exporter';
-import { insertConnector, insertDeliveries, insertDestination, insertJobs, insertRule, insertRuleRun, insertSync, insertTenant } from '../helpers/fixtures';
+import {
+  insertConnector,
+  insertDeliveries,
+  insertDestination,
+  insertJobs,
+  insertRule,
+  insertRuleRun,
+  insertSync,
+  insertTenant,
+} from '../helpers/fixtures';
 import { requireTool } from '../helpers/tools';
 
 const NOW = Date.now();
@@ -23,10 +32,33 @@ describe('/metrics served from the snapshot', () => {
     await insertConnector(db.pool, { id: 'c-stale', org: acme, provider: 'okta', lastSyncAt: minutesAgo(120) });
     await insertConnector(db.pool, { id: 'c-critical', org: globex, provider: 'github', lastSyncAt: minutesAgo(60 * 7) });
     await insertConnector(db.pool, { id: 'c-never', org: globex, provider: 'github', lastSyncAt: null });
-    await insertSync(db.pool, { connectionId: 'c-fresh', org: acme, provider: 'okta', startedAt: minutesAgo(10), durationMs: 2_000, status: 'SUCCEEDED', records: 42 });
-    await insertSync(db.pool, { connectionId: 'c-stale', org: acme, provider: 'okta', startedAt: minutesAgo(5), durationMs: 9_000, status: 'FAILED' });
+    await insertSync(db.pool, {
+      connectionId: 'c-fresh',
+      org: acme,
+      provider: 'okta',
+      startedAt: minutesAgo(10),
+      durationMs: 2_000,
+      status: 'SUCCEEDED',
+      records: 42,
+    });
+    await insertSync(db.pool, {
+      connectionId: 'c-stale',
+      org: acme,
+      provider: 'okta',
+      startedAt: minutesAgo(5),
+      durationMs: 9_000,
+      status: 'FAILED',
+    });
     await insertRule(db.pool, { id: 'r-built-in', org: null, key: 'mfa_disabled', interval: 300 });
-    await insertRuleRun(db.pool, { org: acme, ruleId: 'r-built-in', startedAt: minutesAgo(2), durationMs: 300, status: 'SUCCEEDED', events: 1000, findings: 3 });
+    await insertRuleRun(db.pool, {
+      org: acme,
+      ruleId: 'r-built-in',
+      startedAt: minutesAgo(2),
+      durationMs: 300,
+      status: 'SUCCEEDED',
+      events: 1000,
+      findings: 3,
+    });
     await insertRuleRun(db.pool, { org: acme, ruleId: 'r-built-in', startedAt: minutesAgo(7), durationMs: 70_000, status: 'TIMED_OUT' });
     await insertDestination(db.pool, { id: 'd-splunk', org: acme, kind: 'SPLUNK_HEC', ok: 120, fail: 5, lastDeliveryAt: minutesAgo(1) });
     await insertDeliveries(db.pool, 'd-splunk', 'PENDING', 4, minutesAgo(3));
@@ -53,9 +85,12 @@ describe('/metrics served from the snapshot', () => {
     expect(fresh('c-stale', 'acme', 'okta', 'fresh')).toBe(0);
     expect(fresh('c-critical', 'globex', 'github', 'critical')).toBe(1);
     expect(fresh('c-never', 'globex', 'github', 'never')).toBe(1);
-    expect(m.get(series('aperio_connector_last_sync_timestamp_seconds', { tenant: 'acme', connector: 'c-fresh', provider: 'okta' }))).toBeCloseTo(
-      minutesAgo(10).getTime() / 1000, 3);
-    expect(m.has(series('aperio_connector_last_sync_timestamp_seconds', { tenant: 'globex', connector: 'c-never', provider: 'github' }))).toBe(false);
+    expect(
+      m.get(series('aperio_connector_last_sync_timestamp_seconds', { tenant: 'acme', connector: 'c-fresh', provider: 'okta' })),
+    ).toBeCloseTo(minutesAgo(10).getTime() / 1000, 3);
+    expect(
+      m.has(series('aperio_connector_last_sync_timestamp_seconds', { tenant: 'globex', connector: 'c-never', provider: 'github' })),
+    ).toBe(false);
     expect(m.get(series('aperio_connector_syncs_total', { tenant: 'acme', connector: 'c-stale', provider: 'okta' }))).toBe(1);
     expect(m.get(series('aperio_connector_sync_failures_total', { tenant: 'acme', connector: 'c-stale', provider: 'okta' }))).toBe(1);
     expect(m.get(series('aperio_connector_consecutive_failures', { tenant: 'acme', connector: 'c-stale', provider: 'okta' }))).toBe(1);
@@ -83,7 +118,10 @@ describe('/metrics served from the snapshot', () => {
 
     expect(m.get(series('aperio_ingestion_jobs', { tenant: 'globex', kind: 'events', status: 'queued' }))).toBe(6);
     expect(m.get(series('aperio_ingestion_dead_jobs', { tenant: 'globex', kind: 'events' }))).toBe(1);
-    expect(m.get(series('aperio_ingestion_oldest_queued_timestamp_seconds', { tenant: 'globex', kind: 'events' }))).toBeCloseTo(minutesAgo(9).getTime() / 1000, 3);
+    expect(m.get(series('aperio_ingestion_oldest_queued_timestamp_seconds', { tenant: 'globex', kind: 'events' }))).toBeCloseTo(
+      minutesAgo(9).getTime() / 1000,
+      3,
+    );
 
     expect(m.get(series('aperio_exporter_database_reachable'))).toBe(1);
     expect(m.get(series('aperio_exporter_collect_success', { collector: 'rules' }))).toBe(1);
@@ -107,7 +145,10 @@ describe('/metrics served from the snapshot', () => {
     expect(omText).toContain('# TYPE aperio_rule_runs counter\naperio_rule_runs_total{');
     expect(omText).toContain('# TYPE aperio_connector info\naperio_connector_info{');
 
-    const proto = await get('/metrics', { ...auth, Accept: 'application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited' });
+    const proto = await get('/metrics', {
+      ...auth,
+      Accept: 'application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited',
+    });
     expect(proto.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
 
     const raw = await fetch(`${exporter.url}/metrics`, { headers: { ...auth, 'Accept-Encoding': 'gzip' } });

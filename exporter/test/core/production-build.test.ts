@@ -21,10 +21,16 @@ describe('the compiled exporter runs with plain node and no development dependen
   const out = path.join(EXPORTER_ROOT, `.build-test-${randomBytes(4).toString('hex')}`);
   let db: TestDatabase;
   const compiledCli = (args: string[], env: Record<string, string>) =>
-    runCli(args, { DENY_MODULES: DENIED.join(','), ...env }, ['--require', path.join(EXPORTER_ROOT, 'test', 'helpers', 'deny-modules.js'), path.join(out, 'bin', 'aperio-exporter')]);
+    runCli(args, { DENY_MODULES: DENIED.join(','), ...env }, [
+      '--require',
+      path.join(EXPORTER_ROOT, 'test', 'helpers', 'deny-modules.js'),
+      path.join(out, 'bin', 'aperio-exporter'),
+    ]);
 
   beforeAll(async () => {
-    execFileSync(process.execPath, [path.join(EXPORTER_ROOT, 'scripts', 'build.js'), '--out-dir', path.join(out, 'dist')], { stdio: 'pipe' });
+    execFileSync(process.execPath, [path.join(EXPORTER_ROOT, 'scripts', 'build.js'), '--out-dir', path.join(out, 'dist')], {
+      stdio: 'pipe',
+    });
     fs.mkdirSync(path.join(out, 'bin'));
     fs.copyFileSync(path.join(EXPORTER_ROOT, 'bin', 'aperio-exporter'), path.join(out, 'bin', 'aperio-exporter'));
     db = await createTestDatabase();
@@ -63,7 +69,11 @@ describe('the compiled exporter runs with plain node and no development dependen
     const bare = path.join(out, 'bare');
     fs.mkdirSync(path.join(bare, 'bin'), { recursive: true });
     fs.copyFileSync(path.join(EXPORTER_ROOT, 'bin', 'aperio-exporter'), path.join(bare, 'bin', 'aperio-exporter'));
-    const run = runCli(['doctor'], { DENY_MODULES: 'tsx' }, ['--require', path.join(EXPORTER_ROOT, 'test', 'helpers', 'deny-modules.js'), path.join(bare, 'bin', 'aperio-exporter')]);
+    const run = runCli(['doctor'], { DENY_MODULES: 'tsx' }, [
+      '--require',
+      path.join(EXPORTER_ROOT, 'test', 'helpers', 'deny-modules.js'),
+      path.join(bare, 'bin', 'aperio-exporter'),
+    ]);
     expect((await run.exited).code).toBe(2);
     expect(run.output()).toMatch(/the exporter is not built \(no dist\/\)[\s\S]*npm run build/);
   });

@@ -31,13 +31,23 @@ describe('rendering at a detail level within the series budget', () => {
     expect(tenant.rendered.series).toBeLessThan(object.rendered.series);
     expect([...tenant.series.keys()].some((key) => key.includes('connector="') || key.includes('destination="'))).toBe(false);
     expect([...tenant.series.keys()].some((key) => key.startsWith('aperio_connector_info'))).toBe(false);
-    for (const name of ['aperio_connector_syncs_total', 'aperio_rule_runs_total', 'aperio_siem_deliveries_total', 'aperio_connector_freshness', 'aperio_ingestion_jobs']) {
+    for (const name of [
+      'aperio_connector_syncs_total',
+      'aperio_rule_runs_total',
+      'aperio_siem_deliveries_total',
+      'aperio_connector_freshness',
+      'aperio_ingestion_jobs',
+    ]) {
       expect(total(tenant.series, name)).toBe(total(object.series, name));
       expect(total(tenant.series, name)).toBeGreaterThan(0);
     }
     // max/min merges keep the extreme of the merged objects
-    const newest = Math.max(...snapshot.connectors.filter((c) => c.tenant === 'tenant-00003' && c.provider === 'okta').map((c) => c.lastSyncAt! / 1000));
-    const oldest = Math.min(...snapshot.connectors.filter((c) => c.tenant === 'tenant-00003' && c.provider === 'okta').map((c) => c.lastSyncAt! / 1000));
+    const newest = Math.max(
+      ...snapshot.connectors.filter((c) => c.tenant === 'tenant-00003' && c.provider === 'okta').map((c) => c.lastSyncAt! / 1000),
+    );
+    const oldest = Math.min(
+      ...snapshot.connectors.filter((c) => c.tenant === 'tenant-00003' && c.provider === 'okta').map((c) => c.lastSyncAt! / 1000),
+    );
     expect(tenant.series.get('aperio_connector_last_sync_timestamp_seconds{provider="okta",tenant="tenant-00003"}')).toBe(oldest);
     expect(newest).toBeGreaterThan(oldest);
   });

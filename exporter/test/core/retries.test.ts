@@ -15,7 +15,8 @@ describe('retry semantics', () => {
 
   it('a job re-queued after one failed start is retrying; a running job from its second start on', async () => {
     const org = await insertTenant(db.pool, 'acme');
-    const job = (status: string, attempts: number, count: number) => insertJobs(db.pool, { org, kind: 'events', status, count, createdAt: ago(5), attempts });
+    const job = (status: string, attempts: number, count: number) =>
+      insertJobs(db.pool, { org, kind: 'events', status, count, createdAt: ago(5), attempts });
     await job('QUEUED', 0, 4); // waiting for a first start
     await job('QUEUED', 1, 3); // failed once, queued again
     await job('QUEUED', 4, 1);
@@ -30,7 +31,12 @@ describe('retry semantics', () => {
     const org = await insertTenant(db.pool, 'globex');
     await insertDestination(db.pool, { id: 'd1', org, kind: 'WEBHOOK', ok: 1, fail: 1, lastDeliveryAt: ago(1) });
     const delivery = (id: string, status: string, attempts: number) =>
-      db.pool.query(`INSERT INTO "SiemDelivery" (id, "destinationId", status, attempts, "createdAt") VALUES ($1, 'd1', $2, $3, $4)`, [id, status, attempts, ago(3)]);
+      db.pool.query(`INSERT INTO "SiemDelivery" (id, "destinationId", status, attempts, "createdAt") VALUES ($1, 'd1', $2, $3, $4)`, [
+        id,
+        status,
+        attempts,
+        ago(3),
+      ]);
     await delivery('first', 'PENDING', 0);
     await delivery('requeued', 'PENDING', 1);
     await delivery('retrying', 'RETRYING', 2);

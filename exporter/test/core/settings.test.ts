@@ -35,7 +35,12 @@ describe('settings', () => {
 
   it('reads STATUS_PUBLIC strictly: true/1 and false/0, public by default', () => {
     expect(loadSettings({}).STATUS_PUBLIC).toBe(true);
-    expect(['true', '1', 'false', '0'].map((value) => loadSettings({ STATUS_PUBLIC: value }).STATUS_PUBLIC)).toEqual([true, true, false, false]);
+    expect(['true', '1', 'false', '0'].map((value) => loadSettings({ STATUS_PUBLIC: value }).STATUS_PUBLIC)).toEqual([
+      true,
+      true,
+      false,
+      false,
+    ]);
     for (const value of ['TRUE', 'no', 'off', ' 0']) expect(() => loadSettings({ STATUS_PUBLIC: value })).toThrow(/STATUS_PUBLIC=/);
   });
 
@@ -48,11 +53,14 @@ describe('freshness thresholds (dbt-style)', () => {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'fresh-')), 'freshness.yml');
 
   it('reads per-provider overrides, and null switches a level off', () => {
-    fs.writeFileSync(file, `
+    fs.writeFileSync(
+      file,
+      `
 default: {warn_after: {count: 30, period: minute}, error_after: {count: 2, period: hour}}
 providers:
   aws_cloudtrail: {warn_after: {count: 3, period: hour}, error_after: null}
-`);
+`,
+    );
     const policy = freshnessPolicy(3600, 21600, file);
     expect(policy.default).toEqual({ warnAfterSeconds: 1800, errorAfterSeconds: 7200 });
     expect(policy.providers.aws_cloudtrail).toEqual({ warnAfterSeconds: 10800, errorAfterSeconds: null });

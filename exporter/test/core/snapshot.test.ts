@@ -1,5 +1,14 @@
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
-import { insertConnector, insertDeliveries, insertDestination, insertJobs, insertRule, insertRuleRun, insertSync, insertTenant } from '../helpers/fixtures';
+import {
+  insertConnector,
+  insertDeliveries,
+  insertDestination,
+  insertJobs,
+  insertRule,
+  insertRuleRun,
+  insertSync,
+  insertTenant,
+} from '../helpers/fixtures';
 import { testCollector } from '../helpers/snapshot';
 
 const NOW = Date.parse('2026-11-26T12:00:00Z');
@@ -12,11 +21,41 @@ describe('snapshot collection from real PostgreSQL', () => {
     const acme = await insertTenant(db.pool, 'acme');
     await insertConnector(db.pool, { id: 'c1', org: acme, provider: 'okta', lastSyncAt: minutesAgo(30) });
     await insertConnector(db.pool, { id: 'c2', org: acme, provider: 'github', lastSyncAt: null });
-    await insertSync(db.pool, { connectionId: 'c1', org: acme, provider: 'okta', startedAt: minutesAgo(30), durationMs: 4_000, status: 'SUCCEEDED', records: 10 });
-    await insertSync(db.pool, { connectionId: 'c1', org: acme, provider: 'okta', startedAt: minutesAgo(20), durationMs: 70_000, status: 'FAILED' });
-    await insertSync(db.pool, { connectionId: 'c1', org: acme, provider: 'okta', startedAt: minutesAgo(10), durationMs: 1_000, status: 'TIMED_OUT' });
+    await insertSync(db.pool, {
+      connectionId: 'c1',
+      org: acme,
+      provider: 'okta',
+      startedAt: minutesAgo(30),
+      durationMs: 4_000,
+      status: 'SUCCEEDED',
+      records: 10,
+    });
+    await insertSync(db.pool, {
+      connectionId: 'c1',
+      org: acme,
+      provider: 'okta',
+      startedAt: minutesAgo(20),
+      durationMs: 70_000,
+      status: 'FAILED',
+    });
+    await insertSync(db.pool, {
+      connectionId: 'c1',
+      org: acme,
+      provider: 'okta',
+      startedAt: minutesAgo(10),
+      durationMs: 1_000,
+      status: 'TIMED_OUT',
+    });
     await insertRule(db.pool, { id: 'r1', org: null, key: 'mfa_disabled', interval: 300 });
-    await insertRuleRun(db.pool, { org: acme, ruleId: 'r1', startedAt: minutesAgo(3), durationMs: 120, status: 'SUCCEEDED', events: 500, findings: 2 });
+    await insertRuleRun(db.pool, {
+      org: acme,
+      ruleId: 'r1',
+      startedAt: minutesAgo(3),
+      durationMs: 120,
+      status: 'SUCCEEDED',
+      events: 500,
+      findings: 2,
+    });
     await insertRuleRun(db.pool, { org: acme, ruleId: 'r1', startedAt: minutesAgo(8), durationMs: 2_000, status: 'FAILED', events: 0 });
     await insertDestination(db.pool, { id: 'd1', org: acme, kind: 'SPLUNK_HEC', ok: 90, fail: 10, lastDeliveryAt: minutesAgo(1) });
     await insertDeliveries(db.pool, 'd1', 'PENDING', 3, minutesAgo(5));
@@ -53,10 +92,25 @@ describe('snapshot collection from real PostgreSQL', () => {
     expect(rule.totals).toMatchObject({ runs: 2, failures: 1, eventsEvaluated: 500, findingsOpened: 2, durationMsSum: 2_120 });
 
     expect(snapshot.siemDestinations[0]).toMatchObject({
-      id: 'd1', deliveriesOk: 90, deliveriesFail: 10, pending: 3, retrying: 2, deadLetters: 4, oldestPendingAt: NOW - 15 * 60_000,
+      id: 'd1',
+      deliveriesOk: 90,
+      deliveriesFail: 10,
+      pending: 3,
+      retrying: 2,
+      deadLetters: 4,
+      oldestPendingAt: NOW - 15 * 60_000,
     });
     expect(snapshot.ingestion).toEqual([
-      { tenantId: 'org_acme', tenant: 'acme', kind: 'events', queued: 9, running: 1, retrying: 2, dead: 5, oldestQueuedAt: NOW - 12 * 60_000 },
+      {
+        tenantId: 'org_acme',
+        tenant: 'acme',
+        kind: 'events',
+        queued: 9,
+        running: 1,
+        retrying: 2,
+        dead: 5,
+        oldestQueuedAt: NOW - 12 * 60_000,
+      },
     ]);
   });
 

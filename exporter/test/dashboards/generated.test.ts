@@ -6,24 +6,38 @@ describe('generated dashboards', () => {
   test('the committed JSON is what the TypeScript sources generate', () => {
     // Runs the real generator in check mode: it exits 1 and names each drifted file.
     const tsx = path.join(REPO, 'node_modules', '.bin', 'tsx');
-    const out = execFileSync(tsx, [path.join(REPO, 'dashboards', 'src', 'generate.ts'), '--check'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const out = execFileSync(tsx, [path.join(REPO, 'dashboards', 'src', 'generate.ts'), '--check'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     expect(out).toContain('up to date (21 files)');
   }, 60_000);
 
   const dashboards = generatedDashboards();
 
   test('are the seven dashboards, each with a stable uid and a revision', () => {
-    expect(dashboards.map((d) => d.uid)).toEqual(['aperio-connectors', 'aperio-exporter', 'aperio-ingestion', 'aperio-overview', 'aperio-rules', 'aperio-siem', 'aperio-status']);
+    expect(dashboards.map((d) => d.uid)).toEqual([
+      'aperio-connectors',
+      'aperio-exporter',
+      'aperio-ingestion',
+      'aperio-overview',
+      'aperio-rules',
+      'aperio-siem',
+      'aperio-status',
+    ]);
     for (const d of dashboards) expect(d.revision).toBeGreaterThanOrEqual(1);
   });
 
-  test.each(dashboards.filter((d) => d.uid !== 'aperio-status').map((d) => [d.uid, d] as const))('%s reads the ${datasource} variable, never a fixed data source', (_uid, d) => {
-    expect(d.templating?.list?.find((v) => v.type === 'datasource')?.name).toBe('datasource');
-    for (const panel of (d.panels ?? []).filter((p) => p.type !== 'row')) {
-      expect(panel.datasource?.uid).toBe('${datasource}');
-      for (const target of panel.targets ?? []) expect(target.datasource?.uid).toBe('${datasource}');
-    }
-  });
+  test.each(dashboards.filter((d) => d.uid !== 'aperio-status').map((d) => [d.uid, d] as const))(
+    '%s reads the ${datasource} variable, never a fixed data source',
+    (_uid, d) => {
+      expect(d.templating?.list?.find((v) => v.type === 'datasource')?.name).toBe('datasource');
+      for (const panel of (d.panels ?? []).filter((p) => p.type !== 'row')) {
+        expect(panel.datasource?.uid).toBe('${datasource}');
+        for (const target of panel.targets ?? []) expect(target.datasource?.uid).toBe('${datasource}');
+      }
+    },
+  );
 
   test('the status dashboard has no template variables, so it can be shared publicly', () => {
     const status = dashboards.find((d) => d.uid === 'aperio-status');

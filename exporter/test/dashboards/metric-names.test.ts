@@ -41,7 +41,12 @@ describe('metric names in dashboards and rules', () => {
   });
 
   test('the name extraction sees through selectors, ranges and functions', () => {
-    expect(metricNames('sum by (rule) (rate(aperio_rule_runs_total{tenant=~"$tenant"}[5m])) / aperio_x')).toEqual(['aperio_rule_runs_total', 'aperio_x']);
-    expect(metricNames('time() - aperio_exporter_snapshot_timestamp_seconds > 300')).toEqual(['aperio_exporter_snapshot_timestamp_seconds']);
+    expect(metricNames('sum by (rule) (rate(aperio_rule_runs_total{tenant=~"$tenant"}[5m])) / aperio_x')).toEqual([
+      'aperio_rule_runs_total',
+      'aperio_x',
+    ]);
+    expect(metricNames('time() - aperio_exporter_snapshot_timestamp_seconds > 300')).toEqual([
+      'aperio_exporter_snapshot_timestamp_seconds',
+    ]);
   });
 });

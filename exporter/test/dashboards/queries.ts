@@ -23,7 +23,12 @@ export interface PanelJson {
   description?: string;
   datasource?: { type?: string; uid?: string };
   fieldConfig?: {
-    defaults?: { unit?: string; noValue?: string; links?: { title: string; url: string }[]; thresholds?: { steps?: { color: string; value: number | null }[] } };
+    defaults?: {
+      unit?: string;
+      noValue?: string;
+      links?: { title: string; url: string }[];
+      thresholds?: { steps?: { color: string; value: number | null }[] };
+    };
     overrides?: { matcher: { id: string; options: string }; properties: { id: string; value: unknown }[] }[];
   };
   transformations?: { id: string; options: Record<string, Record<string, unknown>> }[];
@@ -48,7 +53,9 @@ export interface NamedQuery {
 /** Every panel query of every generated dashboard, named `<uid> / <panel title>`. */
 export function dashboardQueries(): NamedQuery[] {
   return generatedDashboards().flatMap((d) =>
-    (d.panels ?? []).flatMap((p) => (p.targets ?? []).map((t) => ({ source: `${d.uid} / ${p.title}`, expr: t.expr, noValue: p.fieldConfig?.defaults?.noValue }))),
+    (d.panels ?? []).flatMap((p) =>
+      (p.targets ?? []).map((t) => ({ source: `${d.uid} / ${p.title}`, expr: t.expr, noValue: p.fieldConfig?.defaults?.noValue })),
+    ),
   );
 }
 
@@ -59,8 +66,11 @@ export function ruleQueries(): NamedQuery[] {
     g.rules.map((r) => ({ source: `rule ${r.alert ?? r.record}`, expr: r.expr.trim() })),
   );
   const grafana = YAML.parse(fs.readFileSync(path.join(REPO, 'provisioning', 'grafana', 'alerting', 'aperio.yml'), 'utf8'));
-  const managed = (grafana.groups as { rules: { uid: string; data: { datasourceUid: string; model: { expr?: string } }[] }[] }[]).flatMap((g) =>
-    g.rules.flatMap((r) => r.data.filter((d) => d.model.expr).map((d) => ({ source: `grafana alert ${r.uid}`, expr: String(d.model.expr) }))),
+  const managed = (grafana.groups as { rules: { uid: string; data: { datasourceUid: string; model: { expr?: string } }[] }[] }[]).flatMap(
+    (g) =>
+      g.rules.flatMap((r) =>
+        r.data.filter((d) => d.model.expr).map((d) => ({ source: `grafana alert ${r.uid}`, expr: String(d.model.expr) })),
+      ),
   );
   return [...prometheus, ...managed];
 }

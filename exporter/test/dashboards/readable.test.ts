@@ -36,7 +36,9 @@ describe('readable dashboards', () => {
   });
 
   test('table rows link to the app with their tenant, provider or rule as its filters', () => {
-    const links = provisioned.flatMap((d) => panels(d).flatMap((p) => (p.fieldConfig?.defaults?.links ?? []).map((l) => `${d.uid} / ${p.title}: ${l.url}`)));
+    const links = provisioned.flatMap((d) =>
+      panels(d).flatMap((p) => (p.fieldConfig?.defaults?.links ?? []).map((l) => `${d.uid} / ${p.title}: ${l.url}`)),
+    );
     expect(links).toEqual(
       expect.arrayContaining([
         `aperio-connectors / Time since last successful sync: ${APP}/health?tenant=\${__data.fields.tenant}&provider=\${__data.fields.provider}&connector=\${__data.fields.connector}`,
@@ -49,7 +51,8 @@ describe('readable dashboards', () => {
   test('an empty answer reads as "none" through noValue, not through `or vector(0)`', () => {
     for (const d of provisioned) {
       for (const p of panels(d)) {
-        for (const t of p.targets ?? []) expect([`${d.uid} / ${p.title}`, /or vector\(0\)\s*$/.test(t.expr)]).toEqual([`${d.uid} / ${p.title}`, false]);
+        for (const t of p.targets ?? [])
+          expect([`${d.uid} / ${p.title}`, /or vector\(0\)\s*$/.test(t.expr)]).toEqual([`${d.uid} / ${p.title}`, false]);
       }
     }
     const withNoValue = provisioned.flatMap((d) => panels(d).filter((p) => p.fieldConfig?.defaults?.noValue !== undefined));
@@ -60,7 +63,10 @@ describe('readable dashboards', () => {
     for (const d of provisioned.filter((dash) => dash.uid !== 'aperio-status')) {
       for (const p of panels(d)) {
         const colours = (p.fieldConfig?.defaults?.thresholds?.steps ?? []).map((s) => s.color);
-        expect([`${d.uid} / ${p.title}`, colours.every((c) => ['green', 'yellow', 'red'].includes(c))]).toEqual([`${d.uid} / ${p.title}`, true]);
+        expect([`${d.uid} / ${p.title}`, colours.every((c) => ['green', 'yellow', 'red'].includes(c))]).toEqual([
+          `${d.uid} / ${p.title}`,
+          true,
+        ]);
       }
     }
   });
@@ -70,7 +76,9 @@ describe('the Status dashboard reads like a status page', () => {
   const status = provisioned.find((d) => d.uid === 'aperio-status')!;
   const components = panels(status).find((p) => p.title === 'Components')!;
   const mappingOf = (column: string) =>
-    components.fieldConfig?.overrides?.find((o) => o.matcher.options === column)?.properties.find((p) => p.id === 'mappings')?.value as { options: Record<string, { text: string }> }[];
+    components.fieldConfig?.overrides?.find((o) => o.matcher.options === column)?.properties.find((p) => p.id === 'mappings')?.value as {
+      options: Record<string, { text: string }>;
+    }[];
 
   test('shows Group, Component and Status columns only, and says so when all is well', () => {
     const organize = components.transformations?.find((t) => t.id === 'organize');

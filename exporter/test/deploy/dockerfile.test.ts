@@ -50,7 +50,12 @@ describe('exporter/Dockerfile', () => {
   it('copies only paths that exist in the repository', () => {
     const sources = instructions
       .filter((i) => i.getKeyword() === 'COPY' && !i.toString().includes('--from='))
-      .flatMap((i) => i.getArguments().slice(0, -1).map((a) => a.getValue()));
+      .flatMap((i) =>
+        i
+          .getArguments()
+          .slice(0, -1)
+          .map((a) => a.getValue()),
+      );
     expect(sources.length).toBeGreaterThan(5);
     for (const source of sources) expect([source, fs.existsSync(path.join(REPO, source))]).toEqual([source, true]);
   });

@@ -29,7 +29,10 @@ const objects: K8sObject[] = kustomization.resources.flatMap((file) =>
 const one = (kind: string) => objects.find((o) => o.kind === kind)!;
 
 function validateAgainstSchemas(list: unknown[]): { kind: string; name: string; error: string | null }[] {
-  const out = execFileSync(process.execPath, [path.join(__dirname, 'validate-manifests.mjs')], { input: JSON.stringify(list), encoding: 'utf8' });
+  const out = execFileSync(process.execPath, [path.join(__dirname, 'validate-manifests.mjs')], {
+    input: JSON.stringify(list),
+    encoding: 'utf8',
+  });
   return JSON.parse(out);
 }
 
@@ -41,7 +44,14 @@ describe('Kubernetes manifests (kustomize base)', () => {
   it('lists every manifest of the directory, one of each kind the exporter needs', () => {
     const files = fs.readdirSync(BASE).filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml');
     expect([...kustomization.resources].sort()).toEqual(files.sort());
-    expect(objects.map((o) => o.kind).sort()).toEqual(['CronJob', 'Deployment', 'PodDisruptionBudget', 'PrometheusRule', 'Service', 'ServiceMonitor']);
+    expect(objects.map((o) => o.kind).sort()).toEqual([
+      'CronJob',
+      'Deployment',
+      'PodDisruptionBudget',
+      'PrometheusRule',
+      'Service',
+      'ServiceMonitor',
+    ]);
   });
 
   it('validates every object against the Kubernetes and prometheus-operator schemas', () => {
@@ -62,7 +72,9 @@ describe('Kubernetes manifests (kustomize base)', () => {
     expect(c.readinessProbe.httpGet).toEqual({ path: '/readyz', port: 'http' });
     expect(c.resources.requests).toEqual(expect.objectContaining({ cpu: expect.any(String), memory: expect.any(String) }));
     expect(c.resources.limits.memory).toBeDefined();
-    expect(c.securityContext).toEqual(expect.objectContaining({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } }));
+    expect(c.securityContext).toEqual(
+      expect.objectContaining({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } }),
+    );
     const pod = deployment().spec.template.spec.securityContext;
     expect(pod.runAsNonRoot).toBe(true);
     // The image's own user (exporter/Dockerfile), so runAsNonRoot holds without overriding it.
@@ -71,7 +83,8 @@ describe('Kubernetes manifests (kustomize base)', () => {
   });
 
   it('selects the exporter pods from the Service, the PodDisruptionBudget and the ServiceMonitor', () => {
-    const matches = (selector: Record<string, string>, labels: Record<string, string>) => Object.entries(selector).every(([k, v]) => labels[k] === v);
+    const matches = (selector: Record<string, string>, labels: Record<string, string>) =>
+      Object.entries(selector).every(([k, v]) => labels[k] === v);
     expect(deployment().spec.selector.matchLabels).toEqual(podLabels());
     const service = one('Service');
     expect(matches(service.spec.selector, podLabels())).toBe(true);

@@ -16,13 +16,15 @@ export class Comparison {
   /** Compares every key of either side: a key missing on one side is a difference too. */
   maps(expected: Map<string, Value>, actual: Map<string, Value>): void {
     const keys = new Set([...expected.keys(), ...actual.keys()]);
-    for (const key of [...keys].sort()) this.value(key, expected.has(key) ? expected.get(key)! : ABSENT, actual.has(key) ? actual.get(key)! : ABSENT);
+    for (const key of [...keys].sort())
+      this.value(key, expected.has(key) ? expected.get(key)! : ABSENT, actual.has(key) ? actual.get(key)! : ABSENT);
   }
 
   value(key: string, expected: Value, actual: Value): void {
     this.compared += 1;
     const tolerance = this.tolerances.find(([pattern]) => pattern.test(key))?.[1];
-    const close = tolerance !== undefined && typeof expected === 'number' && typeof actual === 'number' && Math.abs(expected - actual) <= tolerance;
+    const close =
+      tolerance !== undefined && typeof expected === 'number' && typeof actual === 'number' && Math.abs(expected - actual) <= tolerance;
     if (!close && !same(expected, actual)) this.differences.push(`${key}: expected ${show(expected)}, actual ${show(actual)}`);
   }
 
@@ -57,6 +59,8 @@ export function flatten(prefix: string, value: unknown, into = new Map<string, V
 
 /** A series key in the form the exposition parser uses: labels sorted by name. */
 export function seriesKey(name: string, labels: Record<string, string>): string {
-  const parts = Object.entries(labels).map(([k, v]) => `${k}="${v}"`).sort();
+  const parts = Object.entries(labels)
+    .map(([k, v]) => `${k}="${v}"`)
+    .sort();
   return `${name}{${parts.join(',')}}`;
 }

@@ -19,7 +19,10 @@ export function detailRules(): Map<string, Rule> {
     if (!name) continue;
     const below = cells[4];
     const drops = /^drops ([\w, ]+) \((sum|min|max)\)$/.exec(below);
-    rules.set(name, below === 'dropped' ? 'dropped' : drops ? { drops: drops[1].split(', '), op: drops[2] as 'sum' | 'min' | 'max' } : 'kept');
+    rules.set(
+      name,
+      below === 'dropped' ? 'dropped' : drops ? { drops: drops[1].split(', '), op: drops[2] as 'sum' | 'min' | 'max' } : 'kept',
+    );
   }
   return rules;
 }
@@ -53,7 +56,16 @@ export function atTenantDetail(expected: Map<string, Value>, rules: Map<string, 
     const merged = seriesKey(name, kept);
     const previous = out.get(merged);
     const v = value as number;
-    out.set(merged, previous === undefined ? v : rule.op === 'sum' ? (previous as number) + v : rule.op === 'min' ? Math.min(previous as number, v) : Math.max(previous as number, v));
+    out.set(
+      merged,
+      previous === undefined
+        ? v
+        : rule.op === 'sum'
+          ? (previous as number) + v
+          : rule.op === 'min'
+            ? Math.min(previous as number, v)
+            : Math.max(previous as number, v),
+    );
   }
   return out;
 }

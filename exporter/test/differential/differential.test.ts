@@ -11,7 +11,16 @@ import { actualFindings, evaluateMonitorsOnce, expectedFindings } from './findin
 import { compareMetrics, declaredBounds, expectedFacts, familiesWithoutSeries, scrape } from './metrics';
 import { seedObjects, FRESHNESS_YAML } from './seed-objects';
 import { seedRuns } from './seed-runs';
-import { checkAudit, checkHealth, checkMetrics, checkSchedules, checkStatusJson, checkTenantDetail, RATIO_TOLERANCE, type Context } from './surfaces';
+import {
+  checkAudit,
+  checkHealth,
+  checkMetrics,
+  checkSchedules,
+  checkStatusJson,
+  checkTenantDetail,
+  RATIO_TOLERANCE,
+  type Context,
+} from './surfaces';
 
 /**
  * Every number the exporter shows, compared with SQL written from the docs over a static database of
@@ -118,7 +127,9 @@ describe('differential: the exporter against SQL written from the definitions', 
     await checkAudit(c, comparison);
     await checkSchedules(c, comparison);
     await checkStatusJson(c, comparison);
-    console.log(`differential suite: ${comparison.compared} values compared in one pass over /metrics, the health API, the audit log, /api/v1/schedules and /status.json (${comparison.differences.length} differ)`);
+    console.log(
+      `differential suite: ${comparison.compared} values compared in one pass over /metrics, the health API, the audit log, /api/v1/schedules and /status.json (${comparison.differences.length} differ)`,
+    );
     // Each audit row alone has 14 or 15 fields; every object and slot adds more: this is a floor.
     const { rows } = await db.pool.query(
       `SELECT (SELECT count(*) FROM "RuleRun") * 15 + (SELECT count(*) FROM "ConnectorSyncRun") * 14
@@ -130,7 +141,9 @@ describe('differential: the exporter against SQL written from the definitions', 
   it('catches a difference: one corrupted rollup total differs in exactly its own series', async () => {
     const before = new Comparison();
     await compareMetrics(before, db.pool, c.facts, await scrape(exporter.url));
-    await db.pool.query(`UPDATE "RuleRunTotal" SET "eventsEvaluated" = "eventsEvaluated" + 1000 WHERE "organizationId" = 'org_acme' AND "ruleId" = 'rule_jittered'`);
+    await db.pool.query(
+      `UPDATE "RuleRunTotal" SET "eventsEvaluated" = "eventsEvaluated" + 1000 WHERE "organizationId" = 'org_acme' AND "ruleId" = 'rule_jittered'`,
+    );
     try {
       await exporter.collector.refresh();
       const after = new Comparison();
@@ -140,7 +153,9 @@ describe('differential: the exporter against SQL written from the definitions', 
       expect(appeared[0]).toMatch(/^aperio_rule_events_evaluated_total\{rule="jittered_check",tenant="acme"\}: expected \d+, actual \d+$/);
       expect(after.compared).toBe(before.compared);
     } finally {
-      await db.pool.query(`UPDATE "RuleRunTotal" SET "eventsEvaluated" = "eventsEvaluated" - 1000 WHERE "organizationId" = 'org_acme' AND "ruleId" = 'rule_jittered'`);
+      await db.pool.query(
+        `UPDATE "RuleRunTotal" SET "eventsEvaluated" = "eventsEvaluated" - 1000 WHERE "organizationId" = 'org_acme' AND "ruleId" = 'rule_jittered'`,
+      );
       await exporter.collector.refresh();
     }
   });

@@ -10,7 +10,13 @@ const iso = (v: unknown) => (v === null ? null : new Date(Number(v)).toISOString
 const ms = (column: string) => `extract(epoch FROM ${column}) * 1000`;
 
 /** `tenant`: a tenant token's view (its own runs and retention); null: an OPERATOR's, every tenant. */
-export async function expectedAudit(pool: pg.Pool, resource: 'rule-runs' | 'connector-syncs', from: Date, to: Date, tenant: string | null = null): Promise<Map<string, Value>> {
+export async function expectedAudit(
+  pool: pg.Pool,
+  resource: 'rule-runs' | 'connector-syncs',
+  from: Date,
+  to: Date,
+  tenant: string | null = null,
+): Promise<Map<string, Value>> {
   const sql =
     resource === 'rule-runs'
       ? `SELECT r.id::text, o.slug AS tenant, r."ruleId", d.key AS "ruleKey", d.name AS "ruleName", r.trigger,
@@ -27,7 +33,8 @@ export async function expectedAudit(pool: pg.Pool, resource: 'rule-runs' | 'conn
   const out = new Map<string, Value>();
   // Retention: the tenant's own, or every tenant's for an unfiltered OPERATOR answer.
   const retention = await pool.query(`SELECT slug, "dataRetentionDays" FROM "Organization" WHERE $1::text IS NULL OR slug = $1`, [tenant]);
-  if (tenant === null) flatten(`${resource}.retentionByTenant`, Object.fromEntries(retention.rows.map((r) => [r.slug, r.dataRetentionDays])), out);
+  if (tenant === null)
+    flatten(`${resource}.retentionByTenant`, Object.fromEntries(retention.rows.map((r) => [r.slug, r.dataRetentionDays])), out);
   out.set(`${resource}.dataRetentionDays`, tenant === null ? null : retention.rows[0].dataRetentionDays);
   rows.forEach((row, i) => {
     out.set(`${resource} order[${i}]`, row.id);

@@ -63,9 +63,20 @@ export async function connectorFacts(pool: pg.Pool): Promise<ConnectorFacts[]> {
     const state = age === null ? 'never' : error !== null && age > error ? 'critical' : warn !== null && age > warn ? 'stale' : 'fresh';
     const pruned = r.id === PRUNED.sync.connectionId;
     return {
-      id: r.id, tenant: r.tenant, provider: r.provider, name: r.name, status: r.status, intervalSeconds: r.intervalSeconds,
-      lastSyncAtMs: num(r.lastSyncAtMs), lastAttemptAtMs: num(r.lastAttemptAtMs), lastError: r.lastError, lastErrorAtMs: num(r.lastErrorAtMs),
-      state, warn, error, consecutiveFailures: Number(r.consecutiveFailures),
+      id: r.id,
+      tenant: r.tenant,
+      provider: r.provider,
+      name: r.name,
+      status: r.status,
+      intervalSeconds: r.intervalSeconds,
+      lastSyncAtMs: num(r.lastSyncAtMs),
+      lastAttemptAtMs: num(r.lastAttemptAtMs),
+      lastError: r.lastError,
+      lastErrorAtMs: num(r.lastErrorAtMs),
+      state,
+      warn,
+      error,
+      consecutiveFailures: Number(r.consecutiveFailures),
       runs: Number(r.runs) + (pruned ? PRUNED.sync.runs : 0),
       failures: Number(r.failures) + (pruned ? PRUNED.sync.failures : 0),
       records: Number(r.records) + (pruned ? PRUNED.sync.recordsIngested : 0),
@@ -80,14 +91,18 @@ export async function expectedConnectorSeries(pool: pg.Pool, facts: ConnectorFac
     const labels = { tenant: c.tenant, connector: c.id, provider: c.provider };
     out.set(seriesKey('aperio_connector_info', { ...labels, name: c.name, status: c.status }), 1);
     if (c.lastSyncAtMs !== null) out.set(seriesKey('aperio_connector_last_sync_timestamp_seconds', labels), c.lastSyncAtMs / 1000);
-    if (c.lastAttemptAtMs !== null) out.set(seriesKey('aperio_connector_last_sync_attempt_timestamp_seconds', labels), c.lastAttemptAtMs / 1000);
-    for (const state of ['fresh', 'stale', 'critical', 'never']) out.set(seriesKey('aperio_connector_freshness', { ...labels, state }), state === c.state ? 1 : 0);
+    if (c.lastAttemptAtMs !== null)
+      out.set(seriesKey('aperio_connector_last_sync_attempt_timestamp_seconds', labels), c.lastAttemptAtMs / 1000);
+    for (const state of ['fresh', 'stale', 'critical', 'never'])
+      out.set(seriesKey('aperio_connector_freshness', { ...labels, state }), state === c.state ? 1 : 0);
     out.set(seriesKey('aperio_connector_consecutive_failures', labels), c.consecutiveFailures);
     out.set(seriesKey('aperio_connector_syncs_total', labels), c.runs);
     out.set(seriesKey('aperio_connector_sync_failures_total', labels), c.failures);
     out.set(seriesKey('aperio_connector_records_ingested_total', labels), c.records);
-    if (c.warn !== null) out.set(seriesKey('aperio_connector_freshness_threshold_seconds', { provider: c.provider, level: 'stale' }), c.warn);
-    if (c.error !== null) out.set(seriesKey('aperio_connector_freshness_threshold_seconds', { provider: c.provider, level: 'critical' }), c.error);
+    if (c.warn !== null)
+      out.set(seriesKey('aperio_connector_freshness_threshold_seconds', { provider: c.provider, level: 'stale' }), c.warn);
+    if (c.error !== null)
+      out.set(seriesKey('aperio_connector_freshness_threshold_seconds', { provider: c.provider, level: 'critical' }), c.error);
   }
   for (const [key, value] of await expectedSyncHistograms(pool, facts, les)) out.set(key, value);
   return out;
@@ -111,7 +126,10 @@ async function expectedSyncHistograms(pool: pg.Pool, facts: ConnectorFacts[], le
     const pruned = r.provider === prunedProvider;
     const name = 'aperio_connector_sync_duration_seconds';
     const count = Number(r.count) + (pruned ? p.runs : 0);
-    out.set(seriesKey(`${name}_bucket`, { provider: r.provider, le: formatLe(r.le) }), Number(r.below) + (pruned && p.durationMs <= r.le * 1000 ? p.runs : 0));
+    out.set(
+      seriesKey(`${name}_bucket`, { provider: r.provider, le: formatLe(r.le) }),
+      Number(r.below) + (pruned && p.durationMs <= r.le * 1000 ? p.runs : 0),
+    );
     out.set(seriesKey(`${name}_bucket`, { provider: r.provider, le: '+Inf' }), count);
     out.set(seriesKey(`${name}_count`, { provider: r.provider }), count);
     out.set(seriesKey(`${name}_sum`, { provider: r.provider }), (Number(r.sumMs) + (pruned ? p.runs * p.durationMs : 0)) / 1000);

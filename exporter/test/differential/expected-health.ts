@@ -18,13 +18,32 @@ export async function expectedHealthConnectors(pool: pg.Pool, facts: ConnectorFa
   );
   const out = new Map<string, Value>();
   for (const c of facts) {
-    const recent = rows.filter((r) => r.connectionId === c.id).map((r) => ({ startedAt: iso(Number(r.startedAtMs)), durationMs: r.durationMs, status: r.status }));
-    flatten(`health/connectors{id=${c.id}}`, {
-      id: c.id, tenant: c.tenant, provider: c.provider, name: c.name, status: c.status,
-      lastSuccessfulSyncAt: iso(c.lastSyncAtMs), lastAttemptAt: iso(c.lastAttemptAtMs),
-      freshness: { level: LEVEL[c.state], state: c.state, ageSeconds: ageSeconds(c.lastSyncAtMs), thresholds: { warnAfterSeconds: c.warn, errorAfterSeconds: c.error } },
-      consecutiveFailures: c.consecutiveFailures, recentSyncs: recent, lastError: c.lastError, lastErrorAt: iso(c.lastErrorAtMs),
-    }, out);
+    const recent = rows
+      .filter((r) => r.connectionId === c.id)
+      .map((r) => ({ startedAt: iso(Number(r.startedAtMs)), durationMs: r.durationMs, status: r.status }));
+    flatten(
+      `health/connectors{id=${c.id}}`,
+      {
+        id: c.id,
+        tenant: c.tenant,
+        provider: c.provider,
+        name: c.name,
+        status: c.status,
+        lastSuccessfulSyncAt: iso(c.lastSyncAtMs),
+        lastAttemptAt: iso(c.lastAttemptAtMs),
+        freshness: {
+          level: LEVEL[c.state],
+          state: c.state,
+          ageSeconds: ageSeconds(c.lastSyncAtMs),
+          thresholds: { warnAfterSeconds: c.warn, errorAfterSeconds: c.error },
+        },
+        consecutiveFailures: c.consecutiveFailures,
+        recentSyncs: recent,
+        lastError: c.lastError,
+        lastErrorAt: iso(c.lastErrorAtMs),
+      },
+      out,
+    );
   }
   return out;
 }
@@ -32,12 +51,25 @@ export async function expectedHealthConnectors(pool: pg.Pool, facts: ConnectorFa
 export function expectedHealthSiem(facts: DestinationFacts[]): Map<string, Value> {
   const out = new Map<string, Value>();
   for (const d of facts) {
-    flatten(`health/siem{id=${d.id}}`, {
-      id: d.id, tenant: d.tenant, name: d.name, kind: d.kind, enabled: d.enabled,
-      successRatio: { lifetime: d.ok + d.fail === 0 ? null : d.ok / (d.ok + d.fail) },
-      deliveries: { ok: d.ok, failed: d.fail }, queue: { pending: d.pending, retrying: d.retrying }, deadLetters: d.dead,
-      oldestPendingAt: iso(d.oldestPendingAtMs), lastDeliveryAt: iso(d.lastDeliveryAtMs), lastError: d.lastError, lastErrorAt: iso(d.lastErrorAtMs),
-    }, out);
+    flatten(
+      `health/siem{id=${d.id}}`,
+      {
+        id: d.id,
+        tenant: d.tenant,
+        name: d.name,
+        kind: d.kind,
+        enabled: d.enabled,
+        successRatio: { lifetime: d.ok + d.fail === 0 ? null : d.ok / (d.ok + d.fail) },
+        deliveries: { ok: d.ok, failed: d.fail },
+        queue: { pending: d.pending, retrying: d.retrying },
+        deadLetters: d.dead,
+        oldestPendingAt: iso(d.oldestPendingAtMs),
+        lastDeliveryAt: iso(d.lastDeliveryAtMs),
+        lastError: d.lastError,
+        lastErrorAt: iso(d.lastErrorAtMs),
+      },
+      out,
+    );
   }
   return out;
 }
@@ -47,7 +79,14 @@ const figures = (list: Figures[]) => {
   const oldest = list.map((q) => q.oldestQueuedAtMs).filter((v): v is number => v !== null);
   const at = oldest.length ? Math.min(...oldest) : null;
   const sum = (f: 'queued' | 'running' | 'retrying' | 'dead') => list.reduce((n, q) => n + q[f], 0);
-  return { queued: sum('queued'), running: sum('running'), retrying: sum('retrying'), dead: sum('dead'), oldestQueuedAt: iso(at), oldestQueuedAgeSeconds: ageSeconds(at) };
+  return {
+    queued: sum('queued'),
+    running: sum('running'),
+    retrying: sum('retrying'),
+    dead: sum('dead'),
+    oldestQueuedAt: iso(at),
+    oldestQueuedAgeSeconds: ageSeconds(at),
+  };
 };
 
 /** Per tenant (its kinds keyed by kind) and the total over every tenant. */

@@ -39,9 +39,20 @@ export async function destinationFacts(pool: pg.Pool): Promise<DestinationFacts[
       GROUP BY d.id, o.slug ORDER BY d.id`,
   );
   return rows.map((r) => ({
-    id: r.id, tenant: r.tenant, name: r.name, kind: r.kind, enabled: r.enabled, ok: Number(r.ok), fail: Number(r.fail),
-    pending: Number(r.pending), retrying: Number(r.retrying), dead: Number(r.dead),
-    oldestPendingAtMs: ms(r.oldestPendingAtMs), lastDeliveryAtMs: ms(r.lastDeliveryAtMs), lastError: r.lastError, lastErrorAtMs: ms(r.lastErrorAtMs),
+    id: r.id,
+    tenant: r.tenant,
+    name: r.name,
+    kind: r.kind,
+    enabled: r.enabled,
+    ok: Number(r.ok),
+    fail: Number(r.fail),
+    pending: Number(r.pending),
+    retrying: Number(r.retrying),
+    dead: Number(r.dead),
+    oldestPendingAtMs: ms(r.oldestPendingAtMs),
+    lastDeliveryAtMs: ms(r.lastDeliveryAtMs),
+    lastError: r.lastError,
+    lastErrorAtMs: ms(r.lastErrorAtMs),
   }));
 }
 
@@ -56,7 +67,8 @@ export function expectedSiemSeries(facts: DestinationFacts[]): Map<string, Value
     out.set(seriesKey('aperio_siem_queue_depth', { ...labels, status: 'retrying' }), d.retrying);
     out.set(seriesKey('aperio_siem_dead_letters', labels), d.dead);
     if (d.lastDeliveryAtMs !== null) out.set(seriesKey('aperio_siem_last_delivery_timestamp_seconds', labels), d.lastDeliveryAtMs / 1000);
-    if (d.oldestPendingAtMs !== null) out.set(seriesKey('aperio_siem_oldest_pending_timestamp_seconds', labels), d.oldestPendingAtMs / 1000);
+    if (d.oldestPendingAtMs !== null)
+      out.set(seriesKey('aperio_siem_oldest_pending_timestamp_seconds', labels), d.oldestPendingAtMs / 1000);
   }
   return out;
 }
@@ -85,7 +97,12 @@ export async function queueFacts(pool: pg.Pool): Promise<QueueFacts[]> {
       ORDER BY o.slug, j.kind`,
   );
   return rows.map((r) => ({
-    tenant: r.tenant, kind: r.kind, queued: Number(r.queued), running: Number(r.running), retrying: Number(r.retrying), dead: Number(r.dead),
+    tenant: r.tenant,
+    kind: r.kind,
+    queued: Number(r.queued),
+    running: Number(r.running),
+    retrying: Number(r.retrying),
+    dead: Number(r.dead),
     oldestQueuedAtMs: ms(r.oldestQueuedAtMs),
   }));
 }
@@ -98,7 +115,8 @@ export function expectedIngestionSeries(facts: QueueFacts[]): Map<string, Value>
     out.set(seriesKey('aperio_ingestion_jobs', { ...labels, status: 'running' }), q.running);
     out.set(seriesKey('aperio_ingestion_jobs_retrying', labels), q.retrying);
     out.set(seriesKey('aperio_ingestion_dead_jobs', labels), q.dead);
-    if (q.oldestQueuedAtMs !== null) out.set(seriesKey('aperio_ingestion_oldest_queued_timestamp_seconds', labels), q.oldestQueuedAtMs / 1000);
+    if (q.oldestQueuedAtMs !== null)
+      out.set(seriesKey('aperio_ingestion_oldest_queued_timestamp_seconds', labels), q.oldestQueuedAtMs / 1000);
   }
   return out;
 }

@@ -42,7 +42,12 @@ export async function ruleFacts(pool: pg.Pool): Promise<RuleFacts[]> {
   return rows.map((r) => {
     const pruned = r.orgId === `org_${PRUNED.rule.tenant}` && r.ruleId === PRUNED.rule.ruleId ? PRUNED.rule : null;
     return {
-      tenant: r.tenant, orgId: r.orgId, ruleId: r.ruleId, key: r.key, enabled: r.enabled, intervalSeconds: r.intervalSeconds,
+      tenant: r.tenant,
+      orgId: r.orgId,
+      ruleId: r.ruleId,
+      key: r.key,
+      enabled: r.enabled,
+      intervalSeconds: r.intervalSeconds,
       runs: Number(r.runs) + (pruned?.runs ?? 0),
       failures: Number(r.failures) + (pruned?.failures ?? 0),
       events: Number(r.events) + (pruned?.eventsEvaluated ?? 0),
@@ -78,7 +83,10 @@ export async function expectedRuleSeries(pool: pg.Pool, facts: RuleFacts[], les:
     const pruned = r.key === prunedKey;
     const name = 'aperio_rule_run_duration_seconds';
     const count = Number(r.count) + (pruned ? p.runs : 0);
-    out.set(seriesKey(`${name}_bucket`, { rule: r.key, le: formatLe(r.le) }), Number(r.below) + (pruned && p.durationMs <= r.le * 1000 ? p.runs : 0));
+    out.set(
+      seriesKey(`${name}_bucket`, { rule: r.key, le: formatLe(r.le) }),
+      Number(r.below) + (pruned && p.durationMs <= r.le * 1000 ? p.runs : 0),
+    );
     out.set(seriesKey(`${name}_bucket`, { rule: r.key, le: '+Inf' }), count);
     out.set(seriesKey(`${name}_count`, { rule: r.key }), count);
     out.set(seriesKey(`${name}_sum`, { rule: r.key }), (Number(r.sumMs) + (pruned ? p.runs * p.durationMs : 0)) / 1000);

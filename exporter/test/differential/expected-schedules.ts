@@ -72,7 +72,13 @@ export async function latestDueSlots(pool: pg.Pool, jobs: ScheduledJob[]): Promi
   const out: DueSlot[] = [];
   for (const job of jobs) {
     const due = Math.floor((NOW / 1000 - job.graceSeconds) / job.periodSeconds) * job.periodSeconds;
-    const { rows } = await pool.query(`SELECT count(*) AS n FROM (${SERVING_RUNS}) s WHERE s.slot = $5`, [job.id, job.kind, job.org, job.periodSeconds, due]);
+    const { rows } = await pool.query(`SELECT count(*) AS n FROM (${SERVING_RUNS}) s WHERE s.slot = $5`, [
+      job.id,
+      job.kind,
+      job.org,
+      job.periodSeconds,
+      due,
+    ]);
     out.push({ tenant: job.tenant, org: job.org, kind: job.kind, dueAt: due * 1000, missed: Number(rows[0].n) === 0 });
   }
   return out;
@@ -100,15 +106,33 @@ export async function expectedSchedules(pool: pg.Pool, jobs: ScheduledJob[], fro
       const at = Number(s.atMs);
       const state = s.runId !== null ? 'ran' : NOW - at >= job.graceSeconds * 1000 ? 'missed' : 'pending';
       counts[state] += 1;
-      const run = s.runId === null ? null : {
-        id: s.runId, status: s.status, trigger: s.trigger, scheduledFor: iso(s.scheduledFor), startedAt: iso(s.startedAt), finishedAt: iso(s.finishedAt), durationMs: s.durationMs,
-      };
+      const run =
+        s.runId === null
+          ? null
+          : {
+              id: s.runId,
+              status: s.status,
+              trigger: s.trigger,
+              scheduledFor: iso(s.scheduledFor),
+              startedAt: iso(s.startedAt),
+              finishedAt: iso(s.finishedAt),
+              durationMs: s.durationMs,
+            };
       return { at: new Date(at).toISOString(), state, run };
     });
     const item = {
-      kind: job.kind, tenant: job.tenant, id: job.id, key: job.key, name: job.name, provider: job.provider,
-      schedule: job.cron ? { cron: job.cron, timezone: 'UTC', intervalSeconds: null } : { cron: null, timezone: null, intervalSeconds: job.interval },
-      graceSeconds: job.graceSeconds, error: null, counts,
+      kind: job.kind,
+      tenant: job.tenant,
+      id: job.id,
+      key: job.key,
+      name: job.name,
+      provider: job.provider,
+      schedule: job.cron
+        ? { cron: job.cron, timezone: 'UTC', intervalSeconds: null }
+        : { cron: null, timezone: null, intervalSeconds: job.interval },
+      graceSeconds: job.graceSeconds,
+      error: null,
+      counts,
     };
     addItem(out, item, slotViews);
   }

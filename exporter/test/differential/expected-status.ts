@@ -48,7 +48,8 @@ function rollUp(levels: ('down' | 'degraded' | 'ok')[]): { status: Status; count
 }
 
 /** A connection is down when critical or failing 3 syncs in a row, degraded when stale or never synced. */
-const connectionLevel = (c: ConnectorFacts) => (c.state === 'critical' || c.consecutiveFailures >= 3 ? 'down' : c.state === 'stale' || c.state === 'never' ? 'degraded' : 'ok');
+const connectionLevel = (c: ConnectorFacts) =>
+  c.state === 'critical' || c.consecutiveFailures >= 3 ? 'down' : c.state === 'stale' || c.state === 'never' ? 'degraded' : 'ok';
 
 /**
  * A destination is down with dead letters and no successful delivery since its last error, or a pending
@@ -91,12 +92,24 @@ export async function expectedComponents(
   }
   out.push({ id: 'detection-rules', group: 'detection', status: lastHour('*rules'), counts: {} });
   const late = missed.filter((j) => j.missed).length;
-  const scheduled: Status = late === 0 ? 'operational' : late === missed.length ? 'major_outage' : late * 2 >= missed.length ? 'partial_outage' : 'degraded_performance';
+  const scheduled: Status =
+    late === 0
+      ? 'operational'
+      : late === missed.length
+        ? 'major_outage'
+        : late * 2 >= missed.length
+          ? 'partial_outage'
+          : 'degraded_performance';
   out.push({ id: 'scheduled-runs', group: 'detection', status: scheduled, counts: late ? { missed: `${late} of ${missed.length}` } : {} });
   const oldest = facts.queues.map((q) => q.oldestQueuedAtMs).filter((v): v is number => v !== null);
   const age = oldest.length ? (NOW - Math.min(...oldest)) / 1000 : 0;
   const queue: Status = age > 900 ? 'partial_outage' : age > 120 ? 'degraded_performance' : 'operational';
-  out.push({ id: 'ingestion-queue', group: 'platform', status: queue, counts: queue === 'operational' ? {} : { waitingSeconds: String(Math.round(age)) } });
+  out.push({
+    id: 'ingestion-queue',
+    group: 'platform',
+    status: queue,
+    counts: queue === 'operational' ? {} : { waitingSeconds: String(Math.round(age)) },
+  });
   return out;
 }
 
@@ -139,7 +152,8 @@ export function actualStatusJson(body: any, components: ExpectedComponent[]): Ma
 export function expectedStatusSeries(components: ExpectedComponent[]): Map<string, Value> {
   const out = new Map<string, Value>();
   for (const c of components) {
-    for (const status of STATUSES) out.set(seriesKey('aperio_status_component', { component: c.id, group: c.group, status }), status === c.status ? 1 : 0);
+    for (const status of STATUSES)
+      out.set(seriesKey('aperio_status_component', { component: c.id, group: c.group, status }), status === c.status ? 1 : 0);
   }
   return out;
 }

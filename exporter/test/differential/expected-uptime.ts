@@ -88,7 +88,8 @@ interface Day {
 }
 
 function setDay(out: Map<string, Value>, component: string, day: Day): void {
-  for (const field of ['runs', 'failures', 'uptime', 'status'] as const) out.set(`status.json{${component}}.day[${day.date}].${field}`, day[field]);
+  for (const field of ['runs', 'failures', 'uptime', 'status'] as const)
+    out.set(`status.json{${component}}.day[${day.date}].${field}`, day[field]);
 }
 
 /** The bars of the components with run history in the exporter's answer, keyed as above. */

@@ -20,7 +20,13 @@ checks:
 
 /** One evaluation of the checks over the exporter's snapshot at the fixed clock; findings are written to the database. */
 export async function evaluateMonitorsOnce(pool: pg.Pool, snapshot: () => Snapshot): Promise<void> {
-  const engine = new MonitorEngine({ pool, getSnapshot: snapshot, config: parseMonitorsConfig(MONITORS_YAML, 'differential'), intervalSeconds: 15, clock: () => NOW });
+  const engine = new MonitorEngine({
+    pool,
+    getSnapshot: snapshot,
+    config: parseMonitorsConfig(MONITORS_YAML, 'differential'),
+    intervalSeconds: 15,
+    clock: () => NOW,
+  });
   try {
     await engine.cycle();
   } finally {

@@ -2,7 +2,14 @@ import type pg from 'pg';
 import { parseExposition } from '../helpers/exposition';
 import { Comparison, type Value } from './compare';
 import { connectorFacts, expectedConnectorSeries, type ConnectorFacts } from './expected-connectors';
-import { destinationFacts, expectedIngestionSeries, expectedSiemSeries, queueFacts, type DestinationFacts, type QueueFacts } from './expected-queues';
+import {
+  destinationFacts,
+  expectedIngestionSeries,
+  expectedSiemSeries,
+  queueFacts,
+  type DestinationFacts,
+  type QueueFacts,
+} from './expected-queues';
 import { expectedMissedSeries, expectedRuleSeries, ruleFacts, type RuleFacts } from './expected-rules';
 import { latestDueSlots, scheduledJobs, type DueSlot, type ScheduledJob } from './expected-schedules';
 import { expectedComponents, expectedStatusSeries, type ExpectedComponent } from './expected-status';
@@ -68,7 +75,15 @@ export async function expectedFacts(pool: pg.Pool): Promise<Facts> {
   const jobs = await scheduledJobs(pool);
   const due = await latestDueSlots(pool, jobs);
   const destinations = await destinationFacts(pool);
-  return { connectors, rules, destinations, queues, jobs, due, components: await expectedComponents(pool, { connectors, destinations, queues }, due) };
+  return {
+    connectors,
+    rules,
+    destinations,
+    queues,
+    jobs,
+    due,
+    components: await expectedComponents(pool, { connectors, destinations, queues }, due),
+  };
 }
 
 export async function scrape(url: string): Promise<Map<string, number>> {
@@ -111,11 +126,17 @@ export function comparedSeries(actual: Map<string, number>, facts: Facts): Map<s
 }
 
 /** Compares the families and returns the expected series, so a caller can check that none is empty. */
-export async function compareMetrics(comparison: Comparison, pool: pg.Pool, facts: Facts, actual: Map<string, number>): Promise<Map<string, Value>> {
+export async function compareMetrics(
+  comparison: Comparison,
+  pool: pg.Pool,
+  facts: Facts,
+  actual: Map<string, number>,
+): Promise<Map<string, Value>> {
   const expected = await expectedSeries(pool, facts, actual);
   comparison.maps(expected, comparedSeries(actual, facts));
   return expected;
 }
 
 /** Families with no expected series: a comparison of them would pass whatever the exporter shows. */
-export const familiesWithoutSeries = (expected: Map<string, Value>) => COMPARED_FAMILIES.filter((f) => ![...expected.keys()].some((k) => nameOf(k) === f));
+export const familiesWithoutSeries = (expected: Map<string, Value>) =>
+  COMPARED_FAMILIES.filter((f) => ![...expected.keys()].some((k) => nameOf(k) === f));

@@ -44,11 +44,14 @@ export async function seedObjects(pool: pg.Pool): Promise<void> {
       ('conn_okta_3h', 'org_globex', 'okta', 'Okta Globex', 'ACTIVE', $5, 'rate limited', $6, 1800),
       ('conn_github_8h', 'org_globex', 'github', 'GitHub Globex', 'ACTIVE', $7, 'token expired', $8, 3600)`,
     [
-      at(-30 * MINUTE), at(-20 * MINUTE + 7_000 + 5_000),
+      at(-30 * MINUTE),
+      at(-20 * MINUTE + 7_000 + 5_000),
       at(-4 * MINUTE - 10_000),
       at(-72 * HOUR),
-      at(-3 * HOUR), at(-31 * MINUTE + 4_000),
-      at(-8 * HOUR), at(-7 * HOUR),
+      at(-3 * HOUR),
+      at(-31 * MINUTE + 4_000),
+      at(-8 * HOUR),
+      at(-7 * HOUR),
     ],
   );
 
@@ -87,7 +90,11 @@ export async function seedObjects(pool: pg.Pool): Promise<void> {
   ];
   for (const [id, destination, status, attempts, offset] of deliveries) {
     await pool.query(`INSERT INTO "SiemDelivery" (id, "destinationId", status, attempts, "createdAt") VALUES ($1, $2, $3, $4, $5)`, [
-      id, destination, status, attempts, at(offset),
+      id,
+      destination,
+      status,
+      attempts,
+      at(offset),
     ]);
   }
 
@@ -107,8 +114,9 @@ export async function seedObjects(pool: pg.Pool): Promise<void> {
     ['job_12', 'org_globex', 'github.audit', 'SUCCEEDED', 1, -2 * HOUR],
   ];
   for (const [id, org, kind, status, attempts, offset] of jobs) {
-    await pool.query(`INSERT INTO "IngestionJob" (id, "organizationId", kind, status, attempts, "createdAt") VALUES ($1, $2, $3, $4, $5, $6)`, [
-      id, org, kind, status, attempts, at(offset),
-    ]);
+    await pool.query(
+      `INSERT INTO "IngestionJob" (id, "organizationId", kind, status, attempts, "createdAt") VALUES ($1, $2, $3, $4, $5, $6)`,
+      [id, org, kind, status, attempts, at(offset)],
+    );
   }
 }

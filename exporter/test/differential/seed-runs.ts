@@ -27,7 +27,8 @@ const slotsEvery = (periodMs: number, from: number, to: number) => {
   for (let t = Math.ceil(from / periodMs) * periodMs; t <= to; t += periodMs) out.push(t);
   return out;
 };
-const errorOf = (status: Run['status']) => (status === 'FAILED' ? 'upstream returned 500' : status === 'TIMED_OUT' ? 'deadline exceeded' : null);
+const errorOf = (status: Run['status']) =>
+  status === 'FAILED' ? 'upstream returned 500' : status === 'TIMED_OUT' ? 'deadline exceeded' : null;
 
 /** A cycle of outcomes: mostly successes, with failures, time-outs and skips at fixed places. */
 function outcome(i: number, durations: number[]): Pick<Run, 'status' | 'durationMs'> {
@@ -41,51 +42,138 @@ function ruleRuns(): Run[] {
   const runs: Run[] = [];
   const hourly = slotsEvery(HOUR, NOW - 26 * HOUR - 20 * MINUTE, NOW);
   hourly.forEach((slot, i) => {
-    runs.push({ org: 'org_acme', job: 'rule_mfa_disabled', trigger: 'SCHEDULE', scheduledFor: slot, startedAt: slot + 3000, ...outcome(i, RULE_DURATIONS), count: i * 1000 + 17, findings: i % 3, traceId: i % 2 ? null : `trace-a-${i}` });
+    runs.push({
+      org: 'org_acme',
+      job: 'rule_mfa_disabled',
+      trigger: 'SCHEDULE',
+      scheduledFor: slot,
+      startedAt: slot + 3000,
+      ...outcome(i, RULE_DURATIONS),
+      count: i * 1000 + 17,
+      findings: i % 3,
+      traceId: i % 2 ? null : `trace-a-${i}`,
+    });
     // Globex's copy of the built-in rule skipped the 07:00 slot.
     if (slot !== NOW - 5 * HOUR - 20 * MINUTE) {
-      runs.push({ org: 'org_globex', job: 'rule_mfa_disabled', trigger: 'SCHEDULE', scheduledFor: slot, startedAt: slot + 4000, ...outcome(i + 2, RULE_DURATIONS), count: i * 10, findings: 0 });
+      runs.push({
+        org: 'org_globex',
+        job: 'rule_mfa_disabled',
+        trigger: 'SCHEDULE',
+        scheduledFor: slot,
+        startedAt: slot + 4000,
+        ...outcome(i + 2, RULE_DURATIONS),
+        count: i * 10,
+        findings: 0,
+      });
     }
   });
   // The hourly cron rule: 09:00 was never served, 12:00 is still within its grace.
   for (const slot of slotsEvery(HOUR, NOW - 12 * HOUR - 20 * MINUTE, NOW - 80 * MINUTE)) {
     if (slot !== NOW - 3 * HOUR - 20 * MINUTE) {
-      runs.push({ org: 'org_acme', job: 'rule_hourly_cron', trigger: 'SCHEDULE', scheduledFor: slot, startedAt: slot + 10_000, durationMs: 900, status: 'SUCCEEDED', count: 5 });
+      runs.push({
+        org: 'org_acme',
+        job: 'rule_hourly_cron',
+        trigger: 'SCHEDULE',
+        scheduledFor: slot,
+        startedAt: slot + 10_000,
+        durationMs: 900,
+        status: 'SUCCEEDED',
+        count: 5,
+      });
     }
   }
   for (let i = 0; i < 3; i++) {
-    runs.push({ org: 'org_acme', job: 'rule_switched_off', trigger: 'SCHEDULE', scheduledFor: NOW - (50 - i) * HOUR - 20 * MINUTE, startedAt: NOW - (50 - i) * HOUR - 19 * MINUTE, durationMs: 120_000, status: i === 1 ? 'FAILED' : 'SUCCEEDED', count: 3 });
+    runs.push({
+      org: 'org_acme',
+      job: 'rule_switched_off',
+      trigger: 'SCHEDULE',
+      scheduledFor: NOW - (50 - i) * HOUR - 20 * MINUTE,
+      startedAt: NOW - (50 - i) * HOUR - 19 * MINUTE,
+      durationMs: 120_000,
+      status: i === 1 ? 'FAILED' : 'SUCCEEDED',
+      count: 3,
+    });
   }
   // Every 5 minutes, without a slot: 40 s after the slot or 40 s before it; 11:30 skipped; 11:00 a SKIPPED
   // run naming its slot; 12:10 a run that never finished.
   slotsEvery(5 * MINUTE, NOW - 2 * HOUR, NOW - 5 * MINUTE).forEach((slot, k) => {
     if (slot === NOW - 50 * MINUTE) return;
     if (slot === NOW - 80 * MINUTE) {
-      runs.push({ org: 'org_acme', job: 'rule_jittered', trigger: 'SCHEDULE', scheduledFor: slot, startedAt: slot + 1000, durationMs: null, status: 'SKIPPED' });
+      runs.push({
+        org: 'org_acme',
+        job: 'rule_jittered',
+        trigger: 'SCHEDULE',
+        scheduledFor: slot,
+        startedAt: slot + 1000,
+        durationMs: null,
+        status: 'SKIPPED',
+      });
       return;
     }
     const startedAt = slot + (k % 2 === 0 ? 40_000 : -40_000);
     if (slot === NOW - 10 * MINUTE) {
-      runs.push({ org: 'org_acme', job: 'rule_jittered', trigger: 'SCHEDULE', scheduledFor: null, startedAt, durationMs: null, status: 'TIMED_OUT', unfinished: true });
+      runs.push({
+        org: 'org_acme',
+        job: 'rule_jittered',
+        trigger: 'SCHEDULE',
+        scheduledFor: null,
+        startedAt,
+        durationMs: null,
+        status: 'TIMED_OUT',
+        unfinished: true,
+      });
       return;
     }
-    runs.push({ org: 'org_acme', job: 'rule_jittered', trigger: 'SCHEDULE', scheduledFor: null, startedAt, ...outcome(k, RULE_DURATIONS), count: 50 + k, findings: k % 4 === 0 ? 1 : 0 });
+    runs.push({
+      org: 'org_acme',
+      job: 'rule_jittered',
+      trigger: 'SCHEDULE',
+      scheduledFor: null,
+      startedAt,
+      ...outcome(k, RULE_DURATIONS),
+      count: 50 + k,
+      findings: k % 4 === 0 ? 1 : 0,
+    });
   });
   // MANUAL and EVENT runs never serve a slot: Globex's skipped 07:00 stays missed despite this one.
-  runs.push({ org: 'org_globex', job: 'rule_mfa_disabled', trigger: 'MANUAL', scheduledFor: null, startedAt: NOW - 5 * HOUR - 19 * MINUTE, durationMs: 700, status: 'SUCCEEDED', count: 9 });
+  runs.push({
+    org: 'org_globex',
+    job: 'rule_mfa_disabled',
+    trigger: 'MANUAL',
+    scheduledFor: null,
+    startedAt: NOW - 5 * HOUR - 19 * MINUTE,
+    durationMs: 700,
+    status: 'SUCCEEDED',
+    count: 9,
+  });
   const demand: [Run['trigger'], number, Run['status']][] = [
-    ['MANUAL', -6 * HOUR, 'SUCCEEDED'], ['EVENT', -5 * HOUR - 50 * MINUTE, 'FAILED'], ['MANUAL', -3 * HOUR, 'SUCCEEDED'],
-    ['EVENT', -130 * MINUTE, 'TIMED_OUT'], ['MANUAL', -40 * MINUTE, 'SKIPPED'], ['EVENT', -15 * MINUTE, 'SUCCEEDED'],
+    ['MANUAL', -6 * HOUR, 'SUCCEEDED'],
+    ['EVENT', -5 * HOUR - 50 * MINUTE, 'FAILED'],
+    ['MANUAL', -3 * HOUR, 'SUCCEEDED'],
+    ['EVENT', -130 * MINUTE, 'TIMED_OUT'],
+    ['MANUAL', -40 * MINUTE, 'SKIPPED'],
+    ['EVENT', -15 * MINUTE, 'SUCCEEDED'],
   ];
   demand.forEach(([trigger, offset, status], i) => {
-    runs.push({ org: 'org_globex', job: 'rule_on_demand', trigger, scheduledFor: null, startedAt: NOW + offset, durationMs: status === 'SKIPPED' ? null : 5000 * (i + 1), status, count: 1_000_000 * (i + 1), findings: i });
+    runs.push({
+      org: 'org_globex',
+      job: 'rule_on_demand',
+      trigger,
+      scheduledFor: null,
+      startedAt: NOW + offset,
+      durationMs: status === 'SKIPPED' ? null : 5000 * (i + 1),
+      status,
+      count: 1_000_000 * (i + 1),
+      findings: i,
+    });
   });
   return runs;
 }
 
 function syncRuns(): Run[] {
   const runs: Run[] = [];
-  const sync = (job: string, org: string, provider: string, r: Omit<Run, 'org' | 'job' | 'provider'>) => runs.push({ org, job, provider, ...r });
+  const sync = (job: string, org: string, provider: string, r: Omit<Run, 'org' | 'job' | 'provider'>) =>
+    runs.push({ org, job, provider, ...r });
   slotsEvery(30 * MINUTE, NOW - 26 * HOUR - 20 * MINUTE, NOW).forEach((slot, j) => {
     let r: Pick<Run, 'status' | 'durationMs' | 'unfinished'> = outcome(j, SYNC_DURATIONS);
     if (slot >= NOW - 50 * MINUTE) r = { status: 'SUCCEEDED', durationMs: SYNC_DURATIONS[j % SYNC_DURATIONS.length] };
@@ -108,34 +196,109 @@ function syncRuns(): Run[] {
     let r: Pick<Run, 'status' | 'durationMs'> = outcome(j + 1, SYNC_DURATIONS);
     if (slot === NOW - 8 * HOUR - 20 * MINUTE) r = { status: 'SUCCEEDED', durationMs: 900_000 };
     if (slot === NOW - 7 * HOUR - 20 * MINUTE) r = { status: 'FAILED', durationMs: 900_000 };
-    sync('conn_github_8h', 'org_globex', 'github', { trigger: 'SCHEDULE', scheduledFor: null, startedAt: slot + 5 * MINUTE, ...r, count: 3 });
+    sync('conn_github_8h', 'org_globex', 'github', {
+      trigger: 'SCHEDULE',
+      scheduledFor: null,
+      startedAt: slot + 5 * MINUTE,
+      ...r,
+      count: 3,
+    });
   });
   slotsEvery(15 * MINUTE, NOW - 170 * MINUTE, NOW - 5 * MINUTE).forEach((slot, j) => {
     const failed = slot === NOW - 95 * MINUTE;
-    sync('conn_azure_fresh', 'org_acme', 'azure_ad', { trigger: 'SCHEDULE', scheduledFor: null, startedAt: slot + 30_000, status: failed ? 'FAILED' : 'SUCCEEDED', durationMs: 20_000, count: failed ? 0 : 2_500_000_000 + j });
+    sync('conn_azure_fresh', 'org_acme', 'azure_ad', {
+      trigger: 'SCHEDULE',
+      scheduledFor: null,
+      startedAt: slot + 30_000,
+      status: failed ? 'FAILED' : 'SUCCEEDED',
+      durationMs: 20_000,
+      count: failed ? 0 : 2_500_000_000 + j,
+    });
   });
   // Exactly half-way between 09:15 and 09:30: the later slot's, where a nearer run already serves.
-  sync('conn_azure_fresh', 'org_acme', 'azure_ad', { trigger: 'SCHEDULE', scheduledFor: null, startedAt: NOW - 177 * MINUTE - 30_000, status: 'SUCCEEDED', durationMs: 20_000, count: 5 });
+  sync('conn_azure_fresh', 'org_acme', 'azure_ad', {
+    trigger: 'SCHEDULE',
+    scheduledFor: null,
+    startedAt: NOW - 177 * MINUTE - 30_000,
+    status: 'SUCCEEDED',
+    durationMs: 20_000,
+    count: 5,
+  });
   // An event-triggered sync of a connection that stopped syncing on schedule: its slots stay missed.
-  sync('conn_github_8h', 'org_globex', 'github', { trigger: 'EVENT', scheduledFor: null, startedAt: NOW - 3 * HOUR - 15 * MINUTE, status: 'FAILED', durationMs: 4000, count: 0 });
-  sync('conn_github_paused', 'org_acme', 'github', { trigger: 'EVENT', scheduledFor: null, startedAt: NOW - 73 * HOUR, status: 'FAILED', durationMs: 1000, count: 0 });
-  sync('conn_github_paused', 'org_acme', 'github', { trigger: 'MANUAL', scheduledFor: null, startedAt: NOW - 72 * HOUR - MINUTE, status: 'SUCCEEDED', durationMs: 60_000, count: 42 });
+  sync('conn_github_8h', 'org_globex', 'github', {
+    trigger: 'EVENT',
+    scheduledFor: null,
+    startedAt: NOW - 3 * HOUR - 15 * MINUTE,
+    status: 'FAILED',
+    durationMs: 4000,
+    count: 0,
+  });
+  sync('conn_github_paused', 'org_acme', 'github', {
+    trigger: 'EVENT',
+    scheduledFor: null,
+    startedAt: NOW - 73 * HOUR,
+    status: 'FAILED',
+    durationMs: 1000,
+    count: 0,
+  });
+  sync('conn_github_paused', 'org_acme', 'github', {
+    trigger: 'MANUAL',
+    scheduledFor: null,
+    startedAt: NOW - 72 * HOUR - MINUTE,
+    status: 'SUCCEEDED',
+    durationMs: 60_000,
+    count: 42,
+  });
   return runs;
 }
 
 /** Runs a worker reported 5 h after they started, once the rollup had passed their hour. */
-const LATE_RULE_RUNS: Run[] = [{ org: 'org_globex', job: 'rule_on_demand', trigger: 'EVENT', scheduledFor: null, startedAt: NOW - 5 * HOUR, durationMs: 2600, status: 'SUCCEEDED', count: 77, findings: 2, traceId: 'trace-late' }];
-const LATE_SYNC_RUNS: Run[] = [{ org: 'org_acme', job: 'conn_okta_30m', provider: 'okta', trigger: 'MANUAL', scheduledFor: null, startedAt: NOW - 5 * HOUR + 5 * MINUTE, durationMs: 3000, status: 'SUCCEEDED', count: 77 }];
+const LATE_RULE_RUNS: Run[] = [
+  {
+    org: 'org_globex',
+    job: 'rule_on_demand',
+    trigger: 'EVENT',
+    scheduledFor: null,
+    startedAt: NOW - 5 * HOUR,
+    durationMs: 2600,
+    status: 'SUCCEEDED',
+    count: 77,
+    findings: 2,
+    traceId: 'trace-late',
+  },
+];
+const LATE_SYNC_RUNS: Run[] = [
+  {
+    org: 'org_acme',
+    job: 'conn_okta_30m',
+    provider: 'okta',
+    trigger: 'MANUAL',
+    scheduledFor: null,
+    startedAt: NOW - 5 * HOUR + 5 * MINUTE,
+    durationMs: 3000,
+    status: 'SUCCEEDED',
+    count: 77,
+  },
+];
 
 const rows = (runs: Run[]) =>
-  JSON.stringify(runs.map((r) => ({
-    org: r.org, job: r.job, provider: r.provider ?? null, trigger: r.trigger,
-    scheduledFor: r.scheduledFor === null ? null : new Date(r.scheduledFor).toISOString(),
-    startedAt: new Date(r.startedAt).toISOString(),
-    finishedAt: r.unfinished ? null : new Date(r.startedAt + (r.durationMs ?? 0)).toISOString(),
-    durationMs: r.durationMs, status: r.status, count: r.count ?? 0, findings: r.findings ?? 0,
-    error: r.error === undefined ? errorOf(r.status) : r.error, traceId: r.traceId ?? null,
-  })));
+  JSON.stringify(
+    runs.map((r) => ({
+      org: r.org,
+      job: r.job,
+      provider: r.provider ?? null,
+      trigger: r.trigger,
+      scheduledFor: r.scheduledFor === null ? null : new Date(r.scheduledFor).toISOString(),
+      startedAt: new Date(r.startedAt).toISOString(),
+      finishedAt: r.unfinished ? null : new Date(r.startedAt + (r.durationMs ?? 0)).toISOString(),
+      durationMs: r.durationMs,
+      status: r.status,
+      count: r.count ?? 0,
+      findings: r.findings ?? 0,
+      error: r.error === undefined ? errorOf(r.status) : r.error,
+      traceId: r.traceId ?? null,
+    })),
+  );
 const RECORD = `x(org text, job text, provider text, trigger text, "scheduledFor" timestamptz, "startedAt" timestamptz, "finishedAt" timestamptz,
                   "durationMs" int, status text, count bigint, findings int, error text, "traceId" text)`;
 

@@ -40,7 +40,9 @@ export async function checkTenantDetail(c: Context, url: string, comparison: Com
 /** `tenant`: what that tenant's token sees (its own items only); null: the OPERATOR's view of every tenant. */
 export async function checkHealth(c: Context, comparison: Comparison, tenant: string | null = null, token?: string): Promise<void> {
   const mine = <T extends { tenant: string }>(list: T[]) => list.filter((item) => tenant === null || item.tenant === tenant);
-  const [connectors, siem, ingestion] = await Promise.all(['connectors', 'siem', 'ingestion'].map((p) => c.get(`/api/v1/health/${p}`, token)));
+  const [connectors, siem, ingestion] = await Promise.all(
+    ['connectors', 'siem', 'ingestion'].map((p) => c.get(`/api/v1/health/${p}`, token)),
+  );
   const expected = new Map([
     ...(await expectedHealthConnectors(c.pool, mine(c.facts.connectors))),
     ...expectedHealthSiem(mine(c.facts.destinations)),

@@ -11,7 +11,13 @@ import { createEmptyDatabase, type TestDatabase } from './database';
 export type IdType = 'text' | 'uuid' | 'bigint' | 'integer';
 
 const sqlType = (family: TypeFamily, column: string, idType: IdType): string =>
-  ({ id: idType, text: 'text', integer: column.startsWith('deliveries') ? 'bigint' : 'integer', boolean: 'boolean', timestamp: 'timestamptz' })[family];
+  ({
+    id: idType,
+    text: 'text',
+    integer: column.startsWith('deliveries') ? 'bigint' : 'integer',
+    boolean: 'boolean',
+    timestamp: 'timestamptz',
+  })[family];
 
 export async function createContractDatabase(idType: IdType): Promise<TestDatabase> {
   const db = await createEmptyDatabase();
@@ -25,7 +31,9 @@ export async function createContractDatabase(idType: IdType): Promise<TestDataba
   }
   await pool.query(`CREATE TABLE "AuditTrail" (id bigserial PRIMARY KEY, "organizationId" ${idType}, action text)`);
   for (const index of RECOMMENDED_INDEXES) {
-    await pool.query(`CREATE INDEX "${index.name}" ON "${index.table}" (${index.columns.map((c) => `"${c}"`).join(', ')}) WHERE ${index.predicate}`);
+    await pool.query(
+      `CREATE INDEX "${index.name}" ON "${index.table}" (${index.columns.map((c) => `"${c}"`).join(', ')}) WHERE ${index.predicate}`,
+    );
   }
   await migrate(pool);
   return db;

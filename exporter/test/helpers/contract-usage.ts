@@ -20,7 +20,9 @@ function aliasesOf(node: PlanNode, into: Map<string, string>): Map<string, strin
 
 /** Every string in a plan node's fields (its expressions), without the child plans. */
 function expressions(fields: Record<string, unknown>): string[] {
-  return Object.values(fields).flatMap((v) => (typeof v === 'string' ? [v] : Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []));
+  return Object.values(fields).flatMap((v) =>
+    typeof v === 'string' ? [v] : Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [],
+  );
 }
 
 /**
@@ -75,7 +77,11 @@ function columnsWritten(sql: string, tables: Set<string>, into: Set<string>): vo
  * statement text. Statements that cannot be explained on their own (a cursor's FETCH, a transaction
  * command) are skipped; their reads are in the statement that opened them.
  */
-export async function columnsUsed(pool: pg.Pool, statements: readonly CapturedStatement[], tables: Set<string>): Promise<{ columns: Set<string>; explained: number }> {
+export async function columnsUsed(
+  pool: pg.Pool,
+  statements: readonly CapturedStatement[],
+  tables: Set<string>,
+): Promise<{ columns: Set<string>; explained: number }> {
   const columns = new Set<string>();
   const { rows: described } = await pool.query<{ table: string; columns: string[] }>(
     `SELECT table_name AS table, array_agg(column_name::text) AS columns FROM information_schema.columns

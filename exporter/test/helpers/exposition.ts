@@ -13,6 +13,8 @@ export function parseExposition(text: string): Map<string, number> {
 
 /** The key parseExposition uses for a series. */
 export function series(name: string, labels: Record<string, string> = {}): string {
-  const parts = Object.entries(labels).map(([k, v]) => `${k}="${v}"`).sort();
+  const parts = Object.entries(labels)
+    .map(([k, v]) => `${k}="${v}"`)
+    .sort();
   return `${name}{${parts.join(',')}}`;
 }

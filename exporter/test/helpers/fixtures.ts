@@ -6,7 +6,12 @@ import type pg from 'pg';
  */
 export async function insertTenant(pool: pg.Pool, slug: string, retentionDays = 30): Promise<string> {
   const id = `org_${slug}`;
-  await pool.query(`INSERT INTO "Organization" (id, name, slug, "dataRetentionDays") VALUES ($1, $2, $3, $4)`, [id, slug.toUpperCase(), slug, retentionDays]);
+  await pool.query(`INSERT INTO "Organization" (id, name, slug, "dataRetentionDays") VALUES ($1, $2, $3, $4)`, [
+    id,
+    slug.toUpperCase(),
+    slug,
+    retentionDays,
+  ]);
   return id;
 }
 
@@ -64,7 +69,13 @@ export async function insertDestination(
   );
 }
 
-export async function insertDeliveries(pool: pg.Pool, destinationId: string, status: string, count: number, createdAt: Date): Promise<void> {
+export async function insertDeliveries(
+  pool: pg.Pool,
+  destinationId: string,
+  status: string,
+  count: number,
+  createdAt: Date,
+): Promise<void> {
   await pool.query(
     `INSERT INTO "SiemDelivery" (id, "destinationId", status, attempts, "createdAt")
      SELECT $1 || '_' || $2 || '_' || g, $1, $2, CASE WHEN $2 = 'RETRYING' THEN 2 ELSE 0 END, $3 FROM generate_series(1, $4::int) g`,

@@ -18,7 +18,8 @@ export function openApiConformance() {
   const validate = (schemaRef: string, value: unknown, where: string) => {
     const check = ajv.getSchema(`${ID}${schemaRef}`);
     if (!check) throw new Error(`${where}: the document has no schema ${schemaRef}`);
-    if (!check(value)) throw new Error(`${where} does not match ${schemaRef}: ${ajv.errorsText(check.errors)}\n${JSON.stringify(value).slice(0, 500)}`);
+    if (!check(value))
+      throw new Error(`${where} does not match ${schemaRef}: ${ajv.errorsText(check.errors)}\n${JSON.stringify(value).slice(0, 500)}`);
   };
   /** Throws when one real answer does not match the document's response for its route and status. */
   const conforms = (route: string, answer: Answer, where: string) => {

@@ -22,7 +22,13 @@ describe('aperio-exporter maintenance', () => {
     await insertRule(db.pool, { id: 'r1', org: null, key: 'mfa_disabled', interval: 3600 });
     for (const org of [short, long]) {
       for (let d = 1; d <= HISTORY_DAYS; d++) {
-        await insertRuleRun(db.pool, { org, ruleId: 'r1', startedAt: new Date(Date.now() - d * DAY - 30 * 60_000), durationMs: 100, status: 'SUCCEEDED' });
+        await insertRuleRun(db.pool, {
+          org,
+          ruleId: 'r1',
+          startedAt: new Date(Date.now() - d * DAY - 30 * 60_000),
+          durationMs: 100,
+          status: 'SUCCEEDED',
+        });
       }
     }
   });
@@ -70,7 +76,8 @@ describe('aperio-exporter maintenance', () => {
 
   it('exits 1 naming the step that failed, keeping the steps before it', async () => {
     // The rollup of RuleRun fails: its rollup table is gone. The partitions step before it still counts.
-    const partition = (await db.pool.query<{ name: string }>(`SELECT 'RuleRun_p' || to_char(current_date + 6, 'YYYYMMDD') AS name`)).rows[0].name;
+    const partition = (await db.pool.query<{ name: string }>(`SELECT 'RuleRun_p' || to_char(current_date + 6, 'YYYYMMDD') AS name`)).rows[0]
+      .name;
     await db.pool.query(`DROP TABLE "${partition}"`);
     await db.pool.query(`DROP TABLE "RuleRunHourly"`);
     const run = runCli(['maintenance'], { DATABASE_URL: db.url });

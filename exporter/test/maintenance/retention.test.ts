@@ -15,15 +15,34 @@ async function seedHistory(pool: pg.Pool, longDays = 90): Promise<{ short: strin
   const short = await insertTenant(pool, 'short', 7);
   const long = await insertTenant(pool, 'long', longDays);
   for (const table of ['RuleRun', 'ConnectorSyncRun']) {
-    await pool.query(`SELECT aperio_ensure_daily_partitions($1, ($2::timestamptz)::date - 20, ($2::timestamptz)::date + 1)`, [table, new Date(NOW)]);
+    await pool.query(`SELECT aperio_ensure_daily_partitions($1, ($2::timestamptz)::date - 20, ($2::timestamptz)::date + 1)`, [
+      table,
+      new Date(NOW),
+    ]);
   }
   await insertRule(pool, { id: 'r1', org: null, key: 'mfa_disabled', interval: 3600 });
   for (const org of [short, long]) {
     await insertConnector(pool, { id: `c_${org}`, org, provider: 'okta', lastSyncAt: new Date(NOW - DAY) });
     for (let d = 1; d <= HISTORY_DAYS; d++) {
       const startedAt = new Date(NOW - d * DAY - 30 * 60_000);
-      await insertRuleRun(pool, { org, ruleId: 'r1', startedAt, durationMs: 100 * d, status: d % 4 === 0 ? 'FAILED' : 'SUCCEEDED', events: d, findings: 1 });
-      await insertSync(pool, { connectionId: `c_${org}`, org, provider: 'okta', startedAt, durationMs: 1000 * d, status: 'SUCCEEDED', records: d });
+      await insertRuleRun(pool, {
+        org,
+        ruleId: 'r1',
+        startedAt,
+        durationMs: 100 * d,
+        status: d % 4 === 0 ? 'FAILED' : 'SUCCEEDED',
+        events: d,
+        findings: 1,
+      });
+      await insertSync(pool, {
+        connectionId: `c_${org}`,
+        org,
+        provider: 'okta',
+        startedAt,
+        durationMs: 1000 * d,
+        status: 'SUCCEEDED',
+        records: d,
+      });
     }
   }
   return { short, long };
@@ -35,8 +54,7 @@ const rawCount = async (pool: pg.Pool, table: string, org: string) =>
 const hourlyRuns = async (pool: pg.Pool, table: string, org: string) =>
   (await pool.query<{ n: number }>(`SELECT coalesce(sum(runs), 0)::int AS n FROM "${table}" WHERE "organizationId" = $1`, [org])).rows[0].n;
 
-const dump = async (pool: pg.Pool, table: string) =>
-  (await pool.query(`SELECT * FROM "${table}" ORDER BY 1, 2`)).rows;
+const dump = async (pool: pg.Pool, table: string) => (await pool.query(`SELECT * FROM "${table}" ORDER BY 1, 2`)).rows;
 
 describe('retention and rollups on real PostgreSQL', () => {
   let db: TestDatabase;
@@ -99,7 +117,13 @@ describe('retention and rollups on real PostgreSQL', () => {
     const hourlyBefore = await dump(db.pool, 'RuleRunHourly');
     // Late runs of the 90-day tenant: day 12 (its partition dropped), day 8 (the 7-day tenant's row of that hour deleted), day 3 (whole).
     for (const d of [12, 8, 3]) {
-      await insertRuleRun(db.pool, { org: long, ruleId: 'r1', startedAt: new Date(NOW - d * DAY - 20 * 60_000), durationMs: 5, status: 'SUCCEEDED' });
+      await insertRuleRun(db.pool, {
+        org: long,
+        ruleId: 'r1',
+        startedAt: new Date(NOW - d * DAY - 20 * 60_000),
+        durationMs: 5,
+        status: 'SUCCEEDED',
+      });
     }
     const report = await runMaintenance(db.pool, NOW);
     expect(report.rollups.find((r) => r.table === 'RuleRun')).toMatchObject({ lateHours: 1, lateHoursSkipped: 2 });
@@ -109,7 +133,8 @@ describe('retention and rollups on real PostgreSQL', () => {
     const after = await testCollector(db.pool, { clock: () => NOW }).refresh();
     for (const rule of before.rules) {
       const now = after.rules.find((r) => r.tenantId === rule.tenantId)!;
-      for (const key of ['runs', 'failures', 'durationCount', 'durationMsSum', 'eventsEvaluated'] as const) expect(now.totals[key]).toBeGreaterThanOrEqual(rule.totals[key]);
+      for (const key of ['runs', 'failures', 'durationCount', 'durationMsSum', 'eventsEvaluated'] as const)
+        expect(now.totals[key]).toBeGreaterThanOrEqual(rule.totals[key]);
       expect(now.totals.runs).toBe(rule.tenantId === short ? HISTORY_DAYS : HISTORY_DAYS + 1);
     }
   });

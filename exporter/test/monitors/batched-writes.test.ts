@@ -67,7 +67,14 @@ describe('a monitor cycle writes its findings in one statement per kind', () => 
     expect(open).toHaveLength(SUBJECTS);
     for (const row of open) {
       const o = observations.find((x) => dedupKey(x.check, x.subject) === row.dedupKey)!;
-      expect(row).toMatchObject({ organizationId: o.tenantId, title: o.title, description: o.description, severity: o.severity, category: STALE, resolvedAt: null });
+      expect(row).toMatchObject({
+        organizationId: o.tenantId,
+        title: o.title,
+        description: o.description,
+        severity: o.severity,
+        category: STALE,
+        resolvedAt: null,
+      });
       expect(row.updatedAt.getTime()).toBe(clock.at);
       expect(row.createdAt.getTime()).toBe(o.since ?? (row.dedupKey === gone.dedupKey ? clock.at : BASE));
     }

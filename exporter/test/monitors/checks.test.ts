@@ -1,5 +1,14 @@
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
-import { insertConnector, insertDeliveries, insertDestination, insertJobs, insertRule, insertRuleRun, insertSync, insertTenant } from '../helpers/fixtures';
+import {
+  insertConnector,
+  insertDeliveries,
+  insertDestination,
+  insertJobs,
+  insertRule,
+  insertRuleRun,
+  insertSync,
+  insertTenant,
+} from '../helpers/fixtures';
 import { expectOneResolved, findings, harness as makeHarness, TestClock, type Harness } from './harness';
 
 const MIN = 60_000;
@@ -31,7 +40,9 @@ describe('each check goes healthy → failing → healthy with exactly one findi
     const h = harness(db.pool, clock);
     expect((await h.cycle()).opened).toEqual([]);
 
-    await db.pool.query(`UPDATE "IntegrationConnection" SET "lastSyncAt" = $1, "lastError" = 'token expired'`, [at(clock.at - 7 * 3600_000)]);
+    await db.pool.query(`UPDATE "IntegrationConnection" SET "lastSyncAt" = $1, "lastError" = 'token expired'`, [
+      at(clock.at - 7 * 3600_000),
+    ]);
     clock.advance(MIN);
     expect((await h.cycle()).opened).toEqual(['aperio.platform.connector_stale:connector:conn_acme_okta']);
     clock.advance(MIN);
@@ -57,20 +68,45 @@ describe('each check goes healthy → failing → healthy with exactly one findi
     const org = await insertTenant(db.pool, 'acme');
     await insertConnector(db.pool, { id: 'conn_acme_github', org, provider: 'github', lastSyncAt: at(clock.at - 10 * MIN) });
     const h = harness(db.pool, clock);
-    for (const ago of [6, 4]) await insertSync(db.pool, { connectionId: 'conn_acme_github', org, provider: 'github', startedAt: at(clock.at - ago * MIN), durationMs: 1000, status: 'FAILED' });
+    for (const ago of [6, 4])
+      await insertSync(db.pool, {
+        connectionId: 'conn_acme_github',
+        org,
+        provider: 'github',
+        startedAt: at(clock.at - ago * MIN),
+        durationMs: 1000,
+        status: 'FAILED',
+      });
     expect((await h.cycle()).opened).toEqual([]); // two failures: below the threshold of three
-    await insertSync(db.pool, { connectionId: 'conn_acme_github', org, provider: 'github', startedAt: at(clock.at - 2 * MIN), durationMs: 1000, status: 'FAILED' });
+    await insertSync(db.pool, {
+      connectionId: 'conn_acme_github',
+      org,
+      provider: 'github',
+      startedAt: at(clock.at - 2 * MIN),
+      durationMs: 1000,
+      status: 'FAILED',
+    });
     clock.advance(MIN);
     expect((await h.cycle()).opened).toEqual(['aperio.platform.connector_failing:connector:conn_acme_github']);
     clock.advance(MIN);
     expect((await h.cycle()).updated).toHaveLength(1);
-    await insertSync(db.pool, { connectionId: 'conn_acme_github', org, provider: 'github', startedAt: at(clock.at - 10_000), durationMs: 1000, status: 'SUCCEEDED' });
+    await insertSync(db.pool, {
+      connectionId: 'conn_acme_github',
+      org,
+      provider: 'github',
+      startedAt: at(clock.at - 10_000),
+      durationMs: 1000,
+      status: 'SUCCEEDED',
+    });
     await db.pool.query(`UPDATE "IntegrationConnection" SET "lastSyncAt" = $1`, [at(clock.at - 9_000)]);
     clock.advance(MIN);
     await h.cycle();
     clock.advance(MIN);
     expect((await h.cycle()).resolved).toHaveLength(1);
-    expectOneResolved(await findings(db.pool, 'aperio.platform.connector_failing'), 'aperio.platform.connector_failing:connector:conn_acme_github');
+    expectOneResolved(
+      await findings(db.pool, 'aperio.platform.connector_failing'),
+      'aperio.platform.connector_failing:connector:conn_acme_github',
+    );
   });
 
   it('siem_dead_letter: new dead letters within the window open it; a window without new ones clears it', async () => {
@@ -134,12 +170,27 @@ describe('each check goes healthy → failing → healthy with exactly one findi
     await h.cycle();
     for (let i = 0; i < 4; i++) {
       // Slow runs that have finished by the next cycle: rule_slow reads runs by when they finished.
-      await insertRuleRun(db.pool, { org, ruleId: 'rule_travel', startedAt: at(clock.at - 90_000 + i * 10_000), durationMs: 90_000, status: 'SUCCEEDED' });
-      await insertRuleRun(db.pool, { org, ruleId: 'rule_mfa', startedAt: at(clock.at + i * 10_000), durationMs: 200, status: i === 0 ? 'SUCCEEDED' : 'FAILED' });
+      await insertRuleRun(db.pool, {
+        org,
+        ruleId: 'rule_travel',
+        startedAt: at(clock.at - 90_000 + i * 10_000),
+        durationMs: 90_000,
+        status: 'SUCCEEDED',
+      });
+      await insertRuleRun(db.pool, {
+        org,
+        ruleId: 'rule_mfa',
+        startedAt: at(clock.at + i * 10_000),
+        durationMs: 200,
+        status: i === 0 ? 'SUCCEEDED' : 'FAILED',
+      });
     }
     clock.advance(MIN);
     const report = await h.cycle();
-    expect(report.opened.sort()).toEqual([`aperio.platform.rule_failing:rule:${org}:rule_mfa`, `aperio.platform.rule_slow:rule:${org}:rule_travel`]);
+    expect(report.opened.sort()).toEqual([
+      `aperio.platform.rule_failing:rule:${org}:rule_mfa`,
+      `aperio.platform.rule_slow:rule:${org}:rule_travel`,
+    ]);
     const slow = (await findings(db.pool, 'aperio.platform.rule_slow'))[0];
     expect(slow.title).toMatch(/p95 \d+\.\d s/);
     // Healthy again: fast, successful runs only; once the window has passed the bad runs are out of it.
@@ -161,8 +212,20 @@ describe('each check goes healthy → failing → healthy with exactly one findi
     const h = harness(db.pool, clock);
     await h.cycle();
     for (let i = 0; i < 4; i++) {
-      await insertRuleRun(db.pool, { org, ruleId: 'rule_travel', startedAt: at(clock.at + i * 10_000), durationMs: 300, status: 'SUCCEEDED' });
-      await insertRuleRun(db.pool, { org, ruleId: 'rule_travel', startedAt: at(clock.at + i * 10_000 + 5_000), durationMs: null, status: 'SKIPPED' });
+      await insertRuleRun(db.pool, {
+        org,
+        ruleId: 'rule_travel',
+        startedAt: at(clock.at + i * 10_000),
+        durationMs: 300,
+        status: 'SUCCEEDED',
+      });
+      await insertRuleRun(db.pool, {
+        org,
+        ruleId: 'rule_travel',
+        startedAt: at(clock.at + i * 10_000 + 5_000),
+        durationMs: null,
+        status: 'SKIPPED',
+      });
     }
     clock.advance(MIN);
     expect((await h.cycle()).opened).toEqual([]);

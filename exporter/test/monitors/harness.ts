@@ -36,10 +36,20 @@ export interface Harness {
   cycle(): ReturnType<MonitorEngine['cycle']>;
 }
 
-export function harness(pool: pg.Pool, clock: TestClock, options: { config?: MonitorsConfig; snapshot?: (s: Snapshot) => Snapshot } = {}): Harness {
+export function harness(
+  pool: pg.Pool,
+  clock: TestClock,
+  options: { config?: MonitorsConfig; snapshot?: (s: Snapshot) => Snapshot } = {},
+): Harness {
   const collector = testCollector(pool, { clock: clock.now });
   const view = options.snapshot ?? ((s: Snapshot) => s);
-  const engine = new MonitorEngine({ pool, getSnapshot: () => view(collector.snapshot), config: options.config ?? testConfig(), intervalSeconds: 15, clock: clock.now });
+  const engine = new MonitorEngine({
+    pool,
+    getSnapshot: () => view(collector.snapshot),
+    config: options.config ?? testConfig(),
+    intervalSeconds: 15,
+    clock: clock.now,
+  });
   return {
     clock,
     collector,

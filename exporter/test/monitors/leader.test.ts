@@ -16,7 +16,13 @@ function replica() {
   const pool = createPool(db.url, { max: 3 });
   pools.push(pool);
   const collector = testCollector(pool, { clock: clock.now });
-  const engine = new MonitorEngine({ pool, getSnapshot: () => collector.snapshot, config: testConfig(), intervalSeconds: 15, clock: clock.now });
+  const engine = new MonitorEngine({
+    pool,
+    getSnapshot: () => collector.snapshot,
+    config: testConfig(),
+    intervalSeconds: 15,
+    clock: clock.now,
+  });
   return {
     engine,
     cycle: async () => {
@@ -31,7 +37,12 @@ beforeEach(async () => {
   clock = new TestClock(Date.now() - 30 * MIN);
   const org = await insertTenant(db.pool, 'globex');
   // Two failing subjects, so both replicas would have something to write every cycle.
-  await insertConnector(db.pool, { id: 'conn_globex_crowdstrike', org, provider: 'crowdstrike', lastSyncAt: new Date(clock.at - 8 * 3600_000) });
+  await insertConnector(db.pool, {
+    id: 'conn_globex_crowdstrike',
+    org,
+    provider: 'crowdstrike',
+    lastSyncAt: new Date(clock.at - 8 * 3600_000),
+  });
   await insertConnector(db.pool, { id: 'conn_globex_okta', org, provider: 'okta', lastSyncAt: new Date(clock.at - 9 * 3600_000) });
 });
 afterEach(async () => {

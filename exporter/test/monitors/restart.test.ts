@@ -35,10 +35,14 @@ describe('findings survive a restart of the exporter', () => {
     const first = start(clock);
     await first.cycle(); // the baseline of the counters
     await insertDeliveries(db.pool, 'dest_umbrella_webhook', 'DEAD_LETTER', 3, at(clock.at));
-    for (let i = 0; i < 4; i++) await insertRuleRun(db.pool, { org, ruleId: 'rule_mfa', startedAt: at(clock.at + i * 1000), durationMs: 200, status: 'FAILED' });
+    for (let i = 0; i < 4; i++)
+      await insertRuleRun(db.pool, { org, ruleId: 'rule_mfa', startedAt: at(clock.at + i * 1000), durationMs: 200, status: 'FAILED' });
     clock.advance(MIN);
     const opened = (await first.cycle()).opened.sort();
-    expect(opened).toEqual(['aperio.platform.rule_failing:rule:org_umbrella:rule_mfa', 'aperio.platform.siem_dead_letter:destination:dest_umbrella_webhook']);
+    expect(opened).toEqual([
+      'aperio.platform.rule_failing:rule:org_umbrella:rule_mfa',
+      'aperio.platform.siem_dead_letter:destination:dest_umbrella_webhook',
+    ]);
     const before = await findings(db.pool);
 
     // The exporter restarts one minute later: the incidents are still inside the 5-minute window.
@@ -70,7 +74,13 @@ describe('findings survive a restart of the exporter', () => {
     // 20 runs between 70 and 77.5 s and one of 82.7 s: p95 77.5 s, where the 60-120 s bucket says ~117 s.
     const durations = [...Array.from({ length: 19 }, (_, i) => 70_000 + i * 416), 77_500, 82_700];
     for (const [i, durationMs] of durations.entries()) {
-      await insertRuleRun(db.pool, { org, ruleId: 'rule_travel', startedAt: at(clock.at - 200_000 + i * 1000), durationMs, status: 'SUCCEEDED' });
+      await insertRuleRun(db.pool, {
+        org,
+        ruleId: 'rule_travel',
+        startedAt: at(clock.at - 200_000 + i * 1000),
+        durationMs,
+        status: 'SUCCEEDED',
+      });
     }
     const h = start(clock);
     const report = await h.cycle();

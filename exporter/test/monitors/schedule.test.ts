@@ -27,7 +27,13 @@ it('schedule_missed: a cron rule with no run for its slot is dated at the slot a
   const clock = new TestClock(hour + 45 * MIN);
   const org = await insertTenant(db.pool, 'initech');
   await cronRule(org, '0 * * * *');
-  await insertRuleRun(db.pool, { org, ruleId: 'rule_review', startedAt: new Date(hour - HOUR + 2_000), durationMs: 500, status: 'SUCCEEDED' });
+  await insertRuleRun(db.pool, {
+    org,
+    ruleId: 'rule_review',
+    startedAt: new Date(hour - HOUR + 2_000),
+    durationMs: 500,
+    status: 'SUCCEEDED',
+  });
   h = harness(db.pool, clock);
   const key = `aperio.platform.schedule_missed:rule:${org}:rule_review`;
   expect((await h.cycle()).opened).toEqual([key]);
@@ -74,7 +80,13 @@ it('schedule_missed is suppressed while ingestion is backlogged, visibly, and ra
   const org = await insertTenant(db.pool, 'initech');
   const hooli = await insertTenant(db.pool, 'hooli');
   await cronRule(org, '0 * * * *');
-  await insertRuleRun(db.pool, { org, ruleId: 'rule_review', startedAt: new Date(hour - HOUR + 2_000), durationMs: 500, status: 'SUCCEEDED' });
+  await insertRuleRun(db.pool, {
+    org,
+    ruleId: 'rule_review',
+    startedAt: new Date(hour - HOUR + 2_000),
+    durationMs: 500,
+    status: 'SUCCEEDED',
+  });
   await insertJobs(db.pool, { org: hooli, kind: 'SYNC', status: 'QUEUED', count: 20, createdAt: new Date(clock.at - 5 * MIN) });
   h = harness(db.pool, clock);
   for (let i = 0; i < 3; i++) {

@@ -12,10 +12,20 @@ let engine: MonitorEngine;
 beforeAll(async () => {
   db = await createTestDatabase();
   const org = await insertTenant(db.pool, 'globex');
-  await insertConnector(db.pool, { id: 'conn_globex_crowdstrike', org, provider: 'crowdstrike', lastSyncAt: new Date(Date.now() - 8 * 3600_000) });
+  await insertConnector(db.pool, {
+    id: 'conn_globex_crowdstrike',
+    org,
+    provider: 'crowdstrike',
+    lastSyncAt: new Date(Date.now() - 8 * 3600_000),
+  });
   exporter = await startTestExporter(db.url);
   // Started but driven by hand: an hour-long interval keeps the timer out of the way after its first run.
-  engine = new MonitorEngine({ pool: db.pool, getSnapshot: () => exporter.collector.snapshot, config: testConfig(), intervalSeconds: 3600 });
+  engine = new MonitorEngine({
+    pool: db.pool,
+    getSnapshot: () => exporter.collector.snapshot,
+    config: testConfig(),
+    intervalSeconds: 3600,
+  });
   engine.start();
   await engine.cycle();
   await exporter.collector.refresh();

@@ -17,8 +17,12 @@ const interpolate = (value: string, env: Record<string, string> = {}) =>
 /** What Grafana does with `$VAR` in a provisioning file. */
 const grafanaExpand = (value: string, env: Record<string, string>) => value.replace(/\$(\w+)/g, (_, name: string) => env[name] ?? '');
 
-const exporterEnv: Record<string, string> = Object.fromEntries(Object.entries(compose.services.exporter.environment).map(([k, v]) => [k, interpolate(String(v))]));
-const grafanaEnv: Record<string, string> = Object.fromEntries(Object.entries(compose.services.grafana.environment).map(([k, v]) => [k, interpolate(String(v))]));
+const exporterEnv: Record<string, string> = Object.fromEntries(
+  Object.entries(compose.services.exporter.environment).map(([k, v]) => [k, interpolate(String(v))]),
+);
+const grafanaEnv: Record<string, string> = Object.fromEntries(
+  Object.entries(compose.services.grafana.environment).map(([k, v]) => [k, interpolate(String(v))]),
+);
 const pluginApp = pluginProvisioning.apps[0];
 
 describe('docker compose up on a first start: Grafana gets a token the exporter accepts', () => {

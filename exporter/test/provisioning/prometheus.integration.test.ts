@@ -59,10 +59,25 @@ describeWithTool('prometheus', 'a real Prometheus scraping the exporter', (prome
     await seedDemo(db.pool, now);
     // The demo's failures, made certain: a backed-up ingestion queue and a SIEM queue with old deliveries.
     await insertJobs(db.pool, { org: 'org_hooli', kind: 'events', status: 'QUEUED', count: 3, createdAt: new Date(now - 20 * 60_000) });
-    await insertJobs(db.pool, { org: 'org_hooli', kind: 'events', status: 'DEAD', count: 1, createdAt: new Date(now - 60 * 60_000), attempts: 5 });
+    await insertJobs(db.pool, {
+      org: 'org_hooli',
+      kind: 'events',
+      status: 'DEAD',
+      count: 1,
+      createdAt: new Date(now - 60 * 60_000),
+      attempts: 5,
+    });
     await insertDeliveries(db.pool, 'dest_umbrella_webhook', 'RETRYING', 2, new Date(now - 30 * 60_000));
     await insertDeliveries(db.pool, 'dest_umbrella_webhook', 'DEAD_LETTER', 4, new Date(now - 90 * 60_000));
-    const settings = loadSettings({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: db.url, COLLECT_INTERVAL_SECONDS: '1', METRICS_TOKEN: TOKEN, LOG_LEVEL: 'silent', VERIFY_INTERVAL_SECONDS: '5' });
+    const settings = loadSettings({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATABASE_URL: db.url,
+      COLLECT_INTERVAL_SECONDS: '1',
+      METRICS_TOKEN: TOKEN,
+      LOG_LEVEL: 'silent',
+      VERIFY_INTERVAL_SECONDS: '5',
+    });
     exporter = await startExporter({ settings, databaseUrl: db.url });
     // As `serve` does: the self-monitoring engine next to the exporter, so its metrics are scraped too.
     stopMonitors = startMonitors(settings, db.url, () => exporter.collector.snapshot);
@@ -73,7 +88,13 @@ describeWithTool('prometheus', 'a real Prometheus scraping the exporter', (prome
     const config = {
       global: { scrape_interval: '1s', evaluation_interval: '1s' },
       rule_files: [RULES_FILE],
-      scrape_configs: [{ job_name: 'aperio', authorization: { type: 'Bearer', credentials_file: path.join(dir, 'token') }, static_configs: [{ targets: [target] }] }],
+      scrape_configs: [
+        {
+          job_name: 'aperio',
+          authorization: { type: 'Bearer', credentials_file: path.join(dir, 'token') },
+          static_configs: [{ targets: [target] }],
+        },
+      ],
     };
     fs.writeFileSync(path.join(dir, 'prometheus.yml'), YAML.stringify(config));
     const port = await freePort();
@@ -100,51 +121,84 @@ describeWithTool('prometheus', 'a real Prometheus scraping the exporter', (prome
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  test('scrapes with the bearer token, records the rules and raises the demo failures as alerts', async () => {
-    const deadline = Date.now() + DEADLINE_MS;
-    await eventually('a successful scrape', async () => {
-      const r = await query('up{job="aperio"} == 1 and on (instance) aperio_exporter_database_reachable == 1');
-      return r.data?.result.length ? r : null;
-    }, deadline);
+  test(
+    'scrapes with the bearer token, records the rules and raises the demo failures as alerts',
+    async () => {
+      const deadline = Date.now() + DEADLINE_MS;
+      await eventually(
+        'a successful scrape',
+        async () => {
+          const r = await query('up{job="aperio"} == 1 and on (instance) aperio_exporter_database_reachable == 1');
+          return r.data?.result.length ? r : null;
+        },
+        deadline,
+      );
 
-    for (const record of ['tenant_state:aperio_connector_freshness:sum', 'tenant:aperio_connector_last_sync_age_seconds:max', 'tenant:aperio_ingestion_oldest_queued_age_seconds:max', 'job_instance:aperio_exporter_snapshot_age_seconds:max']) {
-      await eventually(`recording rule ${record}`, async () => {
-        const r = await query(record);
-        return r.data?.result.length ? r : null;
-      }, deadline);
-    }
+      for (const record of [
+        'tenant_state:aperio_connector_freshness:sum',
+        'tenant:aperio_connector_last_sync_age_seconds:max',
+        'tenant:aperio_ingestion_oldest_queued_age_seconds:max',
+        'job_instance:aperio_exporter_snapshot_age_seconds:max',
+      ]) {
+        await eventually(
+          `recording rule ${record}`,
+          async () => {
+            const r = await query(record);
+            return r.data?.result.length ? r : null;
+          },
+          deadline,
+        );
+      }
 
-    const alerts = await eventually('pending or firing alerts for the seeded failures', async () => {
-      const res = await fetch(`${api}/api/v1/alerts`);
-      const body = (await res.json()) as { data: { alerts: { labels: Record<string, string>; state: string }[] } };
-      const stale = body.data.alerts.find((a) => a.labels.alertname === 'AperioConnectorStale' && a.labels.connector === 'conn_globex_crowdstrike');
-      const dead = body.data.alerts.find((a) => a.labels.alertname === 'AperioSiemDeadLetters' && a.labels.destination === 'dest_umbrella_webhook');
-      const backlog = body.data.alerts.find((a) => a.labels.alertname === 'AperioIngestionBacklogOld' && a.labels.tenant === 'hooli');
-      return stale && dead && backlog ? [stale, dead, backlog] : null;
-    }, deadline);
-    for (const alert of alerts) expect(['pending', 'firing']).toContain(alert.state);
-  }, DEADLINE_MS + 20_000);
+      const alerts = await eventually(
+        'pending or firing alerts for the seeded failures',
+        async () => {
+          const res = await fetch(`${api}/api/v1/alerts`);
+          const body = (await res.json()) as { data: { alerts: { labels: Record<string, string>; state: string }[] } };
+          const stale = body.data.alerts.find(
+            (a) => a.labels.alertname === 'AperioConnectorStale' && a.labels.connector === 'conn_globex_crowdstrike',
+          );
+          const dead = body.data.alerts.find(
+            (a) => a.labels.alertname === 'AperioSiemDeadLetters' && a.labels.destination === 'dest_umbrella_webhook',
+          );
+          const backlog = body.data.alerts.find((a) => a.labels.alertname === 'AperioIngestionBacklogOld' && a.labels.tenant === 'hooli');
+          return stale && dead && backlog ? [stale, dead, backlog] : null;
+        },
+        deadline,
+      );
+      for (const alert of alerts) expect(['pending', 'firing']).toContain(alert.state);
+    },
+    DEADLINE_MS + 20_000,
+  );
 
-  test('every rule expression runs, and every dashboard query returns data', async () => {
-    const deadline = Date.now() + DEADLINE_MS;
-    for (const q of ruleQueries()) {
-      const r = await query(q.expr);
-      expect([q.source, r.status, r.error]).toEqual([q.source, 'success', undefined]);
-    }
-    // The rate windows need two scrapes inside them; by now there are many. A panel with a noValue text
-    // ("0", "No dead jobs") may come back empty; it must still run.
-    for (const q of dashboardQueries().filter((query) => query.noValue !== undefined)) {
-      const r = await query(resolveVariables(q.expr));
-      expect([q.source, r.status, r.error]).toEqual([q.source, 'success', undefined]);
-    }
-    for (const q of dashboardQueries().filter((query) => query.noValue === undefined)) {
-      const expr = resolveVariables(q.expr);
-      const r = await eventually(`data for ${q.source}: ${expr}`, async () => {
-        const result = await query(expr);
-        if (result.status !== 'success') throw new Error(`${result.status}: ${result.error}`);
-        return result.data?.result.length ? result : null;
-      }, deadline);
-      expect(r.data?.result.length).toBeGreaterThan(0);
-    }
-  }, DEADLINE_MS + 20_000);
+  test(
+    'every rule expression runs, and every dashboard query returns data',
+    async () => {
+      const deadline = Date.now() + DEADLINE_MS;
+      for (const q of ruleQueries()) {
+        const r = await query(q.expr);
+        expect([q.source, r.status, r.error]).toEqual([q.source, 'success', undefined]);
+      }
+      // The rate windows need two scrapes inside them; by now there are many. A panel with a noValue text
+      // ("0", "No dead jobs") may come back empty; it must still run.
+      for (const q of dashboardQueries().filter((query) => query.noValue !== undefined)) {
+        const r = await query(resolveVariables(q.expr));
+        expect([q.source, r.status, r.error]).toEqual([q.source, 'success', undefined]);
+      }
+      for (const q of dashboardQueries().filter((query) => query.noValue === undefined)) {
+        const expr = resolveVariables(q.expr);
+        const r = await eventually(
+          `data for ${q.source}: ${expr}`,
+          async () => {
+            const result = await query(expr);
+            if (result.status !== 'success') throw new Error(`${result.status}: ${result.error}`);
+            return result.data?.result.length ? result : null;
+          },
+          deadline,
+        );
+        expect(r.data?.result.length).toBeGreaterThan(0);
+      }
+    },
+    DEADLINE_MS + 20_000,
+  );
 });

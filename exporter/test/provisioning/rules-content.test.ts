@@ -35,19 +35,29 @@ describe('alerting rules', () => {
     );
   });
 
-  test.each(alerts.map((a) => [a.alert, a] as const))('%s has for, severity, summary, description and a runbook in docs/alerts.md', (name, alert) => {
-    expect(alert.for).toMatch(/^\d+[smh]$/);
-    expect(['warning', 'critical']).toContain(alert.labels?.severity);
-    expect(alert.annotations?.summary).toBeTruthy();
-    expect(alert.annotations?.description).toBeTruthy();
-    const anchor = String(name).toLowerCase();
-    expect(alert.annotations?.runbook_url).toMatch(new RegExp(`/docs/alerts\\.md#${anchor}$`));
-    expect(docs).toMatch(new RegExp(`^## ${name}$`, 'm'));
-  });
+  test.each(alerts.map((a) => [a.alert, a] as const))(
+    '%s has for, severity, summary, description and a runbook in docs/alerts.md',
+    (name, alert) => {
+      expect(alert.for).toMatch(/^\d+[smh]$/);
+      expect(['warning', 'critical']).toContain(alert.labels?.severity);
+      expect(alert.annotations?.summary).toBeTruthy();
+      expect(alert.annotations?.description).toBeTruthy();
+      const anchor = String(name).toLowerCase();
+      expect(alert.annotations?.runbook_url).toMatch(new RegExp(`/docs/alerts\\.md#${anchor}$`));
+      expect(docs).toMatch(new RegExp(`^## ${name}$`, 'm'));
+    },
+  );
 
   test('every alert has a promtool unit test', () => {
-    const tests = YAML.parse(fs.readFileSync(RULES_TEST_FILE, 'utf8')).tests as { alert_rule_test?: { alertname: string; exp_alerts: unknown[] }[] }[];
-    const firing = new Set(tests.flatMap((t) => t.alert_rule_test ?? []).filter((t) => t.exp_alerts.length > 0).map((t) => t.alertname));
+    const tests = YAML.parse(fs.readFileSync(RULES_TEST_FILE, 'utf8')).tests as {
+      alert_rule_test?: { alertname: string; exp_alerts: unknown[] }[];
+    }[];
+    const firing = new Set(
+      tests
+        .flatMap((t) => t.alert_rule_test ?? [])
+        .filter((t) => t.exp_alerts.length > 0)
+        .map((t) => t.alertname),
+    );
     expect([...firing].sort()).toEqual(alerts.map((a) => a.alert).sort());
   });
 });

@@ -40,7 +40,14 @@ describe('duration histograms count observations, the counters count runs', () =
     ];
     for (const [ago, durationMs, status] of runs) {
       await insertRuleRun(db.pool, { org: acme, ruleId: 'r1', startedAt: minutesAgo(ago), durationMs, status });
-      await insertSync(db.pool, { connectionId: 'c1', org: acme, provider: 'okta', startedAt: minutesAgo(ago), durationMs: durationMs && durationMs * 10, status });
+      await insertSync(db.pool, {
+        connectionId: 'c1',
+        org: acme,
+        provider: 'okta',
+        startedAt: minutesAgo(ago),
+        durationMs: durationMs && durationMs * 10,
+        status,
+      });
     }
   });
   afterAll(() => db.drop());
@@ -49,12 +56,20 @@ describe('duration histograms count observations, the counters count runs', () =
     const rule = snapshot.rules.find((r) => r.ruleId === 'r1')!;
     expect(rule.totals).toMatchObject({ runs: 4, failures: 2, durationCount: 2, durationMsSum: 2_120 });
     expect(samplesOf(ruleFamilies, 'aperio_rule_runs', snapshot).find((s) => s.labels.rule === 'mfa_disabled')!.value).toBe(4);
-    expect(histogram(samplesOf(ruleFamilies, 'aperio_rule_run_duration_seconds', snapshot), 'rule', 'mfa_disabled')).toEqual({ count: 2, inf: 2, sum: 2.12 });
+    expect(histogram(samplesOf(ruleFamilies, 'aperio_rule_run_duration_seconds', snapshot), 'rule', 'mfa_disabled')).toEqual({
+      count: 2,
+      inf: 2,
+      sum: 2.12,
+    });
 
     const sync = snapshot.connectors.find((c) => c.id === 'c1')!;
     expect(sync.totals).toMatchObject({ runs: 4, failures: 2, durationCount: 2, durationMsSum: 21_200 });
     expect(samplesOf(connectorFamilies, 'aperio_connector_syncs', snapshot).find((s) => s.labels.connector === 'c1')!.value).toBe(4);
-    expect(histogram(samplesOf(connectorFamilies, 'aperio_connector_sync_duration_seconds', snapshot), 'provider', 'okta')).toEqual({ count: 2, inf: 2, sum: 21.2 });
+    expect(histogram(samplesOf(connectorFamilies, 'aperio_connector_sync_duration_seconds', snapshot), 'provider', 'okta')).toEqual({
+      count: 2,
+      inf: 2,
+      sum: 21.2,
+    });
   };
 
   it('from the raw rows, before any rollup', async () => {
@@ -64,7 +79,9 @@ describe('duration histograms count observations, the counters count runs', () =
   it('from the hourly rollups and running totals, after the rollup', async () => {
     await rollUp(db.pool, 'RuleRun', NOW);
     await rollUp(db.pool, 'ConnectorSyncRun', NOW);
-    const hourly = await db.pool.query<{ runs: number; durationCount: number }>(`SELECT sum(runs)::int AS runs, sum("durationCount")::int AS "durationCount" FROM "RuleRunHourly"`);
+    const hourly = await db.pool.query<{ runs: number; durationCount: number }>(
+      `SELECT sum(runs)::int AS runs, sum("durationCount")::int AS "durationCount" FROM "RuleRunHourly"`,
+    );
     expect(hourly.rows[0]).toEqual({ runs: 4, durationCount: 2 });
     check(await testCollector(db.pool, { clock: () => NOW }).refresh());
   });

@@ -19,15 +19,32 @@ async function raw(pool: pg.Pool, table: string) {
   return rows[0];
 }
 
-const figures = ({ runs, failures, durationCount, durationMsSum }: { runs: number; failures: number; durationCount: number; durationMsSum: number }) => ({
-  runs, failures, durationCount, durationMsSum,
+const figures = ({
+  runs,
+  failures,
+  durationCount,
+  durationMsSum,
+}: {
+  runs: number;
+  failures: number;
+  durationCount: number;
+  durationMsSum: number;
+}) => ({
+  runs,
+  failures,
+  durationCount,
+  durationMsSum,
 });
 const ruleTotals = (s: Snapshot) => figures(s.rules.find((r) => r.ruleId === 'r1')!.totals);
 const syncTotals = (s: Snapshot) => figures(s.connectors.find((c) => c.id === 'c1')!.totals);
 
 const rollBoth = async (pool: pg.Pool) => Promise.all([rollUp(pool, 'RuleRun'), rollUp(pool, 'ConnectorSyncRun')]);
 const dump = async (pool: pg.Pool) =>
-  Promise.all(['RuleRunHourly', 'RuleRunTotal', 'ConnectorSyncHourly', 'ConnectorSyncTotal', 'RollupDirtyHour'].map(async (t) => (await pool.query(`SELECT * FROM "${t}" ORDER BY 1, 2`)).rows));
+  Promise.all(
+    ['RuleRunHourly', 'RuleRunTotal', 'ConnectorSyncHourly', 'ConnectorSyncTotal', 'RollupDirtyHour'].map(
+      async (t) => (await pool.query(`SELECT * FROM "${t}" ORDER BY 1, 2`)).rows,
+    ),
+  );
 
 describe('runs written or updated after their hour was rolled up', () => {
   let db: TestDatabase;
@@ -44,7 +61,14 @@ describe('runs written or updated after their hour was rolled up', () => {
   it('a run inserted 5 hours after it started is in the counters after the next rollup, and rolling again changes nothing', async () => {
     for (const h of [8, 6]) {
       await insertRuleRun(db.pool, { org, ruleId: 'r1', startedAt: hoursAgo(h), durationMs: 100, status: 'SUCCEEDED' });
-      await insertSync(db.pool, { connectionId: 'c1', org, provider: 'okta', startedAt: hoursAgo(h), durationMs: 1_000, status: 'SUCCEEDED' });
+      await insertSync(db.pool, {
+        connectionId: 'c1',
+        org,
+        provider: 'okta',
+        startedAt: hoursAgo(h),
+        durationMs: 1_000,
+        status: 'SUCCEEDED',
+      });
     }
     await rollBoth(db.pool);
     expect(ruleTotals(await snapshot()).runs).toBe(2);

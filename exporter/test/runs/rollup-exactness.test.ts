@@ -10,7 +10,11 @@ const rollBoth = async (pool: pg.Pool) => {
 };
 
 /** Runs at `hoursAgo` closed hours back plus `offset` (an interval with microseconds), written by SQL only. */
-async function insertRuns(pool: pg.Pool, org: string, runs: { hoursAgo: number; offset: string; durationMs: number | null; status: string }[]) {
+async function insertRuns(
+  pool: pg.Pool,
+  org: string,
+  runs: { hoursAgo: number; offset: string; durationMs: number | null; status: string }[],
+) {
   for (const r of runs) {
     const startedAt = `date_trunc('hour', now()) - $2::int * interval '1 hour' + $3::interval`;
     await pool.query(
@@ -28,7 +32,8 @@ async function insertRuns(pool: pg.Pool, org: string, runs: { hoursAgo: number; 
 
 /** The rollup tables as text, next to the same figures counted independently from the raw rows. */
 async function compare(pool: pg.Pool) {
-  const text = async (sql: string) => (await pool.query<{ t: string }>(`SELECT x::text AS t FROM (${sql}) x ORDER BY 1`)).rows.map((r) => r.t);
+  const text = async (sql: string) =>
+    (await pool.query<{ t: string }>(`SELECT x::text AS t FROM (${sql}) x ORDER BY 1`)).rows.map((r) => r.t);
   const lastStarted = async (total: string, raw: string) => ({
     rollup: await text(`SELECT "lastStartedAt" FROM "${total}"`),
     raw: await text(`SELECT max("startedAt") FROM "${raw}" GROUP BY "organizationId"`),

@@ -14,7 +14,10 @@ describe('migration 005 backfills durationCount', () => {
   let db: TestDatabase;
   beforeAll(async () => {
     db = await createTestDatabase({ migrate: false });
-    await migrate(db.pool, loadMigrations().filter((m) => m.version < 5));
+    await migrate(
+      db.pool,
+      loadMigrations().filter((m) => m.version < 5),
+    );
   });
   afterAll(() => db.drop());
 
@@ -22,7 +25,13 @@ describe('migration 005 backfills durationCount', () => {
     const org = await insertTenant(db.pool, 'acme');
     await insertRule(db.pool, { id: 'r1', org: null, key: 'mfa_disabled' });
     // Hour A: two runs with a duration and a skipped one. Hour B: one of each, and the one with a duration already deleted.
-    for (const [at, durationMs, status] of [[A, 100, 'SUCCEEDED'], [A + 60_000, 200, 'SUCCEEDED'], [A + 120_000, null, 'SKIPPED'], [B, 300, 'SUCCEEDED'], [B + 60_000, null, 'SKIPPED']] as const) {
+    for (const [at, durationMs, status] of [
+      [A, 100, 'SUCCEEDED'],
+      [A + 60_000, 200, 'SUCCEEDED'],
+      [A + 120_000, null, 'SKIPPED'],
+      [B, 300, 'SUCCEEDED'],
+      [B + 60_000, null, 'SKIPPED'],
+    ] as const) {
       await insertRuleRun(db.pool, { org, ruleId: 'r1', startedAt: new Date(at), durationMs, status });
     }
     await db.pool.query(`DELETE FROM "RuleRun" WHERE "durationMs" = 300`);
@@ -38,9 +47,16 @@ describe('migration 005 backfills durationCount', () => {
       [org],
     );
     expect(await migrate(db.pool)).toContain('005_duration_count');
-    const hourly = await db.pool.query<{ runs: number; durationCount: number }>(`SELECT runs::int, "durationCount"::int FROM "RuleRunHourly" ORDER BY hour`);
-    expect(hourly.rows).toEqual([{ runs: 3, durationCount: 2 }, { runs: 2, durationCount: 2 }]);
-    const total = await db.pool.query<{ runs: number; durationCount: number }>(`SELECT runs::int, "durationCount"::int FROM "RuleRunTotal"`);
+    const hourly = await db.pool.query<{ runs: number; durationCount: number }>(
+      `SELECT runs::int, "durationCount"::int FROM "RuleRunHourly" ORDER BY hour`,
+    );
+    expect(hourly.rows).toEqual([
+      { runs: 3, durationCount: 2 },
+      { runs: 2, durationCount: 2 },
+    ]);
+    const total = await db.pool.query<{ runs: number; durationCount: number }>(
+      `SELECT runs::int, "durationCount"::int FROM "RuleRunTotal"`,
+    );
     expect(total.rows).toEqual([{ runs: 7, durationCount: 6 }]);
   });
 });
@@ -49,7 +65,10 @@ describe('migration 006 on a database rolled before it', () => {
   let db: TestDatabase;
   beforeAll(async () => {
     db = await createTestDatabase({ migrate: false });
-    await migrate(db.pool, loadMigrations().filter((m) => m.version < 6));
+    await migrate(
+      db.pool,
+      loadMigrations().filter((m) => m.version < 6),
+    );
   });
   afterAll(() => db.drop());
 
@@ -65,7 +84,10 @@ describe('migration 008 on a database rolled before it', () => {
   let db: TestDatabase;
   beforeAll(async () => {
     db = await createTestDatabase({ migrate: false });
-    await migrate(db.pool, loadMigrations().filter((m) => m.version < 8));
+    await migrate(
+      db.pool,
+      loadMigrations().filter((m) => m.version < 8),
+    );
   });
   afterAll(() => db.drop());
 
@@ -83,13 +105,17 @@ describe('migration 008 on a database rolled before it', () => {
       [new Date(midnight - 2 * HOUR), new Date(midnight - HOUR), new Date(midnight + 23 * HOUR)],
     );
     expect(await migrate(db.pool)).toContain('008_daily_rollups');
-    const rules = await db.pool.query(`SELECT to_char(day, 'YYYY-MM-DD') AS day, "organizationId", runs::int, failures::int FROM "RuleRunDaily" ORDER BY 1, 2`);
+    const rules = await db.pool.query(
+      `SELECT to_char(day, 'YYYY-MM-DD') AS day, "organizationId", runs::int, failures::int FROM "RuleRunDaily" ORDER BY 1, 2`,
+    );
     expect(rules.rows).toEqual([
       { day: '2026-11-20', organizationId: 'org_a', runs: 7, failures: 1 },
       { day: '2026-11-21', organizationId: 'org_a', runs: 5, failures: 2 },
       { day: '2026-11-21', organizationId: 'org_b', runs: 1, failures: 1 },
     ]);
-    const syncs = await db.pool.query(`SELECT to_char(day, 'YYYY-MM-DD') AS day, "connectionId", provider, runs::int, failures::int FROM "ConnectorSyncDaily" ORDER BY 1`);
+    const syncs = await db.pool.query(
+      `SELECT to_char(day, 'YYYY-MM-DD') AS day, "connectionId", provider, runs::int, failures::int FROM "ConnectorSyncDaily" ORDER BY 1`,
+    );
     expect(syncs.rows).toEqual([
       { day: '2026-11-20', connectionId: 'c1', provider: 'okta', runs: 8, failures: 1 },
       { day: '2026-11-21', connectionId: 'c1', provider: 'okta', runs: 1, failures: 1 },

@@ -15,7 +15,12 @@ interface Run {
   scheduledFor: number | null;
   startedAt: number;
 }
-const run = (id: string, startedAt: number, scheduledFor: number | null = null, trigger = 'SCHEDULE'): Run => ({ id, trigger, scheduledFor, startedAt });
+const run = (id: string, startedAt: number, scheduledFor: number | null = null, trigger = 'SCHEDULE'): Run => ({
+  id,
+  trigger,
+  scheduledFor,
+  startedAt,
+});
 const judge = (schedule: Schedule, runs: Run[], fromMs: number, toMs: number, now: number) =>
   judgeSlots(schedule, settings, runs.filter(servesSlots), referenceTime, { fromMs, toMs, now, cap: 1000 })!.map((s) => ({
     at: new Date(s.at).toISOString().slice(11, 16),
@@ -40,7 +45,11 @@ describe('slots', () => {
   });
 
   it('a cron expression wins over an interval, and a bad one is refused', () => {
-    expect(scheduleOf({ cron: '0 * * * *', intervalSeconds: 300 }, 'UTC')).toEqual({ kind: 'cron', expression: '0 * * * *', timezone: 'UTC' });
+    expect(scheduleOf({ cron: '0 * * * *', intervalSeconds: 300 }, 'UTC')).toEqual({
+      kind: 'cron',
+      expression: '0 * * * *',
+      timezone: 'UTC',
+    });
     expect(scheduleOf({ cron: null, intervalSeconds: 0 }, 'UTC')).toBeNull();
     expect(() => scheduleOf({ cron: 'not a cron', intervalSeconds: null }, 'UTC')).toThrow();
   });
@@ -57,7 +66,12 @@ describe('matching runs to slots', () => {
   const window = [T0 + HOUR, T0 + 5 * HOUR] as const;
 
   it('jitter and early starts land on the slot they were meant for', () => {
-    const runs = [run('late', T0 + HOUR + 40_000), run('early', T0 + 2 * HOUR - 40_000), run('half-late', T0 + 3 * HOUR + 29 * MIN), run('named', T0 + 4 * HOUR + 50 * MIN, T0 + 4 * HOUR)];
+    const runs = [
+      run('late', T0 + HOUR + 40_000),
+      run('early', T0 + 2 * HOUR - 40_000),
+      run('half-late', T0 + 3 * HOUR + 29 * MIN),
+      run('named', T0 + 4 * HOUR + 50 * MIN, T0 + 4 * HOUR),
+    ];
     expect(judge(hourly, runs, ...window, now)).toEqual([
       { at: '01:00', state: 'ran', run: 'late' },
       { at: '02:00', state: 'ran', run: 'early' },
@@ -116,7 +130,9 @@ describe('the latest due slot: what the metric, the finding and the status page 
     expect(latestDueSlot(hourly, settings, T0 + 5 * HOUR + 30 * MIN).at).toBe(T0 + 5 * HOUR);
     const berlin = scheduleOf({ cron: '0 9 * * *', intervalSeconds: null }, 'Europe/Berlin')!;
     // 09:45 in Berlin in summer is 07:45 UTC; with a 10 min grace the 09:00 slot (07:00 UTC) is due.
-    expect(latestDueSlot(berlin, { timezone: 'Europe/Berlin', graceSeconds: 600 }, Date.parse('2025-07-01T07:45:00Z')).at).toBe(Date.parse('2025-07-01T07:00:00Z'));
+    expect(latestDueSlot(berlin, { timezone: 'Europe/Berlin', graceSeconds: 600 }, Date.parse('2025-07-01T07:45:00Z')).at).toBe(
+      Date.parse('2025-07-01T07:00:00Z'),
+    );
   });
 
   it('is missed when no recent serving run sits in its catchment, and when the job never ran', () => {

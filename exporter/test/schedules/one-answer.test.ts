@@ -41,14 +41,18 @@ describe('one answer to "did the scheduled job run?"', () => {
       `INSERT INTO "DetectionRule" (id, "organizationId", key, name, severity, enabled, "scheduleCron")
        SELECT 'rule_cron_never', id, 'hourly_report', 'Hourly report', 'LOW', true, '0 * * * *' FROM "Organization" ORDER BY slug LIMIT 1`,
     );
-    tenantIds = new Map((await db.pool.query<{ id: string; slug: string }>(`SELECT id, slug FROM "Organization"`)).rows.map((r) => [r.slug, r.id]));
+    tenantIds = new Map(
+      (await db.pool.query<{ id: string; slug: string }>(`SELECT id, slug FROM "Organization"`)).rows.map((r) => [r.slug, r.id]),
+    );
     exporter = await startTestExporter(db.url, { LOG_LEVEL: 'silent' }, { clock: () => now });
     const operator = await token(db.pool, 'OPERATOR');
     jobs = [];
     // Per tenant: a day of the demo's minute-by-minute rules is more slots than one answer may hold.
     for (const tenant of [...tenantIds.keys()].sort()) {
       const window = `from=${new Date(now - 24 * HOUR).toISOString()}&to=${new Date(now).toISOString()}`;
-      const answer = await fetch(`${exporter.url}/api/v1/schedules?tenant=${tenant}&${window}`, { headers: { authorization: `Bearer ${operator}` } });
+      const answer = await fetch(`${exporter.url}/api/v1/schedules?tenant=${tenant}&${window}`, {
+        headers: { authorization: `Bearer ${operator}` },
+      });
       expect({ status: answer.status, body: answer.status === 200 ? null : await answer.text() }).toEqual({ status: 200, body: null });
       jobs.push(...((await answer.json()) as { data: ApiJob[] }).data);
     }
@@ -81,13 +85,23 @@ describe('one answer to "did the scheduled job run?"', () => {
       if (m) fromMetric.set(`${m[2]}/${m[1]}`, value);
     }
     const fromApi = new Map<string, number>();
-    for (const job of jobs) fromApi.set(`${job.tenant}/${job.kind}`, (fromApi.get(`${job.tenant}/${job.kind}`) ?? 0) + (missedJobs.includes(job) ? 1 : 0));
+    for (const job of jobs)
+      fromApi.set(`${job.tenant}/${job.kind}`, (fromApi.get(`${job.tenant}/${job.kind}`) ?? 0) + (missedJobs.includes(job) ? 1 : 0));
     expect(Object.fromEntries(fromMetric)).toEqual(Object.fromEntries(fromApi));
   });
 
   it('the schedule_missed findings are exactly those jobs', async () => {
-    const config = { ...DEFAULT_MONITORS_CONFIG, schedule_missed: { ...DEFAULT_MONITORS_CONFIG.schedule_missed, suppressDuringBacklog: 'off' as const } };
-    const engine = new MonitorEngine({ pool: db.pool, getSnapshot: () => exporter.collector.snapshot, config, intervalSeconds: 3600, clock: () => now });
+    const config = {
+      ...DEFAULT_MONITORS_CONFIG,
+      schedule_missed: { ...DEFAULT_MONITORS_CONFIG.schedule_missed, suppressDuringBacklog: 'off' as const },
+    };
+    const engine = new MonitorEngine({
+      pool: db.pool,
+      getSnapshot: () => exporter.collector.snapshot,
+      config,
+      intervalSeconds: 3600,
+      clock: () => now,
+    });
     try {
       await engine.cycle();
     } finally {
@@ -101,7 +115,9 @@ describe('one answer to "did the scheduled job run?"', () => {
   });
 
   it('the status page counts every scheduled job, cron rules included, and the same misses', async () => {
-    const summary = (await (await fetch(`${exporter.url}/status.json`)).json()) as { components: { name: string; aperio_reasons: string[] }[] };
+    const summary = (await (await fetch(`${exporter.url}/status.json`)).json()) as {
+      components: { name: string; aperio_reasons: string[] }[];
+    };
     const scheduled = summary.components.find((c) => c.name === 'Scheduled runs')!;
     expect(scheduled.aperio_reasons).toContain(`${missedJobs.length} of ${jobs.length} scheduled jobs missed their latest slot`);
   });

@@ -7,7 +7,16 @@ import { startTestExporter } from '../helpers/exporter';
 import { seedOutage } from './seed';
 
 const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const OUTPUT = path.resolve(__dirname, '../../test-output/status.png');
 const README_IMAGE = path.resolve(__dirname, '../../../docs/images/status-page.png');
 const PHONE_OUTPUT = path.resolve(__dirname, '../../test-output/status-phone.png');
@@ -15,7 +24,8 @@ const README_PHONE_IMAGE = path.resolve(__dirname, '../../../docs/images/status-
 
 // CI must never pass by skipping: without Chromium the test fails there, and skips with a message elsewhere.
 const available = fs.existsSync(CHROMIUM);
-if (!available && process.env.CI !== 'true') process.stderr.write(`skipping the status page browser test: ${CHROMIUM} not found (apt-get install chromium)\n`);
+if (!available && process.env.CI !== 'true')
+  process.stderr.write(`skipping the status page browser test: ${CHROMIUM} not found (apt-get install chromium)\n`);
 
 (available || process.env.CI === 'true' ? describe : describe.skip)('status page in headless Chromium', () => {
   let db: TestDatabase;
@@ -81,20 +91,46 @@ if (!available && process.env.CI !== 'true') process.stderr.write(`skipping the 
     const context = await browser.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
     await page.goto(`${exporter.url}/status`);
-    const RANK: Record<string, number> = { 'd-none': -1, 'd-operational': 0, 'd-under_maintenance': 0, 'd-degraded_performance': 1, 'd-partial_outage': 2, 'd-major_outage': 3 };
-    const STATUS_RANK: Record<string, number> = { operational: 0, under_maintenance: 0, degraded_performance: 1, partial_outage: 2, major_outage: 3 };
-    const components = await page.locator('li.component').evaluateAll((items) =>
-      items.map((li) => ({ id: li.id, status: li.getAttribute('data-status')!, today: li.querySelector('.bar span:last-child')!.className })),
-    );
+    const RANK: Record<string, number> = {
+      'd-none': -1,
+      'd-operational': 0,
+      'd-under_maintenance': 0,
+      'd-degraded_performance': 1,
+      'd-partial_outage': 2,
+      'd-major_outage': 3,
+    };
+    const STATUS_RANK: Record<string, number> = {
+      operational: 0,
+      under_maintenance: 0,
+      degraded_performance: 1,
+      partial_outage: 2,
+      major_outage: 3,
+    };
+    const components = await page
+      .locator('li.component')
+      .evaluateAll((items) =>
+        items.map((li) => ({
+          id: li.id,
+          status: li.getAttribute('data-status')!,
+          today: li.querySelector('.bar span:last-child')!.className,
+        })),
+      );
     expect(components.length).toBeGreaterThanOrEqual(8);
     for (const c of components) expect([c.id, RANK[c.today] >= STATUS_RANK[c.status]]).toEqual([c.id, true]);
     // A day with 1 failure in 10 runs is judged like the last hour would be (failure ratio 10 % = degraded), not by a stricter rule.
-    expect(await page.locator('#component-connector-okta .bar span[title*="10 runs, 1 failed"]').getAttribute('class')).toBe('d-degraded_performance');
+    expect(await page.locator('#component-connector-okta .bar span[title*="10 runs, 1 failed"]').getAttribute('class')).toBe(
+      'd-degraded_performance',
+    );
     await context.close();
   });
 
   it('fits all 90 days of every bar on a 390 px phone screen', async () => {
-    const context = await browser.newContext({ javaScriptEnabled: true, viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true });
+    const context = await browser.newContext({
+      javaScriptEnabled: true,
+      viewport: { width: 390, height: 844 },
+      deviceScaleFactor: 2,
+      isMobile: true,
+    });
     const page = await context.newPage();
     await page.goto(`${exporter.url}/status`);
     // Open every group so every bar is laid out.
@@ -104,7 +140,12 @@ if (!available && process.env.CI !== 'true') process.stderr.write(`skipping the 
       bars: [...document.querySelectorAll('.bar')].map((bar) => {
         const cells = bar.querySelectorAll('span');
         const box = bar.getBoundingClientRect();
-        return { cells: cells.length, barRight: box.right, newestRight: cells[cells.length - 1].getBoundingClientRect().right, newestWidth: cells[cells.length - 1].getBoundingClientRect().width };
+        return {
+          cells: cells.length,
+          barRight: box.right,
+          newestRight: cells[cells.length - 1].getBoundingClientRect().right,
+          newestWidth: cells[cells.length - 1].getBoundingClientRect().width,
+        };
       }),
     }));
     expect(layout.pageWidth).toBeLessThanOrEqual(390);

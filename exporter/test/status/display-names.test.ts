@@ -11,7 +11,12 @@ describe('display names of providers and SIEM kinds', () => {
       'GitHub',
       'Okta',
     ]);
-    expect(['SPLUNK_HEC', 'SENTINEL', 'CHRONICLE', 'WEBHOOK'].map(siemKindName)).toEqual(['Splunk HEC', 'Microsoft Sentinel', 'Google Chronicle', 'Webhook']);
+    expect(['SPLUNK_HEC', 'SENTINEL', 'CHRONICLE', 'WEBHOOK'].map(siemKindName)).toEqual([
+      'Splunk HEC',
+      'Microsoft Sentinel',
+      'Google Chronicle',
+      'Webhook',
+    ]);
   });
 
   test('name every provider and kind the demo uses', () => {

@@ -94,17 +94,24 @@ describe('the status history from the daily rollups', () => {
   });
   afterAll(() => db.drop());
 
-  const scopes: HistoryScope[] = [{ kind: 'platform' }, { kind: 'tenant', tenantId: 'org_acme' }, { kind: 'tenant', tenantId: 'org_globex' }];
+  const scopes: HistoryScope[] = [
+    { kind: 'platform' },
+    { kind: 'tenant', tenantId: 'org_acme' },
+    { kind: 'tenant', tenantId: 'org_globex' },
+  ];
   const expectSameAsRaw = async () => {
     const now = Date.now();
-    for (const scope of scopes) expect([scope, await history(db.pool, now, scope)]).toEqual([scope, await fromRawRows(db.pool, now, scope)]);
+    for (const scope of scopes)
+      expect([scope, await history(db.pool, now, scope)]).toEqual([scope, await fromRawRows(db.pool, now, scope)]);
     expect(await dailyMismatches(db.pool)).toEqual([]);
   };
 
   it('equals the history counted from raw rows, before and after the first rollup, and reads the daily rollups', async () => {
     await expectSameAsRaw(); // nothing rolled: all raw
     await rollBoth(db.pool);
-    const { rows } = await db.pool.query<{ n: number }>(`SELECT (SELECT count(*) FROM "RuleRunDaily")::int + (SELECT count(*) FROM "ConnectorSyncDaily")::int AS n`);
+    const { rows } = await db.pool.query<{ n: number }>(
+      `SELECT (SELECT count(*) FROM "RuleRunDaily")::int + (SELECT count(*) FROM "ConnectorSyncDaily")::int AS n`,
+    );
     expect(rows[0].n).toBeGreaterThan(20);
     await expectSameAsRaw();
     // The history's own statements read the daily rollups.
@@ -140,9 +147,13 @@ describe('the status history from the daily rollups', () => {
     );
     await rollBoth(db.pool);
     await expectSameAsRaw();
-    const { rowCount } = await db.pool.query(`UPDATE "ConnectorSyncRun" SET "startedAt" = "startedAt" - interval '1 day' WHERE "startedAt" < now() - interval '19 days'`);
+    const { rowCount } = await db.pool.query(
+      `UPDATE "ConnectorSyncRun" SET "startedAt" = "startedAt" - interval '1 day' WHERE "startedAt" < now() - interval '19 days'`,
+    );
     expect(rowCount).toBe(1);
-    await db.pool.query(`UPDATE "RuleRun" SET status = 'SUCCEEDED' WHERE status = 'FAILED' AND "startedAt" < now() - interval '5 days' AND "startedAt" > now() - interval '6 days'`);
+    await db.pool.query(
+      `UPDATE "RuleRun" SET status = 'SUCCEEDED' WHERE status = 'FAILED' AND "startedAt" < now() - interval '5 days' AND "startedAt" > now() - interval '6 days'`,
+    );
     await rollBoth(db.pool);
     await expectSameAsRaw();
     // And once more, with nothing new: no change.

@@ -1,9 +1,25 @@
 import type pg from 'pg';
 import { rebuildDailyRollups } from '../helpers/daily-rollups';
-import { insertConnector, insertDeliveries, insertDestination, insertRule, insertRuleRun, insertSync, insertTenant } from '../helpers/fixtures';
+import {
+  insertConnector,
+  insertDeliveries,
+  insertDestination,
+  insertRule,
+  insertRuleRun,
+  insertSync,
+  insertTenant,
+} from '../helpers/fixtures';
 
 /** Tenant and connector names that must never appear in public status output. */
-export const SECRET_NAMES = ['zorblax', 'quintessa', 'conn_zorblax_okta', 'conn_quintessa_okta', 'conn_zorblax_github', 'dest_quintessa_hook', 'dest_zorblax_splunk'];
+export const SECRET_NAMES = [
+  'zorblax',
+  'quintessa',
+  'conn_zorblax_okta',
+  'conn_quintessa_okta',
+  'conn_zorblax_github',
+  'dest_quintessa_hook',
+  'dest_zorblax_splunk',
+];
 
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;
@@ -27,10 +43,24 @@ export async function seedOutage(pool: pg.Pool, now: number): Promise<void> {
   await insertConnector(pool, { id: 'conn_zorblax_okta', org: zorblax, provider: 'okta', lastSyncAt: ago(2 * HOUR) });
   await insertConnector(pool, { id: 'conn_quintessa_okta', org: quintessa, provider: 'okta', lastSyncAt: ago(2 * HOUR) });
   await insertConnector(pool, { id: 'conn_zorblax_github', org: zorblax, provider: 'github', lastSyncAt: ago(60_000) });
-  await insertSync(pool, { connectionId: 'conn_zorblax_github', org: zorblax, provider: 'github', startedAt: earlierToday(now, 60_000), durationMs: 1_000, status: 'SUCCEEDED' });
+  await insertSync(pool, {
+    connectionId: 'conn_zorblax_github',
+    org: zorblax,
+    provider: 'github',
+    startedAt: earlierToday(now, 60_000),
+    durationMs: 1_000,
+    status: 'SUCCEEDED',
+  });
   await insertDestination(pool, { id: 'dest_quintessa_hook', org: quintessa, kind: 'WEBHOOK', ok: 0, fail: 40, lastDeliveryAt: null });
   await insertDeliveries(pool, 'dest_quintessa_hook', 'DEAD_LETTER', 4, ago(10 * 60_000));
-  await insertDestination(pool, { id: 'dest_zorblax_splunk', org: zorblax, kind: 'SPLUNK_HEC', ok: 100, fail: 0, lastDeliveryAt: ago(30_000) });
+  await insertDestination(pool, {
+    id: 'dest_zorblax_splunk',
+    org: zorblax,
+    kind: 'SPLUNK_HEC',
+    ok: 100,
+    fail: 0,
+    lastDeliveryAt: ago(30_000),
+  });
   await insertRule(pool, { id: 'rule_mfa', org: null, key: 'mfa_disabled' });
   for (const org of [zorblax, quintessa]) {
     await insertRuleRun(pool, { org, ruleId: 'rule_mfa', startedAt: earlierToday(now, 60_000), durationMs: 100, status: 'SUCCEEDED' });

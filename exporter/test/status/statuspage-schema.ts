@@ -21,7 +21,21 @@ export const statusSchema = {
 
 export const componentSchema = {
   type: 'object',
-  required: ['id', 'name', 'status', 'created_at', 'updated_at', 'position', 'description', 'showcase', 'start_date', 'group_id', 'page_id', 'group', 'only_show_if_degraded'],
+  required: [
+    'id',
+    'name',
+    'status',
+    'created_at',
+    'updated_at',
+    'position',
+    'description',
+    'showcase',
+    'start_date',
+    'group_id',
+    'page_id',
+    'group',
+    'only_show_if_degraded',
+  ],
   properties: {
     id: { type: 'string' },
     name: { type: 'string' },
@@ -43,12 +57,31 @@ export const componentSchema = {
 const updateSchema = {
   type: 'object',
   required: ['id', 'status', 'body', 'created_at', 'display_at', 'affected_components'],
-  properties: { id: { type: 'string' }, body: { type: 'string' }, created_at: ts, display_at: ts, affected_components: { type: ['array', 'null'] } },
+  properties: {
+    id: { type: 'string' },
+    body: { type: 'string' },
+    created_at: ts,
+    display_at: ts,
+    affected_components: { type: ['array', 'null'] },
+  },
 };
 
 export const incidentSchema = {
   type: 'object',
-  required: ['id', 'name', 'status', 'impact', 'shortlink', 'started_at', 'resolved_at', 'created_at', 'updated_at', 'incident_updates', 'components', 'page_id'],
+  required: [
+    'id',
+    'name',
+    'status',
+    'impact',
+    'shortlink',
+    'started_at',
+    'resolved_at',
+    'created_at',
+    'updated_at',
+    'incident_updates',
+    'components',
+    'page_id',
+  ],
   properties: {
     id: { type: 'string' },
     name: { type: 'string' },
@@ -59,20 +92,48 @@ export const incidentSchema = {
     resolved_at: nullableTs,
     created_at: ts,
     updated_at: ts,
-    incident_updates: { type: 'array', minItems: 1, items: { ...updateSchema, properties: { ...updateSchema.properties, status: { enum: ['investigating', 'identified', 'monitoring', 'resolved', 'postmortem'] } } } },
+    incident_updates: {
+      type: 'array',
+      minItems: 1,
+      items: {
+        ...updateSchema,
+        properties: {
+          ...updateSchema.properties,
+          status: { enum: ['investigating', 'identified', 'monitoring', 'resolved', 'postmortem'] },
+        },
+      },
+    },
     components: { type: 'array', items: componentSchema },
   },
 };
 
 export const maintenanceSchema = {
   type: 'object',
-  required: ['id', 'name', 'status', 'impact', 'shortlink', 'scheduled_for', 'scheduled_until', 'created_at', 'updated_at', 'incident_updates', 'components'],
+  required: [
+    'id',
+    'name',
+    'status',
+    'impact',
+    'shortlink',
+    'scheduled_for',
+    'scheduled_until',
+    'created_at',
+    'updated_at',
+    'incident_updates',
+    'components',
+  ],
   properties: {
     status: { enum: ['scheduled', 'in_progress', 'verifying', 'completed'] },
     impact: { enum: ['none', 'maintenance', 'minor', 'major', 'critical'] },
     scheduled_for: ts,
     scheduled_until: ts,
-    incident_updates: { type: 'array', items: { ...updateSchema, properties: { ...updateSchema.properties, status: { enum: ['scheduled', 'in_progress', 'verifying', 'completed'] } } } },
+    incident_updates: {
+      type: 'array',
+      items: {
+        ...updateSchema,
+        properties: { ...updateSchema.properties, status: { enum: ['scheduled', 'in_progress', 'verifying', 'completed'] } },
+      },
+    },
     components: { type: 'array', items: componentSchema },
   },
 };

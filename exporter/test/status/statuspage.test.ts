@@ -93,7 +93,13 @@ describe('status page JSON, badges and feed from a seeded outage', () => {
     expect(okta.aperio_reasons).toEqual(['2 of 2 connections stale']);
     expect(okta.aperio_uptime_days).toHaveLength(90);
     const threeDaysAgo = new Date(Math.floor(now / 3600_000) * 3600_000 - 72 * 3600_000).toISOString().slice(0, 10);
-    expect(okta.aperio_uptime_days.find((d: Json) => d.date === threeDaysAgo)).toEqual({ date: threeDaysAgo, runs: 10, failures: 1, uptime: 0.9, status: 'degraded_performance' });
+    expect(okta.aperio_uptime_days.find((d: Json) => d.date === threeDaysAgo)).toEqual({
+      date: threeDaysAgo,
+      runs: 10,
+      failures: 1,
+      uptime: 0.9,
+      status: 'degraded_performance',
+    });
     const github = (summary.components as Json[]).find((c) => c.id === 'connector-github')!;
     expect(github.aperio_uptime_days.at(-1)).toMatchObject({ runs: 1, failures: 0, uptime: 1 });
     expect(summary.aperio_thresholds).toMatchObject({ consecutiveFailures: 3, failureRatioMinor: 0.1, queueWarnSeconds: 120 });
@@ -152,7 +158,16 @@ describe('status page JSON, badges and feed from a seeded outage', () => {
   });
 
   it('never shows a tenant or connector name in public output', async () => {
-    const paths = ['/status', '/status.json', '/api/v2/summary.json', '/api/v2/status.json', '/api/v2/components.json', '/api/v2/incidents/unresolved.json', '/status/feed.atom', '/status/badge.svg'];
+    const paths = [
+      '/status',
+      '/status.json',
+      '/api/v2/summary.json',
+      '/api/v2/status.json',
+      '/api/v2/components.json',
+      '/api/v2/incidents/unresolved.json',
+      '/status/feed.atom',
+      '/status/badge.svg',
+    ];
     const summary = await getJson('/status.json');
     for (const c of summary.components as Json[]) paths.push(`/status/badge/${c.id}.svg`);
     for (const p of paths) {
@@ -167,8 +182,12 @@ describe('status page JSON, badges and feed from a seeded outage', () => {
     const parsed = parseExposition(text);
     expect(parsed.get(series('aperio_status_component', { component: 'siem-webhook', group: 'siem', status: 'major_outage' }))).toBe(1);
     expect(parsed.get(series('aperio_status_component', { component: 'siem-webhook', group: 'siem', status: 'operational' }))).toBe(0);
-    expect(parsed.get(series('aperio_status_component', { component: 'connector-okta', group: 'connectors', status: 'partial_outage' }))).toBe(1);
-    expect(parsed.get(series('aperio_status_component', { component: 'ingestion-queue', group: 'platform', status: 'under_maintenance' }))).toBe(1);
+    expect(
+      parsed.get(series('aperio_status_component', { component: 'connector-okta', group: 'connectors', status: 'partial_outage' })),
+    ).toBe(1);
+    expect(
+      parsed.get(series('aperio_status_component', { component: 'ingestion-queue', group: 'platform', status: 'under_maintenance' })),
+    ).toBe(1);
     expect(parsed.get(series('aperio_status_indicator', { indicator: 'critical' }))).toBe(1);
     expect(parsed.get(series('aperio_status_indicator', { indicator: 'none' }))).toBe(0);
     if (requireTool('promtool', 'apt-get install prometheus')) {

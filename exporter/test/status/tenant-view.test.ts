@@ -14,14 +14,28 @@ import { pageSchema, statusSchema, summarySchema } from './statuspage-schema';
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const HOUR = 3600_000;
-const STATUS_PATHS = ['/status', '/status.json', '/api/v2/summary.json', '/api/v2/status.json', '/api/v2/components.json', '/api/v2/incidents/unresolved.json', '/status/feed.atom', '/status/badge.svg'];
+const STATUS_PATHS = [
+  '/status',
+  '/status.json',
+  '/api/v2/summary.json',
+  '/api/v2/status.json',
+  '/api/v2/components.json',
+  '/api/v2/incidents/unresolved.json',
+  '/status/feed.atom',
+  '/status/badge.svg',
+];
 
 describe('status page seen with a tenant token', () => {
   let db: TestDatabase;
   let exporter: Exporter;
   const now = Date.now();
   const day = (hoursAgo: number) => new Date(Math.floor(now / HOUR) * HOUR - hoursAgo * HOUR).toISOString().slice(0, 10);
-  const tokens: Record<'zorblax' | 'quintessa' | 'operator' | 'revoked', string> = { zorblax: '', quintessa: '', operator: '', revoked: '' };
+  const tokens: Record<'zorblax' | 'quintessa' | 'operator' | 'revoked', string> = {
+    zorblax: '',
+    quintessa: '',
+    operator: '',
+    revoked: '',
+  };
   const summary = async (bearer?: string): Promise<Json> => (await get(exporter.url, '/status.json', bearer)).body as Json;
   const component = (s: Json, id: string): Json => (s.components as Json[]).find((c) => c.id === id)!;
   const uptimeOn = (c: Json, date: string) => (c.aperio_uptime_days as Json[]).find((d) => d.date === date);
@@ -43,7 +57,13 @@ describe('status page seen with a tenant token', () => {
     );
     await rebuildDailyRollups(db.pool);
     for (let i = 0; i < 3; i++) {
-      await insertRuleRun(db.pool, { org: quintessa, ruleId: 'rule_mfa', startedAt: earlierToday(now, (2 + i) * 60_000), durationMs: 100, status: 'FAILED' });
+      await insertRuleRun(db.pool, {
+        org: quintessa,
+        ruleId: 'rule_mfa',
+        startedAt: earlierToday(now, (2 + i) * 60_000),
+        durationMs: 100,
+        status: 'FAILED',
+      });
     }
     tokens.zorblax = await token(db.pool, 'ADMIN', 'zorblax');
     tokens.quintessa = await token(db.pool, 'SECURITY_ANALYST', 'quintessa');
@@ -80,7 +100,10 @@ describe('status page seen with a tenant token', () => {
 
   it("judges each tenant's objects by themselves: a stale connection degrades its own tenant's view only", async () => {
     const z = await summary(tokens.zorblax);
-    expect(component(z, 'connection-conn_zorblax_okta')).toMatchObject({ status: 'degraded_performance', aperio_reasons: ['stale: last successful sync 2 h ago'] });
+    expect(component(z, 'connection-conn_zorblax_okta')).toMatchObject({
+      status: 'degraded_performance',
+      aperio_reasons: ['stale: last successful sync 2 h ago'],
+    });
     expect(component(z, 'connection-conn_zorblax_github').status).toBe('operational');
     expect(component(z, 'connectors').status).toBe('degraded_performance');
     expect(component(z, 'detection-rules').status).toBe('operational');
@@ -88,8 +111,14 @@ describe('status page seen with a tenant token', () => {
 
     const q = await summary(tokens.quintessa);
     expect(component(q, 'connectors').components).toEqual(['connection-conn_quintessa_okta']);
-    expect(component(q, 'destination-dest_quintessa_hook')).toMatchObject({ status: 'major_outage', aperio_reasons: ['dead-lettering or stuck: 4 dead letters'] });
-    expect(component(q, 'detection-rules')).toMatchObject({ status: 'partial_outage', aperio_reasons: ['3 of 4 runs failed in the last hour'] });
+    expect(component(q, 'destination-dest_quintessa_hook')).toMatchObject({
+      status: 'major_outage',
+      aperio_reasons: ['dead-lettering or stuck: 4 dead letters'],
+    });
+    expect(component(q, 'detection-rules')).toMatchObject({
+      status: 'partial_outage',
+      aperio_reasons: ['3 of 4 runs failed in the last hour'],
+    });
     expect(q.status.indicator).toBe('critical');
     const incidents = (await get(exporter.url, '/api/v2/incidents/unresolved.json', tokens.quintessa)).body as Json;
     expect((incidents.incidents as Json[]).map((i) => i.name)).toEqual(expect.arrayContaining(['WEBHOOK of org_quintessa: major outage']));
@@ -106,7 +135,11 @@ describe('status page seen with a tenant token', () => {
       const bodies: Answer[] = [];
       for (const p of paths) bodies.push(await get(exporter.url, p, bearer));
       for (const [i, res] of bodies.entries()) {
-        expect({ path: paths[i], status: res.status, leaks: res.text.toLowerCase().includes(other) }).toEqual({ path: paths[i], status: 200, leaks: false });
+        expect({ path: paths[i], status: res.status, leaks: res.text.toLowerCase().includes(other) }).toEqual({
+          path: paths[i],
+          status: 200,
+          leaks: false,
+        });
       }
       expect(bodies[0].text).toContain(`View of tenant <strong>${own.toUpperCase()}</strong> (${own})`);
       expect(bodies[0].text).toContain(`okta of org_${own}`);
@@ -118,7 +151,13 @@ describe('status page seen with a tenant token', () => {
 
   it("draws a tenant's 90-day bars from its own runs: rollups before the watermark plus raw runs since", async () => {
     const z = await summary(tokens.zorblax);
-    expect(uptimeOn(component(z, 'connection-conn_zorblax_okta'), day(72))).toEqual({ date: day(72), runs: 10, failures: 1, uptime: 0.9, status: 'degraded_performance' });
+    expect(uptimeOn(component(z, 'connection-conn_zorblax_okta'), day(72))).toEqual({
+      date: day(72),
+      runs: 10,
+      failures: 1,
+      uptime: 0.9,
+      status: 'degraded_performance',
+    });
     expect(uptimeOn(component(z, 'connection-conn_zorblax_github'), day(0))).toMatchObject({ runs: 1, failures: 0 });
     const zRules = component(z, 'detection-rules');
     expect(uptimeOn(zRules, day(120))).toMatchObject({ runs: 7, failures: 2 });
@@ -150,7 +189,12 @@ describe('status page seen with a tenant token', () => {
   });
 
   it('answers an unknown or revoked token with 401 and the API error shape, never with the public view', async () => {
-    for (const [bearer, p] of [['apo_nope', '/status'], [tokens.revoked, '/status.json'], ['apo_nope', '/status/feed.atom'], [tokens.revoked, '/status/badge/connectors.svg']]) {
+    for (const [bearer, p] of [
+      ['apo_nope', '/status'],
+      [tokens.revoked, '/status.json'],
+      ['apo_nope', '/status/feed.atom'],
+      [tokens.revoked, '/status/badge/connectors.svg'],
+    ]) {
       const res = await get(exporter.url, p, bearer);
       expect({ p, status: res.status }).toEqual({ p, status: 401 });
       expect(res.body).toEqual({ error: { code: 'invalid_token', message: 'the token is unknown or revoked', field: null } });
@@ -188,7 +232,10 @@ describe('status page seen with a tenant token', () => {
       const rules = component(res.body as Json, 'detection-rules');
       expect(rules.aperio_reasons).toEqual([HISTORY_UNAVAILABLE]);
       expect(rules.aperio_uptime_90d).toBeNull();
-      expect(component(res.body as Json, 'connection-conn_zorblax_okta').aperio_reasons).toEqual(['stale: last successful sync 2 h ago', HISTORY_UNAVAILABLE]);
+      expect(component(res.body as Json, 'connection-conn_zorblax_okta').aperio_reasons).toEqual([
+        'stale: last successful sync 2 h ago',
+        HISTORY_UNAVAILABLE,
+      ]);
     } finally {
       await db.pool.query(`ALTER TABLE "RuleRunHourly_away" RENAME TO "RuleRunHourly"`);
     }

@@ -14,13 +14,26 @@ export interface ReceivedSpan {
   resource: Record<string, string | number | boolean>;
 }
 
-interface OtlpValue { stringValue?: string; intValue?: string | number; boolValue?: boolean; doubleValue?: number }
-interface OtlpAttribute { key: string; value: OtlpValue }
+interface OtlpValue {
+  stringValue?: string;
+  intValue?: string | number;
+  boolValue?: boolean;
+  doubleValue?: number;
+}
+interface OtlpAttribute {
+  key: string;
+  value: OtlpValue;
+}
 interface OtlpBody {
   resourceSpans: {
     resource?: { attributes?: OtlpAttribute[] };
-    scopeSpans: { spans: (Omit<ReceivedSpan, 'attributes' | 'resource' | 'startTimeUnixNano' | 'endTimeUnixNano'> & {
-      attributes?: OtlpAttribute[]; startTimeUnixNano: string | number; endTimeUnixNano: string | number })[] }[];
+    scopeSpans: {
+      spans: (Omit<ReceivedSpan, 'attributes' | 'resource' | 'startTimeUnixNano' | 'endTimeUnixNano'> & {
+        attributes?: OtlpAttribute[];
+        startTimeUnixNano: string | number;
+        endTimeUnixNano: string | number;
+      })[];
+    }[];
   }[];
 }
 
@@ -85,7 +98,12 @@ export class OtlpReceiver {
 function flatten(attributes: OtlpAttribute[]): Record<string, string | number | boolean> {
   const out: Record<string, string | number | boolean> = {};
   for (const { key, value } of attributes) {
-    out[key] = value.stringValue ?? (value.intValue !== undefined ? Number(value.intValue) : undefined) ?? value.boolValue ?? value.doubleValue ?? '';
+    out[key] =
+      value.stringValue ??
+      (value.intValue !== undefined ? Number(value.intValue) : undefined) ??
+      value.boolValue ??
+      value.doubleValue ??
+      '';
   }
   return out;
 }

@@ -16,7 +16,13 @@ function nanos(iso: string): string {
   return (BigInt(Date.parse(`${whole}Z`)) * 1_000_000n + BigInt(fraction.padEnd(9, '0'))).toString();
 }
 
-async function insertRuleRunRow(db: TestDatabase, startedAt: string, finishedAt: string, status = 'SUCCEEDED', traceId: string | null = null): Promise<number> {
+async function insertRuleRunRow(
+  db: TestDatabase,
+  startedAt: string,
+  finishedAt: string,
+  status = 'SUCCEEDED',
+  traceId: string | null = null,
+): Promise<number> {
   const { rows } = await db.pool.query<{ id: number }>(
     `INSERT INTO "RuleRun" ("organizationId", "ruleId", trigger, "startedAt", "finishedAt", "durationMs", status, "eventsEvaluated", "findingsOpened", "traceId")
      VALUES ('org_acme', 'rule_travel', 'MANUAL', $1, $2, 1, $3, 10, 1, $4) RETURNING id`,
@@ -86,17 +92,35 @@ describe('a span per run over OTLP/HTTP', () => {
     expect(await tailer.poll()).toBe(0); // first start: the tail begins at the end of each table
 
     const recordedRule = await recordRuleRun(db.pool, {
-      organizationId: 'org_acme', ruleId: 'rule_travel', trigger: 'SCHEDULE', scheduledFor: new Date('2026-01-02T03:00:00Z'),
-      startedAt: new Date('2026-01-02T03:00:01.250Z'), finishedAt: new Date('2026-01-02T03:00:03.500Z'), status: 'SUCCEEDED',
-      eventsEvaluated: 1200, findingsOpened: 3,
+      organizationId: 'org_acme',
+      ruleId: 'rule_travel',
+      trigger: 'SCHEDULE',
+      scheduledFor: new Date('2026-01-02T03:00:00Z'),
+      startedAt: new Date('2026-01-02T03:00:01.250Z'),
+      finishedAt: new Date('2026-01-02T03:00:03.500Z'),
+      status: 'SUCCEEDED',
+      eventsEvaluated: 1200,
+      findingsOpened: 3,
     });
     const recordedSync = await recordConnectorSync(db.pool, {
-      organizationId: 'org_acme', connectionId: 'conn_okta', provider: 'okta', trigger: 'EVENT',
-      startedAt: new Date('2026-01-02T03:05:00.000Z'), finishedAt: new Date('2026-01-02T03:05:09.001Z'), status: 'FAILED',
-      recordsIngested: 17, error: 'token expired',
+      organizationId: 'org_acme',
+      connectionId: 'conn_okta',
+      provider: 'okta',
+      trigger: 'EVENT',
+      startedAt: new Date('2026-01-02T03:05:00.000Z'),
+      finishedAt: new Date('2026-01-02T03:05:09.001Z'),
+      status: 'FAILED',
+      recordsIngested: 17,
+      error: 'token expired',
     });
     const rowRule = await insertRuleRunRow(db, '2026-01-02T03:04:05.123456Z', '2026-01-02T03:04:06.654321Z', 'TIMED_OUT', WORKER_TRACE);
-    const rowRuleBadTrace = await insertRuleRunRow(db, '2026-01-02T03:10:00.000001Z', '2026-01-02T03:10:00.000002Z', 'SKIPPED', 'not-a-trace-id');
+    const rowRuleBadTrace = await insertRuleRunRow(
+      db,
+      '2026-01-02T03:10:00.000001Z',
+      '2026-01-02T03:10:00.000002Z',
+      'SKIPPED',
+      'not-a-trace-id',
+    );
 
     expect(await tailer.poll()).toBe(4);
     expect(receiver.spans).toHaveLength(4);
@@ -109,8 +133,13 @@ describe('a span per run over OTLP/HTTP', () => {
     expect(rule.parentSpanId ?? '').toBe('');
     expect(rule.status.code ?? 0).toBe(1); // OK
     expect(rule.attributes).toMatchObject({
-      'aperio.tenant.id': 'org_acme', 'aperio.rule.id': 'rule_travel', 'aperio.run.trigger': 'SCHEDULE', 'aperio.run.status': 'SUCCEEDED',
-      'aperio.run.events_evaluated': 1200, 'aperio.run.findings_opened': 3, 'aperio.run.scheduled_for': '2026-01-02T03:00:00.000Z',
+      'aperio.tenant.id': 'org_acme',
+      'aperio.rule.id': 'rule_travel',
+      'aperio.run.trigger': 'SCHEDULE',
+      'aperio.run.status': 'SUCCEEDED',
+      'aperio.run.events_evaluated': 1200,
+      'aperio.run.findings_opened': 3,
+      'aperio.run.scheduled_for': '2026-01-02T03:00:00.000Z',
     });
     expect(rule.resource).toMatchObject({ 'service.name': 'aperio-exporter-test', 'deployment.environment': 'test' });
 
@@ -120,8 +149,13 @@ describe('a span per run over OTLP/HTTP', () => {
     expect(sync.endTimeUnixNano).toBe(nanos('2026-01-02T03:05:09.001Z'));
     expect(sync.status).toMatchObject({ code: 2, message: 'token expired' });
     expect(sync.attributes).toMatchObject({
-      'aperio.tenant.id': 'org_acme', 'aperio.connector.id': 'conn_okta', 'aperio.provider': 'okta', 'aperio.run.trigger': 'EVENT',
-      'aperio.run.status': 'FAILED', 'aperio.run.records_ingested': 17, 'aperio.run.error': 'token expired',
+      'aperio.tenant.id': 'org_acme',
+      'aperio.connector.id': 'conn_okta',
+      'aperio.provider': 'okta',
+      'aperio.run.trigger': 'EVENT',
+      'aperio.run.status': 'FAILED',
+      'aperio.run.records_ingested': 17,
+      'aperio.run.error': 'token expired',
     });
     expect(sync.attributes).not.toHaveProperty('aperio.run.scheduled_for');
 
@@ -136,7 +170,10 @@ describe('a span per run over OTLP/HTTP', () => {
     expect(fallback.status.code ?? 0).toBe(0); // SKIPPED: neither OK nor ERROR
 
     const { rows } = await db.pool.query(`SELECT name, "lastId" FROM "TelemetryTail" ORDER BY name`);
-    expect(rows).toEqual([{ name: 'ConnectorSyncRun', lastId: recordedSync }, { name: 'RuleRun', lastId: rowRuleBadTrace }]);
+    expect(rows).toEqual([
+      { name: 'ConnectorSyncRun', lastId: recordedSync },
+      { name: 'RuleRun', lastId: rowRuleBadTrace },
+    ]);
     expect(await tailer.poll()).toBe(0);
     await tailer.stop();
   });

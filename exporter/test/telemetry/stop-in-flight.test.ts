@@ -54,10 +54,14 @@ describe('stopping the exporter with an export in flight', () => {
   it('SIGTERM waits for the export and saves the position: no span is sent twice after the restart', async () => {
     receiver.delayMs = 1_500; // every export stays in flight for a while
     current = runCli(['serve'], env);
-    await waitFor('an export to be in flight', async () => {
-      if (current!.child.exitCode !== null) throw new Error(`exited early: ${current!.output()}`);
-      return receiver.received > 0 ? true : undefined;
-    }, 90_000);
+    await waitFor(
+      'an export to be in flight',
+      async () => {
+        if (current!.child.exitCode !== null) throw new Error(`exited early: ${current!.output()}`);
+        return receiver.received > 0 ? true : undefined;
+      },
+      90_000,
+    );
     current.child.kill('SIGTERM');
     const stopped = await current.exited;
     expect({ ...stopped, output: stopped.code === 0 ? '' : current.output() }).toEqual({ code: 0, signal: null, output: '' });
@@ -67,10 +71,14 @@ describe('stopping the exporter with an export in flight', () => {
     receiver.delayMs = 0;
     const requestsBefore = receiver.received;
     current = runCli(['serve'], env);
-    await waitFor('spans of new runs after the restart', async () => {
-      if (current!.child.exitCode !== null) throw new Error(`exited early: ${current!.output()}`);
-      return receiver.received >= requestsBefore + 2 ? true : undefined;
-    }, 90_000);
+    await waitFor(
+      'spans of new runs after the restart',
+      async () => {
+        if (current!.child.exitCode !== null) throw new Error(`exited early: ${current!.output()}`);
+        return receiver.received >= requestsBefore + 2 ? true : undefined;
+      },
+      90_000,
+    );
     current.child.kill('SIGINT');
     expect((await current.exited).code).toBe(0);
 

@@ -35,7 +35,9 @@ describe('serve runs verify periodically and exposes its outcome on /metrics', (
 
     // A corrupted running total shows up at the next run.
     await rollUp(db.pool, 'RuleRun');
-    await db.pool.query(`UPDATE "RuleRunTotal" SET failures = failures + 7 WHERE "organizationId" = 'org_acme' AND "ruleId" = 'rule_mfa_disabled'`);
+    await db.pool.query(
+      `UPDATE "RuleRunTotal" SET failures = failures + 7 WHERE "organizationId" = 'org_acme' AND "ruleId" = 'rule_mfa_disabled'`,
+    );
     const later = await waitFor('the difference on /metrics', async () => {
       const m = parseExposition(await metrics());
       return m.get(series('aperio_exporter_verify_differences', { family: 'aperio_rule_run_failures' })) === 1 ? m : undefined;
@@ -47,6 +49,8 @@ describe('serve runs verify periodically and exposes its outcome on /metrics', (
     if (!requireTool('promtool', 'apt-get install -y prometheus')) return;
     const text = await metrics();
     expect(text).toContain('# TYPE aperio_exporter_verify_differences gauge');
-    expect(() => execFileSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] })).not.toThrow();
+    expect(() =>
+      execFileSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] }),
+    ).not.toThrow();
   });
 });

@@ -13,7 +13,14 @@ const at = (seconds: number) => new Date(seconds * 1000);
 describe('verify: the scheduled-run definitions', () => {
   let db: TestDatabase;
 
-  const run = async (table: 'RuleRun' | 'ConnectorSyncRun', key: string, trigger: string, status: string, scheduledFor: number | null, startedAt: number) => {
+  const run = async (
+    table: 'RuleRun' | 'ConnectorSyncRun',
+    key: string,
+    trigger: string,
+    status: string,
+    scheduledFor: number | null,
+    startedAt: number,
+  ) => {
     const [col, extra, extraValue] = table === 'RuleRun' ? ['"ruleId"', '', ''] : ['"connectionId"', ', provider', ", 'okta'"];
     await db.pool.query(
       `INSERT INTO "${table}" ("organizationId", ${col}, trigger, "scheduledFor", "startedAt", "durationMs", status${extra})
@@ -43,7 +50,14 @@ describe('verify: the scheduled-run definitions', () => {
     // Connectors: interval 300 s, grace 150 s: the due slot is H+1500.
     await insertConnector(db.pool, { id: 'c_skipped', org: 'org_alpha', provider: 'okta', lastSyncAt: null, interval: 300 });
     await run('ConnectorSyncRun', 'c_skipped', 'SCHEDULE', 'SKIPPED', null, H + 1600);
-    await insertConnector(db.pool, { id: 'c_paused', org: 'org_alpha', provider: 'okta', lastSyncAt: null, interval: 300, status: 'PAUSED' });
+    await insertConnector(db.pool, {
+      id: 'c_paused',
+      org: 'org_alpha',
+      provider: 'okta',
+      lastSyncAt: null,
+      interval: 300,
+      status: 'PAUSED',
+    });
     await insertConnector(db.pool, { id: 'c_never', org: 'org_alpha', provider: 'okta', lastSyncAt: null, interval: 900 });
   });
   afterAll(() => db.drop());
@@ -51,7 +65,13 @@ describe('verify: the scheduled-run definitions', () => {
   it('counts the missed jobs of each tenant and kind as the definitions say', async () => {
     const client = await db.pool.connect();
     try {
-      const values = await scheduleDefinitions.recompute({ client, now: NOW_S * 1000, tenantIds: null, timezone: 'UTC', graceSeconds: null });
+      const values = await scheduleDefinitions.recompute({
+        client,
+        now: NOW_S * 1000,
+        tenantIds: null,
+        timezone: 'UTC',
+        graceSeconds: null,
+      });
       const byKey = Object.fromEntries(values.map((v) => [`${v.labels.tenant}/${v.labels.kind}`, v.value]));
       // alpha: manual, tie and builtin missed (served, cron and the disabled rule are not); beta: builtin.
       expect(byKey).toEqual({ 'alpha/rule': 3, 'beta/rule': 1, 'alpha/connector': 1 });

@@ -20,11 +20,46 @@ describe('aperio-exporter verify on the demo data', () => {
     const now = Date.now();
     await seedDemo(db.pool, now);
     // Open work in every state the retry semantics distinguish, and hours already rolled up.
-    await insertJobs(db.pool, { org: 'org_hooli', kind: 'events', status: 'QUEUED', count: 3, createdAt: new Date(now - 20 * 60_000), attempts: 0 });
-    await insertJobs(db.pool, { org: 'org_hooli', kind: 'events', status: 'QUEUED', count: 2, createdAt: new Date(now - 5 * 60_000), attempts: 1 });
-    await insertJobs(db.pool, { org: 'org_hooli', kind: 'events', status: 'RUNNING', count: 2, createdAt: new Date(now - 5 * 60_000), attempts: 2 });
-    await insertJobs(db.pool, { org: 'org_acme', kind: 'assets', status: 'RUNNING', count: 1, createdAt: new Date(now - 5 * 60_000), attempts: 1 });
-    await insertJobs(db.pool, { org: 'org_hooli', kind: 'events', status: 'DEAD', count: 1, createdAt: new Date(now - HOUR_MS), attempts: 5 });
+    await insertJobs(db.pool, {
+      org: 'org_hooli',
+      kind: 'events',
+      status: 'QUEUED',
+      count: 3,
+      createdAt: new Date(now - 20 * 60_000),
+      attempts: 0,
+    });
+    await insertJobs(db.pool, {
+      org: 'org_hooli',
+      kind: 'events',
+      status: 'QUEUED',
+      count: 2,
+      createdAt: new Date(now - 5 * 60_000),
+      attempts: 1,
+    });
+    await insertJobs(db.pool, {
+      org: 'org_hooli',
+      kind: 'events',
+      status: 'RUNNING',
+      count: 2,
+      createdAt: new Date(now - 5 * 60_000),
+      attempts: 2,
+    });
+    await insertJobs(db.pool, {
+      org: 'org_acme',
+      kind: 'assets',
+      status: 'RUNNING',
+      count: 1,
+      createdAt: new Date(now - 5 * 60_000),
+      attempts: 1,
+    });
+    await insertJobs(db.pool, {
+      org: 'org_hooli',
+      kind: 'events',
+      status: 'DEAD',
+      count: 1,
+      createdAt: new Date(now - HOUR_MS),
+      attempts: 5,
+    });
     await insertDeliveries(db.pool, 'dest_umbrella_webhook', 'PENDING', 3, new Date(now - 10 * 60_000));
     await insertDeliveries(db.pool, 'dest_umbrella_webhook', 'RETRYING', 2, new Date(now - 30 * 60_000));
     await insertDeliveries(db.pool, 'dest_umbrella_webhook', 'DEAD_LETTER', 4, new Date(now - 90 * 60_000));
@@ -38,7 +73,16 @@ describe('aperio-exporter verify on the demo data', () => {
     process.stdout.write(formatReport(result));
     expect(result.tenants).toEqual({ total: 6, ids: null, slugs: null });
     const compared = Object.fromEntries(result.families.map((f) => [f.family, f.compared]));
-    for (const family of ['aperio_rule_runs', 'aperio_rule_run_duration_seconds', 'aperio_connector_syncs', 'aperio_connector_sync_duration_seconds', 'aperio_scheduled_run_missed', 'aperio_siem_queue_depth', 'aperio_ingestion_jobs_retrying', 'aperio_connector_last_sync_timestamp_seconds']) {
+    for (const family of [
+      'aperio_rule_runs',
+      'aperio_rule_run_duration_seconds',
+      'aperio_connector_syncs',
+      'aperio_connector_sync_duration_seconds',
+      'aperio_scheduled_run_missed',
+      'aperio_siem_queue_depth',
+      'aperio_ingestion_jobs_retrying',
+      'aperio_connector_last_sync_timestamp_seconds',
+    ]) {
       expect(compared[family]).toBeGreaterThan(0);
     }
     expect(result.families.filter((f) => f.skipped)).toEqual([]);
@@ -55,16 +99,26 @@ describe('aperio-exporter verify on the demo data', () => {
     await db.pool.query(`UPDATE "RuleRunTotal" SET failures = failures + 7 WHERE ${where}`);
     try {
       const after = await run();
-      const { rows: raw } = await db.pool.query<{ n: string }>(`SELECT count(*) AS n FROM "RuleRun" WHERE ${where} AND status IN ('FAILED', 'TIMED_OUT')`);
+      const { rows: raw } = await db.pool.query<{ n: string }>(
+        `SELECT count(*) AS n FROM "RuleRun" WHERE ${where} AND status IN ('FAILED', 'TIMED_OUT')`,
+      );
       const truth = Number(raw[0].n);
       expect(after.differences.filter((d) => !before.has(key(d)))).toEqual([
-        { family: 'aperio_rule_run_failures', series: 'aperio_rule_run_failures_total', labels: { tenant: 'acme', rule: 'impossible_travel' }, snapshot: truth + 7, recomputed: truth },
+        {
+          family: 'aperio_rule_run_failures',
+          series: 'aperio_rule_run_failures_total',
+          labels: { tenant: 'acme', rule: 'impossible_travel' },
+          snapshot: truth + 7,
+          recomputed: truth,
+        },
       ]);
 
       const cli = runCli(['verify'], { DATABASE_URL: db.url });
       expect((await cli.exited).code).toBe(1);
       expect(cli.output()).toMatch(/^aperio_rule_run_failures\s+\d+\s+1$/m);
-      expect(cli.output()).toContain(`aperio_rule_run_failures_total{rule="impossible_travel",tenant="acme"}  snapshot ${truth + 7}  recomputed ${truth}`);
+      expect(cli.output()).toContain(
+        `aperio_rule_run_failures_total{rule="impossible_travel",tenant="acme"}  snapshot ${truth + 7}  recomputed ${truth}`,
+      );
     } finally {
       await db.pool.query(`UPDATE "RuleRunTotal" SET failures = failures - 7 WHERE ${where}`);
     }
@@ -80,7 +134,9 @@ describe('aperio-exporter verify on the demo data', () => {
     expect(labelled.every((t) => first.tenants.slugs!.includes(t))).toBe(true);
     // Only the sampled tenants' values are compared, and the report names them.
     expect(first.families.find((f) => f.family === 'aperio_rule_runs')!.compared).toBe(2 * 7);
-    expect(formatReport(first)).toContain(`tenants: a deterministic sample of 2 of 6 (VERIFY_SAMPLE_TENANTS): ${first.tenants.slugs!.join(', ')}`);
+    expect(formatReport(first)).toContain(
+      `tenants: a deterministic sample of 2 of 6 (VERIFY_SAMPLE_TENANTS): ${first.tenants.slugs!.join(', ')}`,
+    );
   });
 
   it('exits 2 naming the setting when VERIFY_SAMPLE_TENANTS is not a number', async () => {
@@ -107,7 +163,15 @@ describe('aperio-exporter verify on the demo data', () => {
     expect(rules.rowCount).toBeGreaterThan(0);
     expect(syncs.rowCount).toBeGreaterThan(0);
     const result = await run();
-    const runFamilies = ['aperio_rule_runs', 'aperio_rule_run_failures', 'aperio_rule_events_evaluated', 'aperio_rule_run_duration_seconds', 'aperio_connector_syncs', 'aperio_connector_records_ingested', 'aperio_connector_sync_duration_seconds'];
+    const runFamilies = [
+      'aperio_rule_runs',
+      'aperio_rule_run_failures',
+      'aperio_rule_events_evaluated',
+      'aperio_rule_run_duration_seconds',
+      'aperio_connector_syncs',
+      'aperio_connector_records_ingested',
+      'aperio_connector_sync_duration_seconds',
+    ];
     expect(result.families.filter((f) => runFamilies.includes(f.family)).every((f) => f.compared > 0)).toBe(true);
     expect(result.differences.filter((d) => runFamilies.includes(d.family))).toEqual([]);
   });

@@ -49,7 +49,13 @@ export function toApiError(status: number, data: unknown, statusText?: string): 
     return new ApiError('unauthorized', status, message, body?.code);
   }
   if (status === 403) {
-    return new ApiError(body ? 'forbidden' : 'grafana_forbidden', status, message, body?.code, body?.field ?? undefined);
+    return new ApiError(
+      body ? 'forbidden' : 'grafana_forbidden',
+      status,
+      message,
+      body?.code,
+      body?.field ?? undefined
+    );
   }
   if (status === 404) {
     return new ApiError('not_found', status, message, body?.code);
@@ -79,7 +85,9 @@ export function explainError(error: ApiError): string {
     case 'rate_limited':
       return 'Too many requests with bad tokens came from Grafana; the exporter asks to wait before retrying.';
     case 'bad_request':
-      return error.field ? `The exporter rejected the parameter "${error.field}".` : 'The exporter rejected the request.';
+      return error.field
+        ? `The exporter rejected the parameter "${error.field}".`
+        : 'The exporter rejected the request.';
     case 'not_configured':
       return 'The plugin is not configured yet.';
     default:

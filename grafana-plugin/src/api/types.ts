@@ -73,7 +73,14 @@ export type IncidentJson = {
   updated_at: string;
   page_id: string;
   components: unknown[];
-  incident_updates: Array<{ id: string; status: string; body: string; display_at: string; created_at: string; affected_components: unknown[] }>;
+  incident_updates: Array<{
+    id: string;
+    status: string;
+    body: string;
+    display_at: string;
+    created_at: string;
+    affected_components: unknown[];
+  }>;
 };
 
 export type StatusSummary = {

@@ -30,7 +30,12 @@ export function useApi<T>(url: string | null, refreshMs = 0): ApiState<T> {
     getJson<T>(url).then(
       (data) => live && setResult({ key: done, data }),
       (e: unknown) =>
-        live && setResult((prev) => ({ key: done, data: prev.data, error: e instanceof ApiError ? e : toApiError(0, undefined, String(e)) }))
+        live &&
+        setResult((prev) => ({
+          key: done,
+          data: prev.data,
+          error: e instanceof ApiError ? e : toApiError(0, undefined, String(e)),
+        }))
     );
     return () => {
       live = false;

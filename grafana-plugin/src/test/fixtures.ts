@@ -1,4 +1,12 @@
-import type { ConnectorHealth, IngestionAnswer, RuleRun, SiemHealth, SnapshotMeta, StatusComponentJson, StatusSummary } from '../api/types';
+import type {
+  ConnectorHealth,
+  IngestionAnswer,
+  RuleRun,
+  SiemHealth,
+  SnapshotMeta,
+  StatusComponentJson,
+  StatusSummary,
+} from '../api/types';
 
 const NOW = Date.parse('2026-11-26T12:00:00Z');
 const ago = (seconds: number) => new Date(NOW - seconds * 1000).toISOString();
@@ -8,7 +16,15 @@ export const snapshotMeta = (tenant: string | null): SnapshotMeta => ({
   snapshot: { takenAt: ago(5), dataAsOf: ago(10), databaseReachable: true },
 });
 
-const connector = (id: string, tenant: string, provider: string, name: string, state: ConnectorHealth['freshness']['state'], age: number | null, extra: Partial<ConnectorHealth> = {}): ConnectorHealth => ({
+const connector = (
+  id: string,
+  tenant: string,
+  provider: string,
+  name: string,
+  state: ConnectorHealth['freshness']['state'],
+  age: number | null,
+  extra: Partial<ConnectorHealth> = {}
+): ConnectorHealth => ({
   id,
   tenant,
   provider,
@@ -72,7 +88,17 @@ export const ingestion: IngestionAnswer = {
       dead: 0,
       oldestQueuedAt: ago(90),
       oldestQueuedAgeSeconds: 90,
-      kinds: [{ kind: 'okta_events', queued: 12, running: 2, retrying: 1, dead: 0, oldestQueuedAt: ago(90), oldestQueuedAgeSeconds: 90 }],
+      kinds: [
+        {
+          kind: 'okta_events',
+          queued: 12,
+          running: 2,
+          retrying: 1,
+          dead: 0,
+          oldestQueuedAt: ago(90),
+          oldestQueuedAgeSeconds: 90,
+        },
+      ],
     },
   ],
   total: { queued: 12, running: 2, retrying: 1, dead: 0, oldestQueuedAt: ago(90), oldestQueuedAgeSeconds: 90 },
@@ -110,7 +136,12 @@ const days = (status: 'operational' | 'major_outage') =>
   }));
 
 /** The Statuspage v2 fields every component carries beside Aperio's own. */
-const component = (fields: Omit<StatusComponentJson, 'created_at' | 'updated_at' | 'showcase' | 'start_date' | 'page_id' | 'only_show_if_degraded'>): StatusComponentJson => ({
+const component = (
+  fields: Omit<
+    StatusComponentJson,
+    'created_at' | 'updated_at' | 'showcase' | 'start_date' | 'page_id' | 'only_show_if_degraded'
+  >
+): StatusComponentJson => ({
   created_at: ago(86_400 * 30),
   updated_at: ago(5),
   showcase: !fields.group,
@@ -124,9 +155,40 @@ export const statusSummary: StatusSummary = {
   page: { id: 'aperio', name: 'Aperio', url: 'http://exporter.test/status', time_zone: 'Etc/UTC', updated_at: ago(5) },
   status: { indicator: 'major', description: 'Partial System Outage' },
   components: [
-    component({ id: 'connectors', name: 'Connectors', status: 'partial_outage', description: '', position: 1, group: true, group_id: null, components: ['connector-okta', 'connector-github'] }),
-    component({ id: 'connector-okta', name: 'Okta', status: 'operational', description: '', position: 2, group: false, group_id: 'connectors', aperio_reasons: [], aperio_uptime_90d: 1, aperio_uptime_days: days('operational') }),
-    component({ id: 'connector-github', name: 'GitHub', status: 'major_outage', description: '', position: 3, group: false, group_id: 'connectors', aperio_reasons: ['1 of 1 connections down.'], aperio_uptime_90d: 0.9, aperio_uptime_days: days('major_outage') }),
+    component({
+      id: 'connectors',
+      name: 'Connectors',
+      status: 'partial_outage',
+      description: '',
+      position: 1,
+      group: true,
+      group_id: null,
+      components: ['connector-okta', 'connector-github'],
+    }),
+    component({
+      id: 'connector-okta',
+      name: 'Okta',
+      status: 'operational',
+      description: '',
+      position: 2,
+      group: false,
+      group_id: 'connectors',
+      aperio_reasons: [],
+      aperio_uptime_90d: 1,
+      aperio_uptime_days: days('operational'),
+    }),
+    component({
+      id: 'connector-github',
+      name: 'GitHub',
+      status: 'major_outage',
+      description: '',
+      position: 3,
+      group: false,
+      group_id: 'connectors',
+      aperio_reasons: ['1 of 1 connections down.'],
+      aperio_uptime_90d: 0.9,
+      aperio_uptime_days: days('major_outage'),
+    }),
   ],
   incidents: [
     {
@@ -142,7 +204,14 @@ export const statusSummary: StatusSummary = {
       page_id: 'aperio',
       components: [],
       incident_updates: [
-        { id: 'u1', status: 'investigating', body: 'GitHub is in major outage.', display_at: ago(3600), created_at: ago(3600), affected_components: [] },
+        {
+          id: 'u1',
+          status: 'investigating',
+          body: 'GitHub is in major outage.',
+          display_at: ago(3600),
+          created_at: ago(3600),
+          affected_components: [],
+        },
       ],
     },
   ],

@@ -65,8 +65,10 @@ let currentPath = '';
 const error = (status: number, code: string, message: string, field?: string) =>
   answer(currentPath, { error: { code, message, field: field ?? null } }, status);
 
-const encodeCursor = (offset: number, filters: string) => Buffer.from(JSON.stringify({ o: offset, f: filters })).toString('base64url');
-const decodeCursor = (cursor: string) => JSON.parse(Buffer.from(cursor, 'base64url').toString()) as { o: number; f: string };
+const encodeCursor = (offset: number, filters: string) =>
+  Buffer.from(JSON.stringify({ o: offset, f: filters })).toString('base64url');
+const decodeCursor = (cursor: string) =>
+  JSON.parse(Buffer.from(cursor, 'base64url').toString()) as { o: number; f: string };
 
 function ruleRuns(url: URL) {
   const q = url.searchParams;
@@ -75,7 +77,11 @@ function ruleRuns(url: URL) {
     return error(403, 'forbidden', `this token may read only tenant ${scope}`, 'tenant');
   }
   const tenant = scope ?? q.get('tenant');
-  const filterKey = [...q.entries()].filter(([k]) => k !== 'cursor' && k !== 'limit').map(([k, v]) => `${k}=${v}`).sort().join('&');
+  const filterKey = [...q.entries()]
+    .filter(([k]) => k !== 'cursor' && k !== 'limit')
+    .map(([k, v]) => `${k}=${v}`)
+    .sort()
+    .join('&');
   const statuses = q.get('status')?.split(',');
   const triggers = q.get('trigger')?.split(',');
   const rows = world.ruleRuns.filter(
@@ -127,7 +133,13 @@ function exporter(route: string, rest: string, url: URL) {
     return error(401, 'invalid_token', 'the token is unknown or revoked');
   }
   if (route === 'whoami') {
-    return answer(currentPath, { tokenId: 'tok_0123456789abcdef', name: 'acme grafana', role: world.token.role, tenant: world.token.tenant, dataRetentionDays: world.token.tenant ? 30 : null });
+    return answer(currentPath, {
+      tokenId: 'tok_0123456789abcdef',
+      name: 'acme grafana',
+      role: world.token.role,
+      tenant: world.token.tenant,
+      dataRetentionDays: world.token.tenant ? 30 : null,
+    });
   }
   if (route === 'health') {
     if (world.token.role === 'SECURITY_ANALYST') {
@@ -152,7 +164,9 @@ function exporter(route: string, rest: string, url: URL) {
       return error(400, 'invalid_parameter', 'id must be a number', 'id');
     }
     const run = world.ruleRuns.find((r) => r.id === rest);
-    return run ? answer(currentPath, { data: run, dataRetentionDays: 30 }) : error(404, 'not_found', `no rule run ${rest}`);
+    return run
+      ? answer(currentPath, { data: run, dataRetentionDays: 30 })
+      : error(404, 'not_found', `no rule run ${rest}`);
   }
   return error(404, 'not_found', `no route ${route}/${rest}`);
 }
@@ -161,7 +175,8 @@ const proxy = http.all(`*/api/plugin-proxy/${PLUGIN_ID}/*`, ({ request }) => {
   const url = new URL(request.url);
   world.requests.push(url);
   const [route, ...restParts] = url.pathname.split(`/api/plugin-proxy/${PLUGIN_ID}/`)[1].split('/');
-  currentPath = route === 'status' ? '/status.json' : `/v1/${route}${restParts.length ? `/${restParts.join('/')}` : ''}`;
+  currentPath =
+    route === 'status' ? '/status.json' : `/v1/${route}${restParts.length ? `/${restParts.join('/')}` : ''}`;
   const rule = ROUTE_ROLE.find(([path]) => path === route);
   if (!rule) {
     return HttpResponse.json({ message: 'plugin route not found' }, { status: 404 });

@@ -33,5 +33,9 @@ export const CONFIGURED_SETTINGS = { url: 'http://exporter:9464', tracesDatasour
 
 /** `renderAt` inside the configured app settings. */
 export function renderConfiguredAt(element: React.ReactElement, url: string, path = '*') {
-  return renderAt(<AppSettingsContext.Provider value={CONFIGURED_SETTINGS}>{element}</AppSettingsContext.Provider>, url, path);
+  return renderAt(
+    <AppSettingsContext.Provider value={CONFIGURED_SETTINGS}>{element}</AppSettingsContext.Provider>,
+    url,
+    path
+  );
 }

@@ -14,7 +14,9 @@ export const connectorStale: Check = ({ snapshot, config, now }) => {
     .filter((conn) => freshnessState(conn.lastSyncAt, now, thresholdsFor(snapshot.freshness, conn.provider)) === 'critical')
     .map((conn) => {
       const limit = thresholdsFor(snapshot.freshness, conn.provider).errorAfterSeconds ?? 0;
-      const lastError = conn.lastError ? ` The last error (${conn.lastErrorAt ? iso(conn.lastErrorAt) : 'time unknown'}): ${conn.lastError}.` : '';
+      const lastError = conn.lastError
+        ? ` The last error (${conn.lastErrorAt ? iso(conn.lastErrorAt) : 'time unknown'}): ${conn.lastError}.`
+        : '';
       return {
         check: 'aperio.platform.connector_stale' as const,
         subject: `connector:${conn.id}`,

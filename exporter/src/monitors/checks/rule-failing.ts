@@ -18,7 +18,8 @@ export const ruleFailing: Check = ({ snapshot, config, history }) => {
       const delta = history.delta(ruleKey(r), snapshot.takenAt, c.windowSeconds * 1000, [r.totals.runs, r.totals.failures]);
       const [runs, failures] = delta?.deltas ?? [0, 0];
       if (!delta || runs < c.minRuns || failures / runs <= c.failureRatio) {
-        if (!delta?.complete) unknown.push({ check: 'aperio.platform.rule_failing', subject: ruleSubject(r), reason: 'less history than the window' });
+        if (!delta?.complete)
+          unknown.push({ check: 'aperio.platform.rule_failing', subject: ruleSubject(r), reason: 'less history than the window' });
         return [];
       }
       const minutes = Math.round(delta.spanMs / 60_000);

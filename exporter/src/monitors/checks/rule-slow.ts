@@ -15,7 +15,11 @@ export const ruleSlow: Check = ({ snapshot, config, ruleDurations }) => {
   const c = config.rule_slow;
   const rules = snapshot.rules.filter((r) => r.enabled);
   if (!ruleDurations) {
-    const unknown: Suppression[] = rules.map((r) => ({ check: 'aperio.platform.rule_slow', subject: ruleSubject(r), reason: 'run durations could not be read' }));
+    const unknown: Suppression[] = rules.map((r) => ({
+      check: 'aperio.platform.rule_slow',
+      subject: ruleSubject(r),
+      reason: 'run durations could not be read',
+    }));
     return { observations: [], suppressed: [], unknown };
   }
   const minutes = Math.round(c.windowSeconds / 60);

@@ -20,7 +20,10 @@ export const scheduleMissed: Check = ({ snapshot, config, now }) => {
   const settings = snapshot.scheduleSettings;
   const missed: { job: ScheduledJob; slot: DueSlot }[] = [];
   const invalid = (rule: { ruleId: string; scheduleCron: string | null }, err: Error) =>
-    logger.warn({ ruleId: rule.ruleId, cron: rule.scheduleCron, err: err.message }, 'schedule_missed: cannot parse the rule schedule; skipped');
+    logger.warn(
+      { ruleId: rule.ruleId, cron: rule.scheduleCron, err: err.message },
+      'schedule_missed: cannot parse the rule schedule; skipped',
+    );
   for (const job of scheduledJobs(snapshot, invalid)) {
     const slot = missedBy(job, settings, now);
     if (slot) missed.push({ job, slot });
@@ -29,7 +32,9 @@ export const scheduleMissed: Check = ({ snapshot, config, now }) => {
   const backlogged = snapshot.ingestion.filter((q) => isBacklogged(q, config, now));
   const suppressedTenants = new Set(backlogged.map((q) => q.tenantId));
   const isSuppressed = (job: ScheduledJob) =>
-    c.suppressDuringBacklog === 'platform' ? backlogged.length > 0 : c.suppressDuringBacklog === 'tenant' && suppressedTenants.has(job.tenantId);
+    c.suppressDuringBacklog === 'platform'
+      ? backlogged.length > 0
+      : c.suppressDuringBacklog === 'tenant' && suppressedTenants.has(job.tenantId);
   const reason = `ingestion backlogged (${backlogged.map((q) => `${q.tenant}/${q.kind}`).join(', ')})`;
 
   const observations: Observation[] = [];

@@ -13,7 +13,11 @@ export const siemDeadLetter: Check = ({ snapshot, config, history }) => {
   const observations = snapshot.siemDestinations
     .filter((d) => d.enabled)
     .flatMap((d) => {
-      const delta = history.delta(siemKey(d.id), snapshot.takenAt, c.windowSeconds * 1000, [d.deadLetters, d.deliveriesOk, d.deliveriesFail]);
+      const delta = history.delta(siemKey(d.id), snapshot.takenAt, c.windowSeconds * 1000, [
+        d.deadLetters,
+        d.deliveriesOk,
+        d.deliveriesFail,
+      ]);
       const notYet = () => {
         unknown.push({ check: 'aperio.platform.siem_dead_letter', subject: `destination:${d.id}`, reason: 'less history than the window' });
         return [];
@@ -25,7 +29,8 @@ export const siemDeadLetter: Check = ({ snapshot, config, history }) => {
       const minutes = Math.round(delta.spanMs / 60_000);
       const reasons: string[] = [];
       if (dead >= c.newDeadLetters) reasons.push(`${dead} new dead letter${dead === 1 ? '' : 's'} in the last ${minutes} min`);
-      if (attempts >= c.minDeliveries && ratio > c.failureRatio) reasons.push(`${fail} of ${attempts} deliveries failed in the last ${minutes} min`);
+      if (attempts >= c.minDeliveries && ratio > c.failureRatio)
+        reasons.push(`${fail} of ${attempts} deliveries failed in the last ${minutes} min`);
       if (!reasons.length) return delta.complete ? [] : notYet();
       return [
         {

@@ -11,7 +11,12 @@ const WAIT = { timeout: 15000 };
 const props = (jsonData: AppSettings, tokenSaved: boolean) =>
   ({
     basename: '/a/aperio-observability-app',
-    meta: { id: 'aperio-observability-app', type: 'app' as PluginType, jsonData, secureJsonFields: tokenSaved ? { token: true } : {} },
+    meta: {
+      id: 'aperio-observability-app',
+      type: 'app' as PluginType,
+      jsonData,
+      secureJsonFields: tokenSaved ? { token: true } : {},
+    },
     query: {},
     path: '',
     onNavChanged: jest.fn(),
@@ -20,7 +25,9 @@ const props = (jsonData: AppSettings, tokenSaved: boolean) =>
 describe('App routes', () => {
   it('shows getting started on every page while the plugin is not configured', async () => {
     renderAt(<App {...props({}, false)} />, '/health');
-    expect(await screen.findByTestId(testIds.states.notConfigured, {}, WAIT)).toHaveTextContent('Open the configuration');
+    expect(await screen.findByTestId(testIds.states.notConfigured, {}, WAIT)).toHaveTextContent(
+      'Open the configuration'
+    );
   });
 
   it('needs a token for the audit log but not for the status page', async () => {

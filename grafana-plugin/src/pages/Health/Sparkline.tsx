@@ -18,7 +18,13 @@ export const Sparkline = ({ syncs }: { syncs: RecentSync[] }) => {
   const step = WIDTH / 5;
   const summary = ordered.map((s) => `${s.status} ${formatDuration(s.durationMs)}`).join(', ');
   return (
-    <svg width={WIDTH} height={HEIGHT} role="img" aria-label={`Last syncs: ${summary}`} data-testid={testIds.health.sparkline}>
+    <svg
+      width={WIDTH}
+      height={HEIGHT}
+      role="img"
+      aria-label={`Last syncs: ${summary}`}
+      data-testid={testIds.health.sparkline}
+    >
       {ordered.map((s, i) => {
         const h = Math.max(2, ((s.durationMs ?? 0) / max) * HEIGHT);
         const failed = s.status !== 'SUCCEEDED';

@@ -6,7 +6,11 @@ import { testIds } from '../../components/testIds';
 type Props = { from: string; to: string; onChange: (from: string, to: string) => void };
 
 function toTimeRange(from: string, to: string): TimeRange {
-  return { from: dateMath.toDateTime(from, { roundUp: false })!, to: dateMath.toDateTime(to, { roundUp: true })!, raw: { from, to } };
+  return {
+    from: dateMath.toDateTime(from, { roundUp: false })!,
+    to: dateMath.toDateTime(to, { roundUp: true })!,
+    raw: { from, to },
+  };
 }
 
 const rawText = (value: TimeRange['raw']['from']) => (typeof value === 'string' ? value : value.toISOString());

@@ -14,7 +14,9 @@ const ComponentRow = ({ component }: { component: StatusComponentJson }) => {
     <div className={styles.row} data-testid={testIds.status.component}>
       <div className={styles.head}>
         <Text weight="medium">{component.name}</Text>
-        <span style={{ color: statusColor(theme, component.status) }}>{STATUS_LABEL[component.status] ?? component.status}</span>
+        <span style={{ color: statusColor(theme, component.status) }}>
+          {STATUS_LABEL[component.status] ?? component.status}
+        </span>
       </div>
       {component.aperio_reasons && component.aperio_reasons.length > 0 && (
         <Text color="secondary" variant="bodySmall">

@@ -28,11 +28,20 @@ describe('Status page', () => {
   it("shows a tenant token's own view as that tenant's", async () => {
     setWorld({ status: { ...world.status, aperio_tenant: { slug: 'acme', name: 'Acme Corp' } } });
     renderAt(<StatusPage />, '/status');
-    expect(await screen.findByTestId(testIds.status.indicator, {}, WAIT)).toHaveTextContent('Components of tenant Acme Corp (acme).');
+    expect(await screen.findByTestId(testIds.status.indicator, {}, WAIT)).toHaveTextContent(
+      'Components of tenant Acme Corp (acme).'
+    );
   });
 
   it('says so when there are no components and no incidents', async () => {
-    setWorld({ status: { ...world.status, components: [], incidents: [], status: { indicator: 'none', description: 'All Systems Operational' } } });
+    setWorld({
+      status: {
+        ...world.status,
+        components: [],
+        incidents: [],
+        status: { indicator: 'none', description: 'All Systems Operational' },
+      },
+    });
     renderAt(<StatusPage />, '/status');
     expect(await screen.findByTestId(testIds.states.empty, {}, WAIT)).toHaveTextContent('no components');
     expect(screen.getByText('None.')).toBeInTheDocument();

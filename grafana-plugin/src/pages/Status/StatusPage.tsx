@@ -34,9 +34,15 @@ export const StatusPage = () => {
                   Status dashboard
                 </LinkButton>
               </Stack>
-              {s.components.length === 0 ? <Empty>The exporter reports no components yet.</Empty> : <ComponentList components={s.components} />}
+              {s.components.length === 0 ? (
+                <Empty>The exporter reports no components yet.</Empty>
+              ) : (
+                <ComponentList components={s.components} />
+              )}
               <Incidents incidents={s.incidents} title="Open incidents" />
-              {s.scheduled_maintenances.length > 0 && <Incidents incidents={s.scheduled_maintenances} title="Maintenance" />}
+              {s.scheduled_maintenances.length > 0 && (
+                <Incidents incidents={s.scheduled_maintenances} title="Maintenance" />
+              )}
             </Stack>
           )}
         </PanelState>
