@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { freshnessPolicy } from '../src/connectors/freshness';
+import { JIT_OFF_SQL } from '../src/db/read-only';
 import { SnapshotCollector } from '../src/snapshot/collector';
 import type { AnyCollector } from '../src/snapshot/collector-types';
 import { ALL_COLLECTORS } from '../src/collectors';
@@ -81,9 +82,17 @@ async function record(pool: pg.Pool, collector: AnyCollector, now: number): Prom
 async function runRaw(pool: pg.Pool, statements: Recorded[]): Promise<number> {
   const client = await pool.connect();
   try {
+    // Without JIT, as the collectors read (db/read-only.ts); set outside the timed part.
+    await client.query('BEGIN');
+    await client.query(JIT_OFF_SQL);
     const started = performance.now();
     for (const { text, values } of statements) await client.query(text, values);
-    return performance.now() - started;
+    const elapsed = performance.now() - started;
+    await client.query('COMMIT');
+    return elapsed;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
   } finally {
     client.release();
   }

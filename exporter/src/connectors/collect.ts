@@ -37,8 +37,14 @@ interface Row {
   consecutiveFailures: number;
 }
 
-// The lateral reads are bounded to the recent window so that partition pruning keeps them to a few
-// daily partitions whatever the retention; raw aggregates start at the rollup watermark.
+/** How many of a connection's latest runs (in the recent window) the snapshot keeps. */
+const RECENT_RUNS = 5;
+
+// The recent reads are bounded to the recent window so that partition pruning keeps them to a few
+// daily partitions whatever the retention; raw aggregates start at the rollup watermark. The last runs
+// and the consecutive failures come from one window-function pass over the recent window (numbered per
+// connection, newest first), not from two index probes per connection: at 40,000 connectors the probes
+// cost 80,000 index scans on every collection.
 const SQL = `
 SELECT c.id::text AS id, c."organizationId"::text AS "tenantId", o.slug AS tenant, c.provider, c.name, c.status,
        ${epochMsSql('c."lastSyncAt"')} AS "lastSyncAt", c."lastError", ${epochMsSql('c."lastErrorAt"')} AS "lastErrorAt", c."syncIntervalSeconds",
@@ -47,7 +53,7 @@ SELECT c.id::text AS id, c."organizationId"::text AS "tenantId", o.slug AS tenan
        t."durationBuckets" AS "totalBuckets", t."recordsIngested" AS "totalRecords", ${epochMsSql('t."lastStartedAt"')} AS "totalLastStartedAt",
        x.runs AS "rawRuns", x.failures AS "rawFailures", x."durationCount" AS "rawDurationCount", x."durationMs" AS "rawDurationMs",
        x.buckets AS "rawBuckets", x.records AS "rawRecords", ${epochMsSql('x."lastStartedAt"')} AS "rawLastStartedAt",
-       recent.runs AS recent, serving.refs AS "servingRuns", coalesce(fails.n, 0)::int AS "consecutiveFailures"
+       recent.runs AS recent, serving.refs AS "servingRuns", coalesce(recent.fails, 0)::int AS "consecutiveFailures"
 FROM "IntegrationConnection" c
 JOIN "Organization" o ON o.id = c."organizationId"
 LEFT JOIN "ConnectorSyncTotal" t ON t."connectionId" = c.id
@@ -59,11 +65,17 @@ LEFT JOIN (
          coalesce(sum("recordsIngested"), 0) AS records, max("startedAt") AS "lastStartedAt"
   FROM "ConnectorSyncRun" WHERE "startedAt" >= $1 GROUP BY "connectionId"
 ) x ON x."connectionId" = c.id
-LEFT JOIN LATERAL (
-  SELECT json_agg(json_build_object('startedAt', ${epochMsSql('r."startedAt"')}, 'durationMs', r."durationMs", 'status', r.status)) AS runs
-  FROM (SELECT "startedAt", "durationMs", status FROM "ConnectorSyncRun"
-        WHERE "connectionId" = c.id AND "startedAt" >= $2 ORDER BY "startedAt" DESC LIMIT 5) r
-) recent ON true
+LEFT JOIN (
+  SELECT r."connectionId",
+         json_agg(json_build_object('startedAt', ${epochMsSql('r."startedAt"')}, 'durationMs', r."durationMs", 'status', r.status)
+                  ORDER BY r.n) FILTER (WHERE r.n <= ${RECENT_RUNS}) AS runs,
+         count(*) FILTER (WHERE r.status IN ${FAILURE_STATUS_SQL} AND r."startedAt" >= greatest($2, coalesce(rc."lastSyncAt", $2))) AS fails
+  FROM (SELECT "connectionId", "startedAt", "durationMs", status,
+               row_number() OVER (PARTITION BY "connectionId" ORDER BY "startedAt" DESC) AS n
+        FROM "ConnectorSyncRun" WHERE "startedAt" >= $2) r
+  JOIN "IntegrationConnection" rc ON rc.id = r."connectionId"
+  GROUP BY r."connectionId"
+) recent ON recent."connectionId" = c.id
 LEFT JOIN LATERAL (
   SELECT array_agg(s.ref ORDER BY s."startedAt" DESC) AS refs
   FROM (SELECT ${epochMsSql(referenceTimeSql('s'))}::bigint AS ref, s."startedAt" FROM "ConnectorSyncRun" s
@@ -71,11 +83,6 @@ LEFT JOIN LATERAL (
           AND s."startedAt" >= $3::timestamptz - ${servingLookbackSql('NULL', 'c."syncIntervalSeconds"')}
         ORDER BY s."startedAt" DESC LIMIT ${RECENT_SERVING_RUNS}) s
 ) serving ON true
-LEFT JOIN LATERAL (
-  SELECT count(*) AS n FROM "ConnectorSyncRun"
-  WHERE "connectionId" = c.id AND "startedAt" >= greatest($2, coalesce(c."lastSyncAt", $2))
-    AND status IN ${FAILURE_STATUS_SQL}
-) fails ON true
 ORDER BY o.slug, c.provider, c.id`;
 
 export const connectorsCollector: Collector<'connectors'> = {

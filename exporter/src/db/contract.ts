@@ -96,6 +96,8 @@ export const OWNED_TABLES = [
   'RuleRunTotal',
   'ConnectorSyncHourly',
   'ConnectorSyncTotal',
+  'RuleRunDaily',
+  'ConnectorSyncDaily',
   'RollupState',
   'RollupDirtyHour',
   'ApiToken',

@@ -5,7 +5,7 @@ import { logger } from '../log';
 import type { Snapshot } from '../snapshot/types';
 import { checkKey, type MonitorsConfig } from './config';
 import { evaluateChecks, recordCounters } from './evaluate';
-import { loadOpenFindings, openFinding, resolveFinding, updateFinding } from './findings';
+import { loadOpenFindings, openFindings, resolveFindings, updateFindings } from './findings';
 import { CounterHistory } from './history';
 import { LEADER_LOCK_KEY } from './leader';
 import { readRuleDurations, type RuleDurations } from './rule-durations';
@@ -31,6 +31,12 @@ interface SubjectState {
   /** When the condition was first seen clear while a finding is open; null while failing. */
   clearSince: number | null;
 }
+
+/** What a cycle writes for one (check, subject). */
+type Write =
+  | { kind: 'update'; key: string; observation: Observation; id: string; mayOpen: boolean }
+  | { kind: 'open'; key: string; observation: Observation }
+  | { kind: 'resolve'; key: string; check: CheckName; id: string };
 
 export interface CycleReport {
   leader: boolean;
@@ -118,10 +124,13 @@ export class MonitorEngine {
       const open = client ? await loadOpenFindings(client) : new Map<string, { id: string }>();
       const seen = new Map(observations.map((o) => [dedupKey(o.check, o.subject), o]));
       const keys = new Set([...seen.keys(), ...this.states.keys(), ...open.keys()]);
+      const writes: Write[] = [];
       for (const key of keys) {
         if (frozen.has(key)) continue;
-        await this.step(key, seen.get(key), open.get(key)?.id ?? null, now, client, report);
+        const write = this.step(key, seen.get(key), open.get(key)?.id ?? null, now, client);
+        if (write) writes.push(write);
       }
+      if (client) await this.write(client, writes, now, report);
     } catch (err) {
       // A write that fails means the database or the lock may be gone: stop writing until re-elected.
       this.lock.drop(`write failed: ${(err as Error).message}`);
@@ -136,14 +145,11 @@ export class MonitorEngine {
     return report;
   }
 
-  private async step(
-    key: string,
-    o: Observation | undefined,
-    openId: string | null,
-    now: number,
-    client: pg.PoolClient | null,
-    report: CycleReport,
-  ): Promise<void> {
+  /**
+   * Moves one (check, subject)'s timers and says what to write for it, if anything: the writes of a
+   * cycle go out together (write), one statement per kind, not one per finding.
+   */
+  private step(key: string, o: Observation | undefined, openId: string | null, now: number, client: pg.PoolClient | null): Write | null {
     const check = (o?.check ?? key.slice(0, key.indexOf(':'))) as CheckName;
     const config = this.options.config[checkKey(check)];
     const state = this.states.get(key) ?? { check, failingSince: null, clearSince: null };
@@ -151,33 +157,71 @@ export class MonitorEngine {
     if (o) {
       state.clearSince = null;
       state.failingSince ??= now;
-      if (!client) return;
-      if (openId && (await updateFinding(client, openId, o, now))) {
-        report.updated.push(key);
-      } else if (now - state.failingSince >= config.forSeconds * 1000) {
-        const { created } = await openFinding(client, o, now);
-        if (created) {
-          this.stats.opened++;
-          report.opened.push(key);
-          logger.info({ check, dedupKey: key, tenantId: o.tenantId }, `monitors: finding opened: ${o.title}`);
-        } else report.updated.push(key);
-      }
-      return;
+      if (!client) return null;
+      const mayOpen = now - state.failingSince >= config.forSeconds * 1000;
+      if (openId) return { kind: 'update', key, observation: o, id: openId, mayOpen };
+      return mayOpen ? { kind: 'open', key, observation: o } : null;
     }
     state.failingSince = null;
     if (!openId) {
       // Nothing open (or not leading): keep the recovery timer only while a finding may exist.
       if (client || state.clearSince === null) this.states.delete(key);
-      return;
+      return null;
     }
     state.clearSince ??= now;
-    if (!client || now - state.clearSince < config.recoverySeconds * 1000) return;
-    if (await resolveFinding(client, openId, now)) {
-      this.stats.resolved++;
-      report.resolved.push(key);
-      logger.info({ check, dedupKey: key }, 'monitors: finding resolved');
+    if (!client || now - state.clearSince < config.recoverySeconds * 1000) return null;
+    return { kind: 'resolve', key, check, id: openId };
+  }
+
+  /**
+   * The cycle's writes: one UPDATE refreshes the open findings still failing, one INSERT (in its own
+   * transaction) opens the new ones and those found no longer open that may open again, one UPDATE
+   * resolves the recovered ones. The report lists the keys in the order they were judged.
+   */
+  private async write(client: pg.PoolClient, writes: Write[], now: number, report: CycleReport): Promise<void> {
+    const updates = writes.filter((w): w is Extract<Write, { kind: 'update' }> => w.kind === 'update');
+    const updated = await updateFindings(
+      client,
+      updates.map((w) => ({ id: w.id, observation: w.observation })),
+      now,
+    );
+    const opening = writes.filter(
+      (w): w is Extract<Write, { kind: 'open' | 'update' }> =>
+        w.kind === 'open' || (w.kind === 'update' && !updated.has(String(w.id)) && w.mayOpen),
+    );
+    const opened = await openFindings(
+      client,
+      opening.map((w) => w.observation),
+      now,
+    );
+    const resolves = writes.filter((w): w is Extract<Write, { kind: 'resolve' }> => w.kind === 'resolve');
+    const resolved = await resolveFindings(
+      client,
+      resolves.map((w) => w.id),
+      now,
+    );
+    for (const w of writes) {
+      if (w.kind === 'resolve') {
+        this.states.delete(w.key);
+        if (!resolved.has(String(w.id))) continue;
+        this.stats.resolved++;
+        report.resolved.push(w.key);
+        logger.info({ check: w.check, dedupKey: w.key }, 'monitors: finding resolved');
+      } else if (w.kind === 'update' && updated.has(String(w.id))) {
+        report.updated.push(w.key);
+      } else {
+        const result = opened.get(w.key);
+        if (!result) continue;
+        if (result.created) {
+          this.stats.opened++;
+          report.opened.push(w.key);
+          logger.info(
+            { check: w.observation.check, dedupKey: w.key, tenantId: w.observation.tenantId },
+            `monitors: finding opened: ${w.observation.title}`,
+          );
+        } else report.updated.push(w.key);
+      }
     }
-    this.states.delete(key);
   }
 
   /** rule_slow judges real run durations; a failed read leaves it unknown for this cycle. */

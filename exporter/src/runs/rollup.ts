@@ -14,15 +14,20 @@ import { FAILURE_STATUS_SQL } from './statuses';
  * marks a row only if its hour had closed when the statement ran, so a run written in the open hour by
  * a transaction that commits after the hour closed (and after a rollup read it), or written while the
  * database's clock is behind the exporter's, has no marker. Work goes in chunks of CHUNK_HOURS, one
- * transaction each, so a first rollup over a large history never holds one huge transaction.
+ * transaction each, so a first rollup over a large history never holds one huge transaction. Each range
+ * is one set-based statement (rollRange): no run passes through the exporter, only the hour-aligned
+ * range bounds do.
  */
 export const REROLL_HOURS = 2;
-const CHUNK_HOURS = 6;
+const CHUNK_HOURS = 24;
 const HOUR_MS = 3600_000;
 
 interface Spec {
   hourly: string;
   total: string;
+  /** The daily run counts (the status history), keyed by UTC day and dailyKeys. */
+  daily: string;
+  dailyKeys: string[];
   keys: string[];
   /** The running total's primary key. */
   totalKeys: string[];
@@ -34,6 +39,8 @@ const SPECS: Record<RunTable, Spec> = {
   RuleRun: {
     hourly: 'RuleRunHourly',
     total: 'RuleRunTotal',
+    daily: 'RuleRunDaily',
+    dailyKeys: ['organizationId'],
     keys: ['organizationId', 'ruleId'],
     totalKeys: ['organizationId', 'ruleId'],
     sums: ['eventsEvaluated', 'findingsOpened'],
@@ -42,22 +49,13 @@ const SPECS: Record<RunTable, Spec> = {
   ConnectorSyncRun: {
     hourly: 'ConnectorSyncHourly',
     total: 'ConnectorSyncTotal',
+    daily: 'ConnectorSyncDaily',
+    dailyKeys: ['connectionId', 'organizationId', 'provider'],
     keys: ['connectionId', 'organizationId', 'provider'],
     totalKeys: ['connectionId'],
     sums: ['recordsIngested'],
     bounds: SYNC_DURATION_BOUNDS_MS,
   },
-};
-
-type HourRow = Record<string, unknown> & {
-  hour: Date | string;
-  runs: number;
-  failures: number;
-  durationCount: number;
-  durationMsSum: number;
-  durationMsMax: number;
-  durationBuckets: number[];
-  lastStartedAt?: Date | string | null;
 };
 
 const q = (name: string) => `"${name}"`;
@@ -122,66 +120,108 @@ export async function rollUp(pool: pg.Pool, table: RunTable, now = Date.now()): 
   }
 }
 
+/**
+ * Recomputes the hours [from, to) of a run table in one statement, all in SQL (no run or timestamp
+ * passes through JavaScript, so lastStartedAt keeps its microseconds): the raw runs are aggregated once
+ * per hour and key; the running totals move by each key's new figures minus the figures its hourly rows
+ * held; the hourly rows are upserted and those of keys with no run left are deleted (the upsert and the
+ * delete touch disjoint rows, and the old figures are read from the statement's snapshot); each UTC day's
+ * daily counts move by the same difference, so they stay the sum of the day's hourly rows. A daily row
+ * left with no run is deleted by a second statement, only when there is one.
+ */
 async function rollRange(client: pg.PoolClient, spec: Spec, table: RunTable, from: Date, to: Date): Promise<void> {
   const keyCols = spec.keys.map(q).join(', ');
-  const fresh = await client.query<HourRow>(
-    `SELECT date_trunc('hour', "startedAt") AS hour, ${keyCols},
-            count(*) AS runs, count(*) FILTER (WHERE status IN ${FAILURE_STATUS_SQL}) AS failures,
-            count("durationMs") AS "durationCount",
-            coalesce(sum("durationMs"), 0) AS "durationMsSum", coalesce(max("durationMs"), 0) AS "durationMsMax",
-            ${cumulativeBucketsSql('"durationMs"', spec.bounds)} AS "durationBuckets",
-            ${spec.sums.map((s) => `coalesce(sum(${q(s)}), 0) AS ${q(s)}`).join(', ')},
-            max("startedAt") AS "lastStartedAt"
-     FROM ${q(table)} WHERE "startedAt" >= $1 AND "startedAt" < $2
-     GROUP BY 1, ${keyCols}`,
+  const all = [...COUNTERS, ...spec.sums];
+  const hourlyKeys = ['hour', ...spec.totalKeys].map(q); // the hourly table's primary key
+  const hourlyValues = [...spec.keys.filter((k) => !spec.totalKeys.includes(k)), ...all, 'durationMsMax', 'durationBuckets'].map(q);
+  const bucketIndexes = spec.bounds.map((_, i) => i + 1);
+  const dailyKeys = spec.dailyKeys.map(q).join(', ');
+  const utcDay = (column: string) => `(${column} AT TIME ZONE 'UTC')::date`;
+  // A range never rolled (the first rollup, a catch-up) has no hourly rows: a plain insert, and no old
+  // figures to subtract. Nothing else writes the hourly rows meanwhile (the rollup's advisory lock).
+  const { rows: existing } = await client.query<{ rolled: boolean }>(
+    `SELECT EXISTS (SELECT FROM ${q(spec.hourly)} WHERE hour >= $1 AND hour < $2) AS rolled`,
     [from, to],
   );
-  const old = await client.query<HourRow>(`SELECT * FROM ${q(spec.hourly)} WHERE hour >= $1 AND hour < $2`, [from, to]);
-
-  // The change each key's running total needs: what the hours add now minus what they added before.
-  const keyOf = (row: HourRow) => spec.keys.map((k) => String(row[k])).join('\u0000');
-  const deltas = new Map<string, Record<string, unknown>>();
-  const apply = (row: HourRow, sign: 1 | -1) => {
-    const key = keyOf(row);
-    const delta = deltas.get(key) ?? {
-      ...Object.fromEntries(spec.keys.map((k) => [k, row[k]])),
-      ...Object.fromEntries([...COUNTERS, ...spec.sums].map((c) => [c, 0])),
-      durationBuckets: new Array<number>(spec.bounds.length).fill(0),
-      lastStartedAt: null,
-    };
-    for (const c of [...COUNTERS, ...spec.sums]) delta[c] = (delta[c] as number) + sign * Number(row[c]);
-    const buckets = delta.durationBuckets as number[];
-    row.durationBuckets.forEach((v, i) => (buckets[i] += sign * Number(v)));
-    if (sign === 1 && row.lastStartedAt) {
-      const current = delta.lastStartedAt as Date | null;
-      const candidate = new Date(row.lastStartedAt);
-      if (!current || candidate > current) delta.lastStartedAt = candidate;
-    }
-    deltas.set(key, delta);
-  };
-  old.rows.forEach((row) => apply(row, -1));
-  fresh.rows.forEach((row) => apply(row, 1));
-
-  await client.query(`DELETE FROM ${q(spec.hourly)} WHERE hour >= $1 AND hour < $2`, [from, to]);
-  if (fresh.rows.length) {
-    const rows = fresh.rows.map(({ lastStartedAt: _ignored, ...row }) => row);
-    await client.query(`INSERT INTO ${q(spec.hourly)} SELECT * FROM json_populate_recordset(NULL::${q(spec.hourly)}, $1)`, [
-      JSON.stringify(rows),
-    ]);
-  }
-  const changed = [...deltas.values()].filter((d) => [...COUNTERS, ...spec.sums].some((c) => d[c] !== 0) || d.lastStartedAt !== null);
-  if (!changed.length) return;
-  const all = [...COUNTERS, ...spec.sums];
+  const rolled = existing[0].rolled;
+  // The buckets' sum, element by element; the general form (for a stored array longer than the layout)
+  // costs a subquery per row.
+  const n = spec.bounds.length;
+  const bucketSum = `CASE WHEN cardinality(t."durationBuckets") <= ${n}
+         THEN ARRAY[${bucketIndexes.map((i) => `coalesce(t."durationBuckets"[${i}], 0) + greatest(coalesce(excluded."durationBuckets"[${i}], 0), 0)`).join(', ')}]::bigint[]
+         ELSE (SELECT array_agg(coalesce(a, 0) + greatest(coalesce(b, 0), 0) ORDER BY i)
+               FROM unnest(t."durationBuckets", excluded."durationBuckets") WITH ORDINALITY AS u(a, b, i)) END`;
   // A running total only grows: a Prometheus counter that goes back reads as a restart. A negative
   // difference comes only from a rolled run updated to lower figures (a status corrected away from
   // FAILED, a shorter duration); the hourly table takes the correction, the counter keeps what it showed.
-  await client.query(
-    `INSERT INTO ${q(spec.total)} AS t SELECT * FROM json_populate_recordset(NULL::${q(spec.total)}, $1)
-     ON CONFLICT (${spec.totalKeys.map(q).join(', ')}) DO UPDATE SET
-       ${all.map((c) => `${q(c)} = t.${q(c)} + greatest(excluded.${q(c)}, 0)`).join(', ')},
-       "durationBuckets" = (SELECT array_agg(coalesce(a, 0) + greatest(coalesce(b, 0), 0) ORDER BY i)
-                            FROM unnest(t."durationBuckets", excluded."durationBuckets") WITH ORDINALITY AS u(a, b, i)),
-       "lastStartedAt" = greatest(t."lastStartedAt", excluded."lastStartedAt")`,
-    [JSON.stringify(changed)],
+  // Keys whose figures did not change and that have no run in the range are left alone.
+  const { rows } = await client.query<{ emptiedDays: number }>(
+    `WITH fresh AS (
+       SELECT date_trunc('hour', "startedAt") AS hour, ${keyCols},
+              count(*) AS runs, count(*) FILTER (WHERE status IN ${FAILURE_STATUS_SQL}) AS failures,
+              count("durationMs") AS "durationCount",
+              coalesce(sum("durationMs"), 0) AS "durationMsSum", coalesce(max("durationMs"), 0) AS "durationMsMax",
+              ${cumulativeBucketsSql('"durationMs"', spec.bounds)} AS "durationBuckets",
+              ${spec.sums.map((s) => `coalesce(sum(${q(s)}), 0) AS ${q(s)}`).join(', ')},
+              max("startedAt") AS "lastStartedAt"
+       FROM ${q(table)} WHERE "startedAt" >= $1 AND "startedAt" < $2
+       GROUP BY 1, ${keyCols}
+     ),
+     upserted AS (
+       INSERT INTO ${q(spec.hourly)} (${[...hourlyKeys, ...hourlyValues].join(', ')})
+       SELECT ${[...hourlyKeys, ...hourlyValues].join(', ')} FROM fresh${
+         rolled
+           ? `
+       ON CONFLICT (${hourlyKeys.join(', ')}) DO UPDATE SET ${hourlyValues.map((c) => `${c} = excluded.${c}`).join(', ')}`
+           : ''
+       }
+     ),${
+       rolled
+         ? `
+     emptied AS (
+       DELETE FROM ${q(spec.hourly)} h WHERE h.hour >= $1 AND h.hour < $2
+         AND NOT EXISTS (SELECT FROM fresh f WHERE ${hourlyKeys.map((c) => `f.${c} = h.${c}`).join(' AND ')})
+     ),`
+         : ''
+     }
+     changes AS (
+       SELECT 1 AS sign, hour, ${keyCols}, ${all.map(q).join(', ')}, "durationBuckets", "lastStartedAt" FROM fresh${
+         rolled
+           ? `
+       UNION ALL
+       SELECT -1, hour, ${keyCols}, ${all.map(q).join(', ')}, "durationBuckets", NULL FROM ${q(spec.hourly)} WHERE hour >= $1 AND hour < $2`
+           : ''
+       }
+     ),
+     daily AS (
+       INSERT INTO ${q(spec.daily)} AS d (day, ${dailyKeys}, runs, failures)
+       SELECT ${utcDay('hour')}, ${dailyKeys}, sum(sign * runs), sum(sign * failures) FROM changes
+       GROUP BY 1, ${dailyKeys} HAVING sum(sign * runs) <> 0 OR sum(sign * failures) <> 0
+       ON CONFLICT (day, ${dailyKeys}) DO UPDATE SET runs = d.runs + excluded.runs, failures = d.failures + excluded.failures
+       RETURNING d.runs
+     ),
+     delta AS (
+       SELECT ${keyCols}, ${all.map((c) => `sum(sign * ${q(c)}) AS ${q(c)}`).join(', ')},
+              ARRAY[${bucketIndexes.map((i) => `sum(sign * "durationBuckets"[${i}])`).join(', ')}]::bigint[] AS "durationBuckets",
+              max("lastStartedAt") AS "lastStartedAt"
+       FROM changes GROUP BY ${keyCols}
+     ),
+     totals AS (
+       INSERT INTO ${q(spec.total)} AS t (${keyCols}, ${all.map(q).join(', ')}, "durationBuckets", "lastStartedAt")
+       SELECT ${keyCols}, ${all.map(q).join(', ')}, "durationBuckets", "lastStartedAt" FROM delta
+       WHERE ${all.map((c) => `${q(c)} <> 0`).join(' OR ')} OR "lastStartedAt" IS NOT NULL
+       ON CONFLICT (${spec.totalKeys.map(q).join(', ')}) DO UPDATE SET
+         ${all.map((c) => `${q(c)} = t.${q(c)} + greatest(excluded.${q(c)}, 0)`).join(', ')},
+         "durationBuckets" = ${bucketSum},
+         "lastStartedAt" = greatest(t."lastStartedAt", excluded."lastStartedAt")
+     )
+     SELECT count(*)::int AS "emptiedDays" FROM daily WHERE runs = 0`,
+    [from, to],
   );
+  if (rows[0].emptiedDays > 0) {
+    await client.query(
+      `DELETE FROM ${q(spec.daily)} WHERE day >= ${utcDay('$1::timestamptz')} AND day <= ${utcDay('$2::timestamptz')} AND runs = 0`,
+      [from, to],
+    );
+  }
 }

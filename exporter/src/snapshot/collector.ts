@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { PeriodicTask } from '../background/periodic-task';
+import { JIT_OFF_SQL } from '../db/read-only';
 import { logger } from '../log';
 import { collectWrite, type AnyCollector } from './collector-types';
 import type { CollectionStatus, Snapshot } from './types';
@@ -117,7 +118,8 @@ export class SnapshotCollector {
     try {
       client = await this.options.pool.connect();
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      await client.query(`SET LOCAL statement_timeout = ${Math.trunc(this.options.statementTimeoutMs)}`);
+      // One round trip for both settings (JIT_OFF_SQL: see db/read-only.ts).
+      await client.query(`SET LOCAL statement_timeout = ${Math.trunc(this.options.statementTimeoutMs)}; ${JIT_OFF_SQL}`);
       const write = await collectWrite(collector, client, now);
       await client.query('COMMIT');
       const status: CollectionStatus = {

@@ -19,10 +19,17 @@ export type HistoryScope = { kind: 'platform' } | { kind: 'tenant'; tenantId: st
 const DAY_MS = 24 * 3600 * 1000;
 const day = (column: string) => `to_char((${column} AT TIME ZONE 'UTC')::date, 'YYYY-MM-DD')`;
 
-const SOURCES: Record<HistorySource, { hourly: string; raw: RunTable; key: Record<HistoryScope['kind'], string> }> = {
-  connector: { hourly: 'ConnectorSyncHourly', raw: 'ConnectorSyncRun', key: { platform: 'provider', tenant: '"connectionId"' } },
-  rule: { hourly: 'RuleRunHourly', raw: 'RuleRun', key: { platform: `'*'`, tenant: `'*'` } },
+const SOURCES: Record<HistorySource, { daily: string; hourly: string; raw: RunTable; key: Record<HistoryScope['kind'], string> }> = {
+  connector: {
+    daily: 'ConnectorSyncDaily',
+    hourly: 'ConnectorSyncHourly',
+    raw: 'ConnectorSyncRun',
+    key: { platform: 'provider', tenant: '"connectionId"' },
+  },
+  rule: { daily: 'RuleRunDaily', hourly: 'RuleRunHourly', raw: 'RuleRun', key: { platform: `'*'`, tenant: `'*'` } },
 };
+/** The start of the UTC day of a timestamptz parameter. */
+const utcDayStart = (param: string) => `(date_trunc('day', ${param}::timestamptz AT TIME ZONE 'UTC') AT TIME ZONE 'UTC')`;
 
 interface HistorySql {
   daily: string;
@@ -30,25 +37,33 @@ interface HistorySql {
 }
 
 /**
- * Closed hours come from the hourly rollups, the hours since the rollup watermark from the raw runs, so
- * today is complete too. A tenant's read adds `"organizationId" = $n`, which the rollups'
- * ("organizationId", hour) and the raw tables' ("organizationId", "startedAt" DESC, id DESC) indexes
- * serve; the platform read goes through the hour primary keys and the startedAt indexes.
+ * Whole days before the rollup watermark's day come from the daily rollups (each the sum of its day's
+ * hourly rows, kept by the rollup), that day's closed hours from the hourly rollups, the hours since the
+ * watermark from the raw runs, so today is complete too: three ranges that meet exactly, a day split
+ * across them arriving as up to three rows that add up. A tenant's read adds `"organizationId" = $n`,
+ * which the rollups' ("organizationId", day or hour) and the raw tables' ("organizationId", "startedAt"
+ * DESC, id DESC) indexes serve; the platform read goes through the day and hour primary keys and the
+ * startedAt indexes.
  * Daily: $1 since (start of the oldest day), $2 rollup watermark, $3 tenant. Recent: $1 window start, $2 tenant.
  */
 export function historySql(source: HistorySource, scope: HistoryScope): HistorySql {
-  const { hourly, raw, key: keys } = SOURCES[source];
+  const { daily, hourly, raw, key: keys } = SOURCES[source];
   const key = keys[scope.kind];
   const constantKey = key.startsWith("'");
   const tenant = (n: number) => (scope.kind === 'tenant' ? ` AND "organizationId" = $${n}` : '');
   const failures = `count(*) FILTER (WHERE status IN ${FAILURE_STATUS_SQL})::bigint`;
+  const groupBy = constantKey ? '2' : '1, 2';
   return {
     daily: `
-SELECT ${key} AS key, ${day('hour')} AS day, sum(runs)::bigint AS runs, sum(failures)::bigint AS failures
-FROM "${hourly}" WHERE hour >= $1 AND hour < $2${tenant(3)} GROUP BY ${constantKey ? '2' : '1, 2'}
+SELECT ${key} AS key, to_char(day, 'YYYY-MM-DD') AS day, sum(runs)::bigint AS runs, sum(failures)::bigint AS failures
+FROM "${daily}" WHERE day >= ($1::timestamptz AT TIME ZONE 'UTC')::date AND day < ($2::timestamptz AT TIME ZONE 'UTC')::date${tenant(3)}
+GROUP BY ${groupBy}
+UNION ALL
+SELECT ${key}, ${day('hour')}, sum(runs)::bigint, sum(failures)::bigint
+FROM "${hourly}" WHERE hour >= greatest($1, ${utcDayStart('$2')}) AND hour < $2${tenant(3)} GROUP BY ${groupBy}
 UNION ALL
 SELECT ${key}, ${day('"startedAt"')}, count(*)::bigint, ${failures}
-FROM "${raw}" WHERE "startedAt" >= greatest($1, $2)${tenant(3)} GROUP BY ${constantKey ? '2' : '1, 2'}`,
+FROM "${raw}" WHERE "startedAt" >= greatest($1, $2)${tenant(3)} GROUP BY ${groupBy}`,
     recent: `SELECT ${key} AS key, count(*)::bigint AS runs, ${failures} AS failures
 FROM "${raw}" WHERE "startedAt" >= $1${tenant(2)}${constantKey ? '' : ' GROUP BY 1'}`,
   };

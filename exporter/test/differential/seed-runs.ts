@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { rollUp } from '../../src/runs/rollup';
+import { rebuildDailyRollups } from '../helpers/daily-rollups';
 import { HOUR, MINUTE, NOW, PRUNED } from './clock';
 
 interface Run {
@@ -348,6 +349,7 @@ async function seedPrunedHistory(pool: pg.Pool): Promise<void> {
             "recordsIngested" = "recordsIngested" + $5 WHERE "connectionId" = $1`,
     [s.connectionId, s.runs, s.failures, s.durationMs, s.recordsIngested],
   );
+  await rebuildDailyRollups(pool);
 }
 
 /** Raw runs, a rollup at NOW, the pruned history, runs reported 5 h late, and the rollup again. */

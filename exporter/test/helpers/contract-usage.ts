@@ -37,7 +37,8 @@ function columnsRead(plan: PlanNode, tableColumns: Map<string, string[]>, into: 
   const only = aliases.size === 1 ? [...aliases.values()][0] : null;
   const refer = (alias: string, column: string) => {
     const table = aliases.get(alias);
-    if (table && tableColumns.has(table)) into.add(`${table}.${column}`);
+    // Only the table's own columns: a join's UPDATE or DELETE also names system columns (`f.ctid`).
+    if (table && tableColumns.get(table)?.includes(column)) into.add(`${table}.${column}`);
   };
   const visit = (node: PlanNode) => {
     const table = node['Relation Name'];

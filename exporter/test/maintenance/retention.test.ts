@@ -86,9 +86,12 @@ describe('retention and rollups on real PostgreSQL', () => {
       expect(await hourlyRuns(db.pool, 'ConnectorSyncHourly', org)).toBe(await rawCount(db.pool, 'ConnectorSyncRun', org));
     }
     const before = await testCollector(db.pool, { clock: () => NOW }).refresh();
+    const dailyBefore = await Promise.all(['RuleRunDaily', 'ConnectorSyncDaily'].map((t) => dump(db.pool, t)));
 
     const report = await runMaintenance(db.pool, NOW);
     expect(report.retention.reduce((sum, r) => sum + r.rowsDeleted, 0)).toBe(2 * (HISTORY_DAYS - 6));
+    // The daily rollups, like the hourly ones, stay: the status history is the same after the deletes.
+    expect(await Promise.all(['RuleRunDaily', 'ConnectorSyncDaily'].map((t) => dump(db.pool, t)))).toEqual(dailyBefore);
     expect(await rawCount(db.pool, 'RuleRun', short)).toBe(6);
     for (const org of [short, long]) {
       expect(await hourlyRuns(db.pool, 'RuleRunHourly', org)).toBe(HISTORY_DAYS);
@@ -103,6 +106,8 @@ describe('retention and rollups on real PostgreSQL', () => {
     for (const connector of before.connectors) {
       expect(after.connectors.find((c) => c.id === connector.id)!.totals).toEqual(connector.totals);
     }
+    expect(before.statusHistory.days.length).toBeGreaterThan(0);
+    expect(after.statusHistory.days).toEqual(before.statusHistory.days);
   });
 
   it('never recomputes an hour retention may have pruned: a late run there changes no counter and no hourly row', async () => {

@@ -79,3 +79,46 @@ describe('migration 006 on a database rolled before it', () => {
     expect(rows[0].prunedBefore.getTime()).toBe(B - 2 * HOUR);
   });
 });
+
+describe('migration 008 on a database rolled before it', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase({ migrate: false });
+    await migrate(
+      db.pool,
+      loadMigrations().filter((m) => m.version < 8),
+    );
+  });
+  afterAll(() => db.drop());
+
+  it('builds the daily rollups from the hourly rows already rolled, by UTC day', async () => {
+    const midnight = Date.parse('2026-11-21T00:00:00Z');
+    await db.pool.query(
+      `INSERT INTO "RuleRunHourly" (hour, "organizationId", "ruleId", runs, failures, "durationCount", "durationMsSum", "durationMsMax", "durationBuckets", "eventsEvaluated", "findingsOpened")
+       VALUES ($1, 'org_a', 'r1', 3, 1, 3, 0, 0, '{}', 0, 0), ($1, 'org_a', 'r2', 4, 0, 4, 0, 0, '{}', 0, 0),
+              ($2, 'org_a', 'r1', 5, 2, 5, 0, 0, '{}', 0, 0), ($2, 'org_b', 'r1', 1, 1, 1, 0, 0, '{}', 0, 0)`,
+      [new Date(midnight - HOUR), new Date(midnight)],
+    );
+    await db.pool.query(
+      `INSERT INTO "ConnectorSyncHourly" (hour, "connectionId", "organizationId", provider, runs, failures, "durationCount", "durationMsSum", "durationMsMax", "durationBuckets", "recordsIngested")
+       VALUES ($1, 'c1', 'org_a', 'okta', 2, 1, 2, 0, 0, '{}', 0), ($2, 'c1', 'org_a', 'okta', 6, 0, 6, 0, 0, '{}', 0), ($3, 'c1', 'org_a', 'okta', 1, 1, 1, 0, 0, '{}', 0)`,
+      [new Date(midnight - 2 * HOUR), new Date(midnight - HOUR), new Date(midnight + 23 * HOUR)],
+    );
+    expect(await migrate(db.pool)).toContain('008_daily_rollups');
+    const rules = await db.pool.query(
+      `SELECT to_char(day, 'YYYY-MM-DD') AS day, "organizationId", runs::int, failures::int FROM "RuleRunDaily" ORDER BY 1, 2`,
+    );
+    expect(rules.rows).toEqual([
+      { day: '2026-11-20', organizationId: 'org_a', runs: 7, failures: 1 },
+      { day: '2026-11-21', organizationId: 'org_a', runs: 5, failures: 2 },
+      { day: '2026-11-21', organizationId: 'org_b', runs: 1, failures: 1 },
+    ]);
+    const syncs = await db.pool.query(
+      `SELECT to_char(day, 'YYYY-MM-DD') AS day, "connectionId", provider, runs::int, failures::int FROM "ConnectorSyncDaily" ORDER BY 1`,
+    );
+    expect(syncs.rows).toEqual([
+      { day: '2026-11-20', connectionId: 'c1', provider: 'okta', runs: 8, failures: 1 },
+      { day: '2026-11-21', connectionId: 'c1', provider: 'okta', runs: 1, failures: 1 },
+    ]);
+  });
+});

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { rebuildDailyRollups } from '../helpers/daily-rollups';
 import {
   insertConnector,
   insertDeliveries,
@@ -73,4 +74,5 @@ export async function seedOutage(pool: pg.Pool, now: number): Promise<void> {
      VALUES ($1, 'conn_zorblax_okta', $2, 'okta', 10, 1, 10, 1000, 100, '{}', 0)`,
     [threeDaysAgo, zorblax],
   );
+  await rebuildDailyRollups(pool);
 }

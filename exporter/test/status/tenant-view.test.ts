@@ -4,6 +4,7 @@ import { revokeToken, createToken } from '../../src/auth/tokens';
 import type { Exporter } from '../../src/server/start';
 import { HISTORY_UNAVAILABLE } from '../../src/status/components';
 import { get, token, type Answer } from '../api/helpers';
+import { rebuildDailyRollups } from '../helpers/daily-rollups';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { startTestExporter } from '../helpers/exporter';
 import { insertRuleRun } from '../helpers/fixtures';
@@ -54,6 +55,7 @@ describe('status page seen with a tenant token', () => {
        VALUES ($1, 'conn_quintessa_okta', $2, 'okta', 4, 4, 4, 400, 100, '{}', 0)`,
       [new Date(Math.floor(now / HOUR) * HOUR - 72 * HOUR), quintessa],
     );
+    await rebuildDailyRollups(db.pool);
     for (let i = 0; i < 3; i++) {
       await insertRuleRun(db.pool, {
         org: quintessa,
