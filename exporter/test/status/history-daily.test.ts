@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { rollUp } from '../../src/runs/rollup';
 import { readStatusHistory, type HistoryScope } from '../../src/status/history-query';
-import { HISTORY_DAYS } from '../../src/status/history-types';
+import { HISTORY_DAYS } from '../../src/snapshot/status-history';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { insertConnector, insertRule, insertTenant } from '../helpers/fixtures';
 import { captureStatements } from '../helpers/statement-capture';
