@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { CheckName, Severity } from '../snapshot/platform-findings';
 import type { Snapshot } from '../snapshot/types';
 import type { Incident } from './incidents';
-import type { ComponentStatus } from './levels';
+import { rank, type ComponentStatus } from './levels';
 import { groupBy } from '../util/group-by';
 
 /**
@@ -28,13 +28,6 @@ const IMPACT: Record<Severity, ComponentStatus> = {
   HIGH: 'partial_outage',
   CRITICAL: 'major_outage',
 };
-const RANK: Record<ComponentStatus, number> = {
-  operational: 0,
-  under_maintenance: 0,
-  degraded_performance: 1,
-  partial_outage: 2,
-  major_outage: 3,
-};
 const KEEP_RESOLVED_MS = 7 * 24 * 3600 * 1000;
 const hashId = (...parts: (string | number)[]) => createHash('sha1').update(parts.join('\u0000')).digest('hex').slice(0, 12);
 
@@ -46,7 +39,7 @@ export class FindingIncidentTracker {
     const at = snapshot.takenAt;
     const byCheck = groupBy(snapshot.platformFindings, (f) => f.check);
     for (const [check, list] of byCheck) {
-      const status = list.map((f) => IMPACT[f.severity]).reduce((a, b) => (RANK[b] > RANK[a] ? b : a));
+      const status = list.map((f) => IMPACT[f.severity]).reduce((a, b) => (rank(b) > rank(a) ? b : a));
       const startedAt = Math.min(...list.map((f) => f.createdAt));
       // Words for readers of a public page: the check's id is internal, and the incident shows its own start time.
       const body = `Self-monitoring reports ${list.length === 1 ? 'a problem' : `${list.length} problems`} affecting ${PUBLIC[check].name.toLowerCase()}.`;
@@ -66,7 +59,7 @@ export class FindingIncidentTracker {
         });
       } else if (existing.updates[0]?.body !== body || existing.currentStatus !== status) {
         existing.currentStatus = status;
-        if (RANK[status] > RANK[existing.worstStatus]) existing.worstStatus = status;
+        if (rank(status) > rank(existing.worstStatus)) existing.worstStatus = status;
         existing.updates.unshift({ id: hashId(existing.id, at, body), at, status: 'investigating', componentStatus: status, body });
       }
     }

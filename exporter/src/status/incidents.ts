@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { INDICATOR_OF, STATUS_LABEL, type ComponentStatus, type Indicator } from './levels';
+import { INDICATOR_OF, STATUS_LABEL, rank, type ComponentStatus, type Indicator } from './levels';
 import type { StatusModel } from './model-types';
 
 /**
@@ -32,13 +32,6 @@ export const incidentName = (i: Incident): string => `${i.componentName}: ${STAT
 export const incidentImpact = (i: Incident): Indicator => INDICATOR_OF[i.worstStatus];
 const hashId = (...parts: (string | number)[]) => createHash('sha1').update(parts.join('\u0000')).digest('hex').slice(0, 12);
 
-const RANK: Record<ComponentStatus, number> = {
-  operational: 0,
-  under_maintenance: 0,
-  degraded_performance: 1,
-  partial_outage: 2,
-  major_outage: 3,
-};
 const KEEP_RESOLVED_MS = 7 * 24 * 3600 * 1000;
 const KEEP_RESOLVED_MAX = 50;
 
@@ -72,7 +65,7 @@ export class IncidentTracker {
         });
       } else if (existing.currentStatus !== c.status) {
         existing.currentStatus = c.status;
-        if (RANK[c.status] > RANK[existing.worstStatus]) existing.worstStatus = c.status;
+        if (rank(c.status) > rank(existing.worstStatus)) existing.worstStatus = c.status;
         existing.updates.unshift({
           id: hashId(existing.id, model.at, c.status),
           at: model.at,

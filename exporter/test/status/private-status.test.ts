@@ -3,18 +3,9 @@ import { get, token } from '../api/helpers';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { startTestExporter } from '../helpers/exporter';
 import { insertConnector, insertTenant } from '../helpers/fixtures';
+import { STATUS_ROUTES } from './routes-list';
 
-const ROUTES = [
-  '/status',
-  '/status.json',
-  '/api/v2/summary.json',
-  '/api/v2/status.json',
-  '/api/v2/components.json',
-  '/api/v2/incidents/unresolved.json',
-  '/status/feed.atom',
-  '/status/badge.svg',
-  '/status/badge/connectors.svg',
-];
+const ROUTES = [...STATUS_ROUTES, '/status/badge/connectors.svg'];
 
 describe('STATUS_PUBLIC=false', () => {
   let db: TestDatabase;

@@ -11,6 +11,7 @@ import { parseExposition, series } from '../helpers/exposition';
 import { describeWithTool } from '../helpers/tools';
 import { SECRET_NAMES, seedOutage } from './seed';
 import { incidentSchema, pageSchema, statusSchema, summarySchema } from './statuspage-schema';
+import { STATUS_ROUTES } from './routes-list';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -158,16 +159,7 @@ describe('status page JSON, badges and feed from a seeded outage', () => {
   });
 
   it('never shows a tenant or connector name in public output', async () => {
-    const paths = [
-      '/status',
-      '/status.json',
-      '/api/v2/summary.json',
-      '/api/v2/status.json',
-      '/api/v2/components.json',
-      '/api/v2/incidents/unresolved.json',
-      '/status/feed.atom',
-      '/status/badge.svg',
-    ];
+    const paths: string[] = [...STATUS_ROUTES];
     const summary = await getJson('/status.json');
     for (const c of summary.components as Json[]) paths.push(`/status/badge/${c.id}.svg`);
     for (const p of paths) {

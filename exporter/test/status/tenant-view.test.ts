@@ -10,20 +10,12 @@ import { startTestExporter } from '../helpers/exporter';
 import { insertRuleRun } from '../helpers/fixtures';
 import { earlierToday, seedOutage } from './seed';
 import { pageSchema, statusSchema, summarySchema } from './statuspage-schema';
+import { STATUS_ROUTES } from './routes-list';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const HOUR = 3600_000;
-const STATUS_PATHS = [
-  '/status',
-  '/status.json',
-  '/api/v2/summary.json',
-  '/api/v2/status.json',
-  '/api/v2/components.json',
-  '/api/v2/incidents/unresolved.json',
-  '/status/feed.atom',
-  '/status/badge.svg',
-];
+const STATUS_PATHS = STATUS_ROUTES;
 
 describe('status page seen with a tenant token', () => {
   let db: TestDatabase;
