@@ -168,13 +168,19 @@ describe('snapshot collection from real PostgreSQL', () => {
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
     let calls = 0;
+    let viewFixed!: () => void;
+    const firstViewFixed = new Promise<void>((resolve) => (viewFixed = resolve));
     const slowTenants: AnyCollector = {
       ...tenantsCollector,
       collect: async (client, now) => {
         calls += 1;
+        const call = calls;
         // A first statement fixes the repeatable-read transaction's view of the database, then it waits.
         await client.query('SELECT 1');
-        if (calls === 1) await held;
+        if (call === 1) {
+          viewFixed();
+          await held;
+        }
         return tenantsCollector.collect(client, now);
       },
     };
@@ -186,8 +192,8 @@ describe('snapshot collection from real PostgreSQL', () => {
       collectors: [slowTenants],
     });
     const first = collector.refresh();
-    // The first collection has begun (its transaction reads as of its start); a tenant is added after it.
-    for (let waited = 0; calls === 0 && waited < 5_000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
+    // The first collection's view of the database is fixed; a tenant is added after it.
+    await firstViewFixed;
     await insertTenant(db.pool, 'late-comer');
     const second = collector.refresh();
     release();
