@@ -268,38 +268,26 @@ export const stat = (
   ...options,
 });
 
-export const timeseries = (
-  title: string,
-  description: string,
-  queries: string | Query[],
-  unit: string,
-  thresholds: Threshold[] = GREEN_ONLY,
-  options: Options = {},
-): PanelSpec => ({
-  kind: 'timeseries',
-  title,
-  description,
-  queries: q(queries),
-  unit,
-  thresholds,
-  span: 12,
-  ...options,
-});
+/** A full-width panel of one kind (time series or table): the stat's arguments, spanning the row. */
+const fullWidth =
+  (kind: 'timeseries' | 'table') =>
+  (
+    title: string,
+    description: string,
+    queries: string | Query[],
+    unit: string,
+    thresholds: Threshold[] = GREEN_ONLY,
+    options: Options = {},
+  ): PanelSpec => ({
+    kind,
+    title,
+    description,
+    queries: q(queries),
+    unit,
+    thresholds,
+    span: 12,
+    ...options,
+  });
 
-export const table = (
-  title: string,
-  description: string,
-  queries: string | Query[],
-  unit: string,
-  thresholds: Threshold[] = GREEN_ONLY,
-  options: Options = {},
-): PanelSpec => ({
-  kind: 'table',
-  title,
-  description,
-  queries: q(queries),
-  unit,
-  thresholds,
-  span: 12,
-  ...options,
-});
+export const timeseries = fullWidth('timeseries');
+export const table = fullWidth('table');

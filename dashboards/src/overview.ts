@@ -1,5 +1,6 @@
 import { redFrom, healthy, stat, steps, table, TENANT, type DashboardSpec } from './lib';
 import { toHealth } from './grafana-plugin';
+import { siemDeadLetters, siemFailureRatio1h, siemRetrying } from './siem-panels';
 
 /** The five operator questions from the README, one row each, on one screen. */
 export const overview: DashboardSpec = {
@@ -49,30 +50,9 @@ export const overview: DashboardSpec = {
     {
       title: 'Are SIEM deliveries succeeding, retrying or dead-lettered?',
       panels: [
-        stat(
-          'SIEM failure ratio (1h)',
-          'Failed delivery attempts divided by all attempts in the last hour.',
-          `(sum(increase(aperio_siem_delivery_failures_total{${TENANT}}[1h])) or vector(0)) / clamp_min(sum(increase(aperio_siem_deliveries_total{${TENANT}}[1h])), 1)`,
-          'percentunit',
-          steps(0.05, 0.2),
-          { min: 0, max: 1 },
-        ),
-        stat(
-          'Dead letters',
-          'Deliveries that gave up and wait for an operator.',
-          `sum(aperio_siem_dead_letters{${TENANT}})`,
-          'short',
-          steps(1, 100),
-          { noValue: '0' },
-        ),
-        stat(
-          'Retrying deliveries',
-          'Deliveries waiting for another attempt after a failure.',
-          `sum(aperio_siem_queue_depth{status="retrying",${TENANT}})`,
-          'short',
-          steps(1, 100),
-          { noValue: '0' },
-        ),
+        siemFailureRatio1h('SIEM failure ratio (1h)', 'Failed delivery attempts divided by all attempts in the last hour.'),
+        siemDeadLetters(),
+        siemRetrying('Retrying deliveries'),
         stat(
           'Oldest pending delivery',
           'Age of the oldest delivery still waiting to be sent (0 when the queue is empty).',

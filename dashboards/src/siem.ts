@@ -1,5 +1,6 @@
 import { stat, steps, table, TENANT, timeseries, type DashboardSpec } from './lib';
 import { toHealth } from './grafana-plugin';
+import { siemDeadLetters, siemFailureRatio1h, siemRetrying } from './siem-panels';
 
 export const siem: DashboardSpec = {
   uid: 'aperio-siem',
@@ -20,30 +21,9 @@ export const siem: DashboardSpec = {
           steps(100, 1000),
           { noValue: '0' },
         ),
-        stat(
-          'Retrying',
-          'Deliveries waiting for another attempt after a failure.',
-          `sum(aperio_siem_queue_depth{status="retrying",${TENANT}})`,
-          'short',
-          steps(1, 100),
-          { noValue: '0' },
-        ),
-        stat(
-          'Dead letters',
-          'Deliveries that gave up and wait for an operator.',
-          `sum(aperio_siem_dead_letters{${TENANT}})`,
-          'short',
-          steps(1, 100),
-          { noValue: '0' },
-        ),
-        stat(
-          'Failure ratio (1h)',
-          'Failed attempts divided by all attempts in the last hour.',
-          `(sum(increase(aperio_siem_delivery_failures_total{${TENANT}}[1h])) or vector(0)) / clamp_min(sum(increase(aperio_siem_deliveries_total{${TENANT}}[1h])), 1)`,
-          'percentunit',
-          steps(0.05, 0.2),
-          { min: 0, max: 1 },
-        ),
+        siemRetrying('Retrying'),
+        siemDeadLetters(),
+        siemFailureRatio1h('Failure ratio (1h)', 'Failed attempts divided by all attempts in the last hour.'),
       ],
     },
     {
