@@ -1,7 +1,7 @@
-import { connectorsCollector } from './connectors/collect';
+import { connectorsCollector, incrementalConnectorsCollector } from './connectors/collect';
 import { ingestionCollector } from './ingestion/collect';
 import { platformFindingsCollector } from './monitors/collect';
-import { rulesCollector } from './rules/collect';
+import { incrementalRulesCollector, rulesCollector } from './rules/collect';
 import { siemCollector } from './siem/collect';
 import type { AnyCollector } from './snapshot/collector-types';
 import { tenantsCollector } from './snapshot/tenants';
@@ -20,3 +20,16 @@ export const ALL_COLLECTORS: AnyCollector[] = [
   statusCollector,
   platformFindingsCollector,
 ];
+
+/**
+ * The serving exporter's collectors: the same, except that connectors and rules keep their states
+ * between collections and re-read only what changed (runs/incremental.ts), reading everything every
+ * `fullIntervalMs` (0: every time). New instances for each exporter: they hold state.
+ */
+export function liveCollectors(fullIntervalMs: number): AnyCollector[] {
+  return ALL_COLLECTORS.map((collector) => {
+    if (collector.field === 'connectors') return incrementalConnectorsCollector(fullIntervalMs);
+    if (collector.field === 'rules') return incrementalRulesCollector(fullIntervalMs);
+    return collector;
+  });
+}

@@ -27,6 +27,7 @@ const schema = z.object({
     .default(path.resolve(process.env.INIT_CWD ?? process.cwd(), '.data')),
   EMBEDDED_PG_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
   COLLECT_INTERVAL_SECONDS: seconds(15),
+  COLLECT_FULL_INTERVAL_SECONDS: seconds(600, 0),
   STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   DATABASE_WAIT_MS: z.coerce.number().int().min(100).default(10_000),
   METRICS_TOKEN: z.string().min(16).optional(),
@@ -94,6 +95,8 @@ export const SETTINGS_DOC: Record<keyof z.infer<typeof schema>, string> = {
     'Where the embedded PostgreSQL keeps its data, reused on the next start (default `.data` in the directory `npm start` ran from).',
   EMBEDDED_PG_PORT: 'Port of the embedded PostgreSQL server (loopback only).',
   COLLECT_INTERVAL_SECONDS: 'How often the snapshot is rebuilt from the database.',
+  COLLECT_FULL_INTERVAL_SECONDS:
+    'How often connectors and rules are read whole; in between, only the objects whose runs, columns or windows changed are re-read (0: every collection reads whole).',
   STATEMENT_TIMEOUT_MS: 'statement_timeout for every snapshot query; a slower query keeps the last good data.',
   DATABASE_WAIT_MS:
     'How long an API request, export batch or token lookup waits for a free connection of its pool before it is answered 503 with Retry-After.',

@@ -1,3 +1,5 @@
+import type pg from 'pg';
+import { IncrementalRead, type Timed } from '../runs/incremental';
 import { RECENT_WINDOW_MS } from '../runs/window';
 import { addBuckets, cumulativeBucketsSql, SYNC_DURATION_BOUNDS_MS } from '../runs/buckets';
 import { rolledUntil } from '../runs/rollup-state';
@@ -35,6 +37,7 @@ interface Row {
   recent: RecentRun[] | null;
   servingRuns: number[] | null;
   consecutiveFailures: number;
+  expiresAt: number | null;
 }
 
 /** How many of a connection's latest runs (in the recent window) the snapshot keeps. */
@@ -44,8 +47,12 @@ const RECENT_RUNS = 5;
 // daily partitions whatever the retention; raw aggregates start at the rollup watermark. The last runs
 // and the consecutive failures come from one window-function pass over the recent window (numbered per
 // connection, newest first), not from two index probes per connection: at 40,000 connectors the probes
-// cost 80,000 index scans on every collection.
-const SQL = `
+// cost 80,000 index scans on every collection. `scoped` limits every part to the connections in $4
+// (the incremental read, runs/incremental.ts); "expiresAt" is when the first run counted here leaves
+// the recent window or the serving lookback.
+const statesSql = (scoped: boolean) => {
+  const only = (column: string) => (scoped ? `AND ${column} = ANY($4)` : '');
+  return `
 SELECT c.id::text AS id, c."organizationId"::text AS "tenantId", o.slug AS tenant, c.provider, c.name, c.status,
        ${epochMsSql('c."lastSyncAt"')} AS "lastSyncAt", c."lastError", ${epochMsSql('c."lastErrorAt"')} AS "lastErrorAt", c."syncIntervalSeconds",
        t.runs AS "totalRuns", t.failures AS "totalFailures", t."durationCount" AS "totalDurationCount",
@@ -53,7 +60,8 @@ SELECT c.id::text AS id, c."organizationId"::text AS "tenantId", o.slug AS tenan
        t."durationBuckets" AS "totalBuckets", t."recordsIngested" AS "totalRecords", ${epochMsSql('t."lastStartedAt"')} AS "totalLastStartedAt",
        x.runs AS "rawRuns", x.failures AS "rawFailures", x."durationCount" AS "rawDurationCount", x."durationMs" AS "rawDurationMs",
        x.buckets AS "rawBuckets", x.records AS "rawRecords", ${epochMsSql('x."lastStartedAt"')} AS "rawLastStartedAt",
-       recent.runs AS recent, serving.refs AS "servingRuns", coalesce(recent.fails, 0)::int AS "consecutiveFailures"
+       recent.runs AS recent, serving.refs AS "servingRuns", coalesce(recent.fails, 0)::int AS "consecutiveFailures",
+       ${epochMsSql(`least(recent.oldest + ${RECENT_WINDOW_MS} * interval '1 millisecond', serving.expires)`)} AS "expiresAt"
 FROM "IntegrationConnection" c
 JOIN "Organization" o ON o.id = c."organizationId"
 LEFT JOIN "ConnectorSyncTotal" t ON t."connectionId" = c.id
@@ -63,39 +71,92 @@ LEFT JOIN (
          coalesce(sum("durationMs"), 0) AS "durationMs",
          ${cumulativeBucketsSql('"durationMs"', SYNC_DURATION_BOUNDS_MS)} AS buckets,
          coalesce(sum("recordsIngested"), 0) AS records, max("startedAt") AS "lastStartedAt"
-  FROM "ConnectorSyncRun" WHERE "startedAt" >= $1 GROUP BY "connectionId"
+  FROM "ConnectorSyncRun" WHERE "startedAt" >= $1 ${only('"connectionId"')} GROUP BY "connectionId"
 ) x ON x."connectionId" = c.id
 LEFT JOIN (
   SELECT r."connectionId",
          json_agg(json_build_object('startedAt', ${epochMsSql('r."startedAt"')}, 'durationMs', r."durationMs", 'status', r.status)
                   ORDER BY r.n) FILTER (WHERE r.n <= ${RECENT_RUNS}) AS runs,
-         count(*) FILTER (WHERE r.status IN ${FAILURE_STATUS_SQL} AND r."startedAt" >= greatest($2, coalesce(rc."lastSyncAt", $2))) AS fails
+         count(*) FILTER (WHERE ${COUNTED_FAILURE}) AS fails,
+         min(r."startedAt") FILTER (WHERE r.n <= ${RECENT_RUNS} OR ${COUNTED_FAILURE}) AS oldest
   FROM (SELECT "connectionId", "startedAt", "durationMs", status,
                row_number() OVER (PARTITION BY "connectionId" ORDER BY "startedAt" DESC) AS n
-        FROM "ConnectorSyncRun" WHERE "startedAt" >= $2) r
+        FROM "ConnectorSyncRun" WHERE "startedAt" >= $2 ${only('"connectionId"')}) r
   JOIN "IntegrationConnection" rc ON rc.id = r."connectionId"
   GROUP BY r."connectionId"
 ) recent ON recent."connectionId" = c.id
 LEFT JOIN LATERAL (
-  SELECT array_agg(s.ref ORDER BY s."startedAt" DESC) AS refs
+  SELECT array_agg(s.ref ORDER BY s."startedAt" DESC) AS refs, min(s."startedAt") + ${LOOKBACK} AS expires
   FROM (SELECT ${epochMsSql(referenceTimeSql('s'))}::bigint AS ref, s."startedAt" FROM "ConnectorSyncRun" s
         WHERE s."connectionId" = c.id AND ${servingRunSql('s')} AND c."syncIntervalSeconds" > 0
-          AND s."startedAt" >= $3::timestamptz - ${servingLookbackSql('NULL', 'c."syncIntervalSeconds"')}
+          AND s."startedAt" >= $3::timestamptz - ${LOOKBACK}
         ORDER BY s."startedAt" DESC LIMIT ${RECENT_SERVING_RUNS}) s
 ) serving ON true
-ORDER BY o.slug, c.provider, c.id`;
+${scoped ? 'WHERE c.id = ANY($4)' : ''}
+ORDER BY ${ORDER}`;
+};
 
+const COUNTED_FAILURE = `r.status IN ${FAILURE_STATUS_SQL} AND r."startedAt" >= greatest($2, coalesce(rc."lastSyncAt", $2))`;
+const LOOKBACK = servingLookbackSql('NULL', 'c."syncIntervalSeconds"');
+const ORDER = 'o.slug, c.provider, c.id';
+const FULL_SQL = statesSql(false);
+const SCOPED_SQL = statesSql(true);
+
+/** A connection's own columns, named as in ConnectorState: what the incremental read compares. */
+const OBJECTS_SQL = `
+SELECT c.id::text AS id, c."organizationId"::text AS "tenantId", o.slug AS tenant, c.provider, c.name, c.status,
+       ${epochMsSql('c."lastSyncAt"')} AS "lastSyncAt", c."lastError", ${epochMsSql('c."lastErrorAt"')} AS "lastErrorAt", c."syncIntervalSeconds"
+FROM "IntegrationConnection" c JOIN "Organization" o ON o.id = c."organizationId"
+ORDER BY ${ORDER}`;
+
+type ConnectorObject = Pick<
+  ConnectorState,
+  'id' | 'tenantId' | 'tenant' | 'provider' | 'name' | 'status' | 'lastSyncAt' | 'lastError' | 'lastErrorAt' | 'syncIntervalSeconds'
+>;
+
+async function readStates(client: pg.PoolClient, now: number, ids: string[] | null): Promise<Timed<ConnectorState>[]> {
+  const watermark = await rolledUntil(client, 'ConnectorSyncRun');
+  const shared = interner();
+  const params: unknown[] = [watermark, new Date(now - RECENT_WINDOW_MS), new Date(now)];
+  if (ids) params.push(ids);
+  return queryInBatches(client, ids ? SCOPED_SQL : FULL_SQL, params, (row: Row) => ({
+    state: toConnectorState(row, shared),
+    expiresAt: row.expiresAt,
+  }));
+}
+
+/** Every connection read in full: `verify`, `doctor` and the bench's reference reads. */
 export const connectorsCollector: Collector<'connectors'> = {
   name: 'connectors',
   field: 'connectors',
   async collect(client, now) {
-    const watermark = await rolledUntil(client, 'ConnectorSyncRun');
-    const shared = interner();
-    return queryInBatches(client, SQL, [watermark, new Date(now - RECENT_WINDOW_MS), new Date(now)], (row: Row) =>
-      toConnectorState(row, shared),
-    );
+    return (await readStates(client, now, null)).map((timed) => timed.state);
   },
 };
+
+/** The serving exporter's collector: re-reads only the connections whose state may have changed (runs/incremental.ts). */
+export function incrementalConnectorsCollector(fullIntervalMs: number): Collector<'connectors'> {
+  const read = new IncrementalRead<ConnectorObject, ConnectorState>(
+    {
+      table: 'ConnectorSyncRun',
+      readObjects: async (client) => {
+        const shared = interner();
+        return queryInBatches(client, OBJECTS_SQL, [], (row: ConnectorObject) => ({
+          ...row,
+          tenantId: shared(row.tenantId),
+          tenant: shared(row.tenant),
+          provider: shared(row.provider),
+          status: shared(row.status),
+        }));
+      },
+      readStates,
+      keyOf: (object) => object.id,
+      changeKey: (change) => change.key,
+    },
+    fullIntervalMs,
+  );
+  return { name: 'connectors', field: 'connectors', collect: (client, now) => read.collect(client, now) };
+}
 
 function toConnectorState(row: Row, shared: ReturnType<typeof interner>): ConnectorState {
   const recentRuns = row.recent ?? [];

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { REROLL_HOURS } from '../runs/rollup';
+import { CHANGE_KEY_COLUMN, logEverythingChanged, pruneChanges } from '../runs/change-log';
 import { recordPrunedBefore, type RunTable } from '../runs/rollup-state';
 
 /**
@@ -64,6 +65,7 @@ export async function applyRetention(
   options: RetentionOptions = {},
 ): Promise<RetentionResult> {
   const result: RetentionResult = { table, partitionsDropped: [], rowsDeleted: 0 };
+  await pruneChanges(pool, table);
   const scope = await retentionScope(pool, table, now);
   if (!scope) return result;
   const batch = options.batchRows ?? DELETE_BATCH_ROWS;
@@ -72,13 +74,13 @@ export async function applyRetention(
   await recordPrunedBefore(pool, table, scope.shortestCutoff);
 
   const droppable = await partitionsEndingBefore(pool, table, scope.longestCutoff);
-  result.partitionsDropped = await dropPartitions(pool, droppable, options.lockTimeoutMs ?? 5_000);
+  result.partitionsDropped = await dropPartitions(pool, table, droppable, options.lockTimeoutMs ?? 5_000);
   for (const { days, cutoff } of scope.shorter) {
     const partitions = await partitionsStartingBefore(pool, table, cutoff);
-    result.rowsDeleted += await deleteInBatches(pool, partitions, cutoff, batch, days);
+    result.rowsDeleted += await deleteInBatches(pool, table, partitions, cutoff, batch, days);
   }
   // Rows dated where no daily partition existed sit in the DEFAULT partition; partition drops never reach them.
-  result.rowsDeleted += await deleteInBatches(pool, [`${table}_default`], scope.longestCutoff, batch, null);
+  result.rowsDeleted += await deleteInBatches(pool, table, [`${table}_default`], scope.longestCutoff, batch, null);
   return result;
 }
 
@@ -129,7 +131,7 @@ async function partitionsEndingBefore(pool: pg.Pool, table: RunTable, cutoff: Da
   return rows.map((row) => row.name);
 }
 
-async function dropPartitions(pool: pg.Pool, names: string[], lockTimeoutMs: number): Promise<string[]> {
+async function dropPartitions(pool: pg.Pool, table: RunTable, names: string[], lockTimeoutMs: number): Promise<string[]> {
   const dropped: string[] = [];
   for (const name of names) {
     const client = await pool.connect();
@@ -138,6 +140,8 @@ async function dropPartitions(pool: pg.Pool, names: string[], lockTimeoutMs: num
       // DROP needs an exclusive lock on the parent: wait briefly rather than queue every writer behind it.
       await client.query(`SET LOCAL lock_timeout = ${Math.trunc(lockTimeoutMs)}`);
       await client.query(`DROP TABLE IF EXISTS "${name.replace(/"/g, '""')}"`);
+      // No trigger sees a drop: the collectors re-read the whole table once this commits.
+      await logEverythingChanged(client, table);
       await client.query('COMMIT');
       dropped.push(name);
     } catch (err) {
@@ -158,6 +162,7 @@ async function dropPartitions(pool: pg.Pool, names: string[], lockTimeoutMs: num
  */
 async function deleteInBatches(
   pool: pg.Pool,
+  table: RunTable,
   partitions: string[],
   cutoff: Date,
   batch: number,
@@ -175,10 +180,19 @@ async function deleteInBatches(
            CROSS JOIN LATERAL (SELECT ctid FROM ${name} WHERE "organizationId" = o.id AND "startedAt" < $1 LIMIT $2) x
            WHERE o."dataRetentionDays" = $3 LIMIT $2`;
     const params = retentionDays === null ? [cutoff, batch] : [cutoff, batch, retentionDays];
+    // A delete straight from a partition fires no trigger of the parent's: the change log is written here,
+    // in the same statement, for the collectors whose recent reads may have held these rows.
+    const key = `"${CHANGE_KEY_COLUMN[table]}"`;
     for (;;) {
-      const { rowCount } = await pool.query(`DELETE FROM ${name} WHERE ctid = ANY(ARRAY(${picked}))`, params);
-      total += rowCount ?? 0;
-      if ((rowCount ?? 0) < batch) break;
+      const { rows } = await pool.query<{ deleted: number }>(
+        `WITH gone AS (DELETE FROM ${name} WHERE ctid = ANY(ARRAY(${picked})) RETURNING "organizationId", ${key}),
+         logged AS (INSERT INTO "RunChange" ("table", "organizationId", key)
+                    SELECT DISTINCT '${table}', "organizationId"::text, ${key}::text FROM gone)
+         SELECT count(*)::int AS deleted FROM gone`,
+        params,
+      );
+      total += rows[0].deleted;
+      if (rows[0].deleted < batch) break;
     }
   }
   return total;

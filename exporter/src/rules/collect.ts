@@ -1,4 +1,6 @@
+import type pg from 'pg';
 import { optionalColumnSql } from '../db/contract';
+import { IncrementalRead, type Timed } from '../runs/incremental';
 import { addBuckets, cumulativeBucketsSql, RULE_DURATION_BOUNDS_MS } from '../runs/buckets';
 import { rolledUntil } from '../runs/rollup-state';
 import { RECENT_SERVING_RUNS } from '../schedules/judge';
@@ -35,62 +37,146 @@ interface Row {
   rawFindings: number | null;
   rawLastStartedAt: number | null;
   servingRuns: number[] | null;
+  expiresAt: number | null;
 }
 
 // One row per (tenant, rule) that should run or has run: enabled built-in rules (organizationId null)
-// apply to every tenant, tenant rules to their own.
-const SQL = `
-WITH pairs AS (
+// apply to every tenant, tenant rules to their own; and any pair with runs counted. `scoped` limits
+// every part to the tenants in $3 and the rules in $4 (the incremental read, runs/incremental.ts: the
+// pairs of those tenants and rules, a superset of the pairs asked for); "expiresAt" is when the first
+// serving run read here leaves the serving lookback.
+const pairsSql = (rawPairs: string, scoped: boolean) => `
+pairs AS (
   SELECT o.id AS "organizationId", r.id AS "ruleId"
   FROM "DetectionRule" r JOIN "Organization" o ON r."organizationId" = o.id OR r."organizationId" IS NULL
-  WHERE r.enabled
+  WHERE r.enabled ${scoped ? 'AND o.id = ANY($3) AND r.id = ANY($4)' : ''}
   UNION
-  SELECT "organizationId", "ruleId" FROM "RuleRunTotal"
-), raw AS (
+  SELECT "organizationId", "ruleId" FROM "RuleRunTotal" ${scoped ? 'WHERE "organizationId" = ANY($3) AND "ruleId" = ANY($4)' : ''}
+  UNION
+  SELECT "organizationId", "ruleId" FROM ${rawPairs}
+)`;
+
+const rawRunsSql = (scoped: boolean) =>
+  `"RuleRun" WHERE "startedAt" >= $1 ${scoped ? 'AND "organizationId" = ANY($3) AND "ruleId" = ANY($4)' : ''}`;
+
+const ORDER = 'o.slug, r.key, r.id';
+const CRON = optionalColumnSql('r', 'scheduleCron');
+const LOOKBACK = servingLookbackSql(CRON, 'r."scheduleIntervalSeconds"');
+
+const statesSql = (scoped: boolean) => `
+WITH raw AS (
   SELECT "organizationId", "ruleId", count(*) AS runs,
          count(*) FILTER (WHERE status IN ${FAILURE_STATUS_SQL}) AS failures, count("durationMs") AS "durationCount",
          coalesce(sum("durationMs"), 0) AS "durationMs",
          ${cumulativeBucketsSql('"durationMs"', RULE_DURATION_BOUNDS_MS)} AS buckets,
          coalesce(sum("eventsEvaluated"), 0) AS events, coalesce(sum("findingsOpened"), 0) AS findings,
          max("startedAt") AS "lastStartedAt"
-  FROM "RuleRun" WHERE "startedAt" >= $1 GROUP BY "organizationId", "ruleId"
-), all_pairs AS (
-  SELECT "organizationId", "ruleId" FROM pairs UNION SELECT "organizationId", "ruleId" FROM raw
-)
+  FROM ${rawRunsSql(scoped)} GROUP BY "organizationId", "ruleId"
+), ${pairsSql('raw', scoped)}
 SELECT p."organizationId"::text AS "tenantId", o.slug AS tenant, p."ruleId"::text AS "ruleId", r.key AS "ruleKey", r.name AS "ruleName",
        (r."organizationId" IS NULL) AS "builtIn", r.enabled, r.severity,
-       r."scheduleIntervalSeconds", ${optionalColumnSql('r', 'scheduleCron')} AS "scheduleCron",
+       r."scheduleIntervalSeconds", ${CRON} AS "scheduleCron",
        t.runs AS "totalRuns", t.failures AS "totalFailures", t."durationCount" AS "totalDurationCount",
        t."durationMsSum" AS "totalDurationMs",
        t."durationBuckets" AS "totalBuckets", t."eventsEvaluated" AS "totalEvents",
        t."findingsOpened" AS "totalFindings", ${epochMsSql('t."lastStartedAt"')} AS "totalLastStartedAt",
        x.runs AS "rawRuns", x.failures AS "rawFailures", x."durationCount" AS "rawDurationCount", x."durationMs" AS "rawDurationMs", x.buckets AS "rawBuckets",
        x.events AS "rawEvents", x.findings AS "rawFindings", ${epochMsSql('x."lastStartedAt"')} AS "rawLastStartedAt",
-       serving.refs AS "servingRuns"
-FROM all_pairs p
+       serving.refs AS "servingRuns", ${epochMsSql('serving.expires')} AS "expiresAt"
+FROM pairs p
 JOIN "Organization" o ON o.id = p."organizationId"
 JOIN "DetectionRule" r ON r.id = p."ruleId"
 LEFT JOIN "RuleRunTotal" t ON t."organizationId" = p."organizationId" AND t."ruleId" = p."ruleId"
 LEFT JOIN raw x ON x."organizationId" = p."organizationId" AND x."ruleId" = p."ruleId"
 LEFT JOIN LATERAL (
-  SELECT array_agg(s.ref ORDER BY s."startedAt" DESC) AS refs
+  SELECT array_agg(s.ref ORDER BY s."startedAt" DESC) AS refs, min(s."startedAt") + ${LOOKBACK} AS expires
   FROM (SELECT ${epochMsSql(referenceTimeSql('s'))}::bigint AS ref, s."startedAt" FROM "RuleRun" s
         WHERE s."organizationId" = p."organizationId" AND s."ruleId" = p."ruleId" AND ${servingRunSql('s')}
-          AND r.enabled AND (${optionalColumnSql('r', 'scheduleCron')} IS NOT NULL OR r."scheduleIntervalSeconds" > 0)
-          AND s."startedAt" >= $2::timestamptz - ${servingLookbackSql(optionalColumnSql('r', 'scheduleCron'), 'r."scheduleIntervalSeconds"')}
+          AND r.enabled AND (${CRON} IS NOT NULL OR r."scheduleIntervalSeconds" > 0)
+          AND s."startedAt" >= $2::timestamptz - ${LOOKBACK}
         ORDER BY s."startedAt" DESC LIMIT ${RECENT_SERVING_RUNS}) s
 ) serving ON true
-ORDER BY o.slug, r.key`;
+ORDER BY ${ORDER}`;
 
+const FULL_SQL = statesSql(false);
+const SCOPED_SQL = statesSql(true);
+
+/** Every pair's own columns (the rule's and the tenant's), named as in RuleState: what the incremental read compares. */
+const OBJECTS_SQL = `
+WITH ${pairsSql(`(SELECT DISTINCT "organizationId", "ruleId" FROM ${rawRunsSql(false)}) raw`, false)}
+SELECT p."organizationId"::text AS "tenantId", o.slug AS tenant, p."ruleId"::text AS "ruleId", r.key AS "ruleKey", r.name AS "ruleName",
+       (r."organizationId" IS NULL) AS "builtIn", r.enabled, r.severity, r."scheduleIntervalSeconds", ${CRON} AS "scheduleCron"
+FROM pairs p
+JOIN "Organization" o ON o.id = p."organizationId"
+JOIN "DetectionRule" r ON r.id = p."ruleId"
+ORDER BY ${ORDER}`;
+
+type RuleObject = Pick<
+  RuleState,
+  | 'tenantId'
+  | 'tenant'
+  | 'ruleId'
+  | 'ruleKey'
+  | 'ruleName'
+  | 'builtIn'
+  | 'enabled'
+  | 'severity'
+  | 'scheduleIntervalSeconds'
+  | 'scheduleCron'
+>;
+
+const pairKey = (tenantId: string, ruleId: string) => `${tenantId}\u0000${ruleId}`;
+
+async function readStates(client: pg.PoolClient, now: number, keys: string[] | null): Promise<Timed<RuleState>[]> {
+  const watermark = await rolledUntil(client, 'RuleRun');
+  const shared = interner();
+  const params: unknown[] = [watermark, new Date(now)];
+  if (keys) {
+    const pairs = keys.map((key) => key.split('\u0000'));
+    params.push([...new Set(pairs.map(([tenantId]) => tenantId))], [...new Set(pairs.map(([, ruleId]) => ruleId))]);
+  }
+  return queryInBatches(client, keys ? SCOPED_SQL : FULL_SQL, params, (row: Row) => ({
+    state: toRuleState(row, shared),
+    expiresAt: row.expiresAt,
+  }));
+}
+
+/** Every pair read in full: `verify`, `doctor` and the bench's reference reads. */
 export const rulesCollector: Collector<'rules'> = {
   name: 'rules',
   field: 'rules',
   async collect(client, now) {
-    const watermark = await rolledUntil(client, 'RuleRun');
-    const shared = interner();
-    return queryInBatches(client, SQL, [watermark, new Date(now)], (row: Row) => toRuleState(row, shared));
+    return (await readStates(client, now, null)).map((timed) => timed.state);
   },
 };
+
+/** The serving exporter's collector: re-reads only the pairs whose state may have changed (runs/incremental.ts). */
+export function incrementalRulesCollector(fullIntervalMs: number): Collector<'rules'> {
+  const read = new IncrementalRead<RuleObject, RuleState>(
+    {
+      table: 'RuleRun',
+      readObjects: async (client) => {
+        const watermark = await rolledUntil(client, 'RuleRun');
+        const shared = interner();
+        return queryInBatches(client, OBJECTS_SQL, [watermark], (row: RuleObject) => ({
+          ...row,
+          tenantId: shared(row.tenantId),
+          tenant: shared(row.tenant),
+          ruleId: shared(row.ruleId),
+          ruleKey: shared(row.ruleKey),
+          ruleName: shared(row.ruleName),
+          severity: shared(row.severity),
+          scheduleCron: shared(row.scheduleCron),
+        }));
+      },
+      readStates,
+      keyOf: (object) => pairKey(object.tenantId, object.ruleId),
+      changeKey: (change) => pairKey(change.organizationId, change.key),
+    },
+    fullIntervalMs,
+  );
+  return { name: 'rules', field: 'rules', collect: (client, now) => read.collect(client, now) };
+}
 
 const latest = (a: number | null, b: number | null): number | null => (a === null ? b : b === null ? a : Math.max(a, b));
 

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { cumulativeBucketsSql, RULE_DURATION_BOUNDS_MS, SYNC_DURATION_BOUNDS_MS } from './buckets';
+import { CHANGE_KEY_COLUMN } from './change-log';
 import { deleteMarkers, readLateHours } from './late-hours';
 import { ROLLUP_LOCK_KEYS, type RunTable } from './rollup-state';
 import { FAILURE_STATUS_SQL } from './statuses';
@@ -98,8 +99,16 @@ export async function rollUp(pool: pg.Pool, table: RunTable, now = Date.now()): 
       const prunedBefore = state.rows[0]?.prunedBefore?.getTime() ?? null;
       // Markers first, then raw rows (see late-hours.ts).
       const late = await readLateHours(client, table, { rollFrom: from, rollTo: to, until: until.getTime(), prunedBefore });
-      if (to > from) await rollRange(client, SPECS[table], table, new Date(from), new Date(to));
-      for (const [lateFrom, lateTo] of late.ranges) await rollRange(client, SPECS[table], table, new Date(lateFrom), new Date(lateTo));
+      // Hours rolled before (re-read, or marked late) move a running total only when their runs changed
+      // after the collectors had read them through the raw rows: those moves are logged for the
+      // collectors (change-log.ts). Hours rolled for the first time only carry raw rows into the totals,
+      // which changes no figure a collector reads.
+      const rolledBefore = state.rows[0]?.rolledUntil.getTime() ?? from;
+      const split = Math.min(Math.max(from, rolledBefore), to);
+      if (split > from) await rollRange(client, SPECS[table], table, new Date(from), new Date(split), true);
+      if (to > split) await rollRange(client, SPECS[table], table, new Date(split), new Date(to), false);
+      for (const [lateFrom, lateTo] of late.ranges)
+        await rollRange(client, SPECS[table], table, new Date(lateFrom), new Date(lateTo), true);
       await deleteMarkers(client, late.ids);
       await client.query(
         `INSERT INTO "RollupState" (name, "rolledUntil") VALUES ($1, $2)
@@ -129,7 +138,7 @@ export async function rollUp(pool: pg.Pool, table: RunTable, now = Date.now()): 
  * daily counts move by the same difference, so they stay the sum of the day's hourly rows. A daily row
  * left with no run is deleted by a second statement, only when there is one.
  */
-async function rollRange(client: pg.PoolClient, spec: Spec, table: RunTable, from: Date, to: Date): Promise<void> {
+async function rollRange(client: pg.PoolClient, spec: Spec, table: RunTable, from: Date, to: Date, logMoves: boolean): Promise<void> {
   const keyCols = spec.keys.map(q).join(', ');
   const all = [...COUNTERS, ...spec.sums];
   const hourlyKeys = ['hour', ...spec.totalKeys].map(q); // the hourly table's primary key
@@ -215,6 +224,12 @@ async function rollRange(client: pg.PoolClient, spec: Spec, table: RunTable, fro
          "durationBuckets" = ${bucketSum},
          "lastStartedAt" = greatest(t."lastStartedAt", excluded."lastStartedAt")
      )
+${
+  logMoves
+    ? `,
+     ${movedTotalsLogSql(spec, table, all)}`
+    : ''
+}
      SELECT count(*)::int AS "emptiedDays" FROM daily WHERE runs = 0`,
     [from, to],
   );
@@ -224,4 +239,20 @@ async function rollRange(client: pg.PoolClient, spec: Spec, table: RunTable, fro
       [from, to],
     );
   }
+}
+
+/**
+ * A CTE logging the keys whose running total this statement moves (change-log.ts): a new total, a
+ * counter or bucket that grows (a total never shrinks), or a later last start. Read against the
+ * statement's snapshot, so `t` holds the figures before the move.
+ */
+function movedTotalsLogSql(spec: Spec, table: RunTable, counters: string[]): string {
+  const join = spec.totalKeys.map((k) => `t.${q(k)} = d.${q(k)}`).join(' AND ');
+  return `logged AS (
+       INSERT INTO "RunChange" ("table", "organizationId", key)
+       SELECT '${table}', d."organizationId"::text, d.${q(CHANGE_KEY_COLUMN[table])}::text FROM delta d
+       LEFT JOIN ${q(spec.total)} t ON ${join}
+       WHERE t.${q(spec.totalKeys[0])} IS NULL OR ${counters.map((c) => `d.${q(c)} > 0`).join(' OR ')}
+          OR EXISTS (SELECT FROM unnest(d."durationBuckets") AS b WHERE b > 0) OR d."lastStartedAt" > t."lastStartedAt"
+     )`;
 }

@@ -17,7 +17,7 @@ import { MOUNTS } from '../http/mounts';
 import { logger } from '../log';
 import { createProcessRegistries } from '../metrics/process-registry';
 import { renderMetrics, type RenderedMetrics } from '../metrics/render';
-import { ALL_COLLECTORS } from '../collectors';
+import { liveCollectors } from '../collectors';
 import { SnapshotCollector } from '../snapshot/collector';
 import { emptySnapshot } from '../snapshot/empty';
 import { loadScheduleSettings } from '../schedules/settings-file';
@@ -97,7 +97,7 @@ export async function startExporter({ settings, databaseUrl, clock = Date.now, m
     intervalSeconds: settings.COLLECT_INTERVAL_SECONDS,
     statementTimeoutMs: settings.STATEMENT_TIMEOUT_MS,
     initial: emptySnapshot(freshness, statusConfigFromSettings(settings), clock(), loadScheduleSettings(settings.MONITORS_CONFIG)),
-    collectors: ALL_COLLECTORS,
+    collectors: liveCollectors(settings.COLLECT_FULL_INTERVAL_SECONDS * 1000),
     clock,
     onSnapshot: render,
   });

@@ -200,4 +200,24 @@ describe.each(['text', 'uuid', 'bigint', 'integer'] as IdType[])('a database wit
     expect(contract.filter((column) => !columns.has(column))).toEqual([]);
     expect([...columns].filter((column) => !contract.includes(column))).toEqual([]);
   });
+
+  it('the incremental read re-reads a connection and a rule after new runs, whatever the id type', async () => {
+    await exporter.collector.refresh();
+    const scoped = captureStatements();
+    await db.pool.query(
+      `INSERT INTO "ConnectorSyncRun" ("organizationId", "connectionId", provider, trigger, "startedAt", "finishedAt", "durationMs", status, "recordsIngested")
+       VALUES ($2, $3, 'okta', 'SCHEDULE', $1, $1, 1000, 'FAILED', 5)`,
+      [new Date(), ID.globex, ID.c2],
+    );
+    await db.pool.query(
+      `INSERT INTO "RuleRun" ("organizationId", "ruleId", trigger, "startedAt", "finishedAt", "durationMs", status, "eventsEvaluated", "findingsOpened")
+       VALUES ($2, $3, 'SCHEDULE', $1, $1, 200, 'SUCCEEDED', 10, 0)`,
+      [new Date(), ID.acme, ID.r1],
+    );
+    const snapshot = await exporter.collector.refresh().finally(() => scoped.stop());
+    expect(snapshot.collections.filter((c) => !c.success).map((c) => `${c.collector}: ${c.error}`)).toEqual([]);
+    expect(scoped.statements.filter((st) => /= ANY\(\$4\)/.test(st.text))).toHaveLength(2);
+    expect(snapshot.connectors.find((c) => String(c.id) === ID.c2)!.totals).toMatchObject({ runs: 2, failures: 1 });
+    expect(snapshot.rules.find((r) => r.tenant === 'acme' && String(r.ruleId) === ID.r1)!.totals).toMatchObject({ runs: 6, failures: 1 });
+  });
 });

@@ -1,0 +1,102 @@
+import type pg from 'pg';
+import { liveCollectors } from '../src/collectors';
+import { freshnessPolicy } from '../src/connectors/freshness';
+import { runMaintenance } from '../src/maintenance/runner';
+import { SnapshotCollector } from '../src/snapshot/collector';
+import { emptySnapshot } from '../src/snapshot/empty';
+import type { Scale } from './args';
+
+export interface SteadyStateFigures {
+  /** Runs written per interval, at the seeded history's average rate. */
+  syncsPerInterval: number;
+  ruleRunsPerInterval: number;
+  rounds: number;
+  /** Whole collections (all collectors at once, as the timer runs them), after each interval's writes. */
+  medianMs: number;
+  maxMs: number;
+  /** The same collection right after a maintenance run (rollups and retention log their moves). */
+  afterMaintenanceMs: number;
+  /** Per collector, median over the rounds. */
+  collectors: { collector: string; medianMs: number }[];
+}
+
+const INTERVAL_MS = 15_000;
+const ROUNDS = 8;
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+/**
+ * The serving exporter's collections between two full reads: its own collectors (incremental for
+ * connectors and rules, runs/incremental.ts) after a first full read, then rounds of one collection
+ * interval's writes at the seeded history's average rate, as Aperio's workers make them (one run per
+ * statement through the partitioned table, the connection's lastSyncAt updated with it), each followed
+ * by one timed collection with the clock an interval on. Halfway, a maintenance run (rollups and
+ * retention, which log the totals they move) precedes the round.
+ */
+export async function timeSteadyState(pool: pg.Pool, scale: Scale, start: number, statementTimeoutMs: number): Promise<SteadyStateFigures> {
+  const perSecond = (rows: number) => rows / (scale.days * 86_400);
+  const syncs = Math.max(1, Math.round(perSecond(scale.syncRuns) * (INTERVAL_MS / 1000)));
+  const ruleRuns = Math.max(1, Math.round(perSecond(scale.ruleRuns) * (INTERVAL_MS / 1000)));
+  let now = start;
+  const collector = new SnapshotCollector({
+    pool,
+    intervalSeconds: 3600,
+    statementTimeoutMs,
+    initial: emptySnapshot(freshnessPolicy(3600, 6 * 3600)),
+    collectors: liveCollectors(Number.MAX_SAFE_INTEGER),
+    clock: () => now,
+  });
+  await collector.refresh(); // the first read is whole
+  const whole: number[] = [];
+  const byCollector = new Map<string, number[]>();
+  let afterMaintenanceMs = 0;
+  for (let round = 0; round < ROUNDS; round++) {
+    now += INTERVAL_MS;
+    await writeOneInterval(pool, now, syncs, ruleRuns);
+    if (round === ROUNDS / 2) await runMaintenance(pool, now);
+    const started = performance.now();
+    const snapshot = await collector.refresh();
+    const elapsed = performance.now() - started;
+    const failed = snapshot.collections.filter((c) => !c.success);
+    if (failed.length) throw new Error(`collection failed: ${failed.map((c) => `${c.collector}: ${c.error}`).join('; ')}`);
+    if (round === ROUNDS / 2) afterMaintenanceMs = elapsed;
+    else whole.push(elapsed);
+    for (const c of snapshot.collections) byCollector.set(c.collector, [...(byCollector.get(c.collector) ?? []), c.durationSeconds * 1000]);
+  }
+  return {
+    syncsPerInterval: syncs,
+    ruleRunsPerInterval: ruleRuns,
+    rounds: ROUNDS,
+    medianMs: median(whole),
+    maxMs: Math.max(...whole),
+    afterMaintenanceMs,
+    collectors: [...byCollector].map(([name, values]) => ({ collector: name, medianMs: median(values) })),
+  };
+}
+
+async function writeOneInterval(pool: pg.Pool, now: number, syncs: number, ruleRuns: number): Promise<void> {
+  const at = new Date(now - 1000);
+  const { rows: connections } = await pool.query<{ id: string; org: string; provider: string }>(
+    `SELECT id, "organizationId" AS org, provider FROM "IntegrationConnection" ORDER BY random() LIMIT $1`,
+    [syncs],
+  );
+  for (const c of connections) {
+    await pool.query(
+      `INSERT INTO "ConnectorSyncRun" ("organizationId", "connectionId", provider, trigger, "startedAt", "finishedAt", "durationMs", status, "recordsIngested")
+       VALUES ($1, $2, $3, 'SCHEDULE', $4, $4, 900, 'SUCCEEDED', 120)`,
+      [c.org, c.id, c.provider, at],
+    );
+    await pool.query(`UPDATE "IntegrationConnection" SET "lastSyncAt" = $2 WHERE id = $1`, [c.id, at]);
+  }
+  const { rows: pairs } = await pool.query<{ org: string; rule: string }>(
+    `SELECT o.id AS org, r.id AS rule FROM "Organization" o CROSS JOIN "DetectionRule" r
+     WHERE r."organizationId" IS NULL AND r.enabled ORDER BY random() LIMIT $1`,
+    [ruleRuns],
+  );
+  for (const p of pairs) {
+    await pool.query(
+      `INSERT INTO "RuleRun" ("organizationId", "ruleId", trigger, "startedAt", "finishedAt", "durationMs", status, "eventsEvaluated", "findingsOpened")
+       VALUES ($1, $2, 'SCHEDULE', $3, $3, 250, 'SUCCEEDED', 1000, 0)`,
+      [p.org, p.rule, at],
+    );
+  }
+}

@@ -1,0 +1,125 @@
+import type pg from 'pg';
+import { logger } from '../log';
+import { CHANGE_LOG_KEEP_MS, readChanges, readPosition, type ReadPosition } from './change-log';
+import type { RunTable } from './rollup-state';
+
+/** A collected object with the time (epoch ms) from which one of its windowed reads drops a run; null: never. */
+export interface Timed<T> {
+  state: T;
+  expiresAt: number | null;
+}
+
+/**
+ * What a domain tells the incremental read. `O` is an object's own columns (its row in Aperio's table,
+ * read whole every time: cheap), `T` the collected state, which repeats those columns under the same
+ * names and adds what is derived from the run table (expensive: totals, recent runs, serving runs).
+ */
+export interface IncrementalSpec<O extends object, T extends O> {
+  table: RunTable;
+  /** Every object's own columns, in the snapshot's order. */
+  readObjects(client: pg.PoolClient, now: number): Promise<O[]>;
+  /** The full states of the objects with the given keys (null: of every object), in the snapshot's order. */
+  readStates(client: pg.PoolClient, now: number, keys: string[] | null): Promise<Timed<T>[]>;
+  keyOf(object: O): string;
+  /** The object key a logged change (tenant, ruleId or connectionId) belongs to. */
+  changeKey(change: { organizationId: string; key: string }): string;
+}
+
+interface Kept<T> {
+  position: ReadPosition;
+  /** The collector's clock at the read, and at the last full read. */
+  readAt: number;
+  fullAt: number;
+  states: Map<string, Timed<T>>;
+}
+
+/**
+ * Keeps a domain's collected states between collections and re-reads from the run table only the
+ * objects whose state may have changed since the previous read. The invariants, each of which the
+ * property test (test/core/incremental.test.ts) checks against a full read after random writes:
+ *
+ * - an object's state is a function of its own columns, the run rows of its key, the rollup's running
+ *   totals and watermark, and the clock (through the recent window and the serving lookback);
+ * - every write to a run table and every move of a running total is in the change log with its key,
+ *   and an object's key is re-read when the log shows a change the previous read's snapshot could not
+ *   see (change-log.ts); the rollup watermark moving on its own changes no state (raw rows become
+ *   totals in the same transaction);
+ * - an object whose own columns differ from its kept state, or that is new, is re-read;
+ * - an object is re-read once the clock passes its `expiresAt`: the earliest moment a run it counted
+ *   leaves one of its windows (new runs entering a window come through the log);
+ * - everything is read again every `fullIntervalMs`, after a read older than half the log's retention,
+ *   when the log says "everything" (a dropped partition), when the clock goes back, and when an object
+ *   marked for re-reading does not come back (which the invariants say cannot happen).
+ */
+export class IncrementalRead<O extends object, T extends O> {
+  private kept: Kept<T> | null = null;
+
+  constructor(
+    private readonly spec: IncrementalSpec<O, T>,
+    private readonly fullIntervalMs: number,
+  ) {}
+
+  /** Collects in the caller's repeatable-read transaction: all reads see the same snapshot. */
+  async collect(client: pg.PoolClient, now: number): Promise<T[]> {
+    const position = await readPosition(client);
+    const kept = this.kept;
+    if (!kept || this.mustReadAll(kept, now, position)) return this.readAll(client, now, position);
+    const changes = await readChanges(client, this.spec.table, kept.position);
+    if (changes.everything) return this.readAll(client, now, position);
+
+    const objects = await this.spec.readObjects(client, now);
+    const dirty = this.dirtyKeys(kept, objects, changes.changes, now);
+    const fresh = new Map<string, Timed<T>>();
+    if (dirty.size > 0)
+      for (const timed of await this.spec.readStates(client, now, [...dirty])) fresh.set(this.spec.keyOf(timed.state), timed);
+
+    const states = new Map<string, Timed<T>>();
+    const out: T[] = [];
+    for (const object of objects) {
+      const key = this.spec.keyOf(object);
+      const timed = fresh.get(key) ?? (dirty.has(key) ? undefined : kept.states.get(key));
+      if (!timed) {
+        logger.warn({ table: this.spec.table, key }, 'an object to re-read did not come back; reading everything');
+        return this.readAll(client, now, position);
+      }
+      states.set(key, timed);
+      out.push(timed.state);
+    }
+    this.kept = { position, readAt: now, fullAt: kept.fullAt, states };
+    return out;
+  }
+
+  private mustReadAll(kept: Kept<T>, now: number, position: ReadPosition): boolean {
+    return (
+      this.fullIntervalMs <= 0 ||
+      now - kept.fullAt >= this.fullIntervalMs ||
+      now < kept.readAt ||
+      position.databaseTime - kept.position.databaseTime >= CHANGE_LOG_KEEP_MS / 2
+    );
+  }
+
+  /** The keys to re-read: logged changes, and objects that are new, edited, or past their expiry. */
+  private dirtyKeys(kept: Kept<T>, objects: O[], changes: { organizationId: string; key: string }[], now: number): Set<string> {
+    const dirty = new Set(changes.map((change) => this.spec.changeKey(change)));
+    for (const object of objects) {
+      const key = this.spec.keyOf(object);
+      const known = kept.states.get(key);
+      if (!known || (known.expiresAt !== null && now >= known.expiresAt) || !sameColumns(object, known.state)) dirty.add(key);
+    }
+    return dirty;
+  }
+
+  private async readAll(client: pg.PoolClient, now: number, position: ReadPosition): Promise<T[]> {
+    const all = await this.spec.readStates(client, now, null);
+    const states = new Map<string, Timed<T>>();
+    for (const timed of all) states.set(this.spec.keyOf(timed.state), timed);
+    this.kept = { position, readAt: now, fullAt: now, states };
+    return all.map((timed) => timed.state);
+  }
+}
+
+/** Whether every own column of the object equals the kept state's (the state repeats them by name). */
+function sameColumns<O extends object>(object: O, state: O): boolean {
+  for (const name of Object.keys(object) as (keyof O)[]) if (object[name] !== state[name]) return false;
+  return true;
+}
