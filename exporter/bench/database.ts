@@ -12,10 +12,22 @@ export interface BenchDatabase {
   stop(): Promise<void>;
 }
 
-/** BENCH_DATABASE_URL (an empty scratch database), or a throw-away embedded server in a temp directory. */
+/**
+ * BENCH_DATABASE_URL (an empty scratch database), or a throw-away embedded server in a temp directory.
+ * A server of BENCH_DATABASE_URL on this machine whose data directory BENCH_DATABASE_DATA_DIR names is
+ * held back the same way as the embedded one (lowerCpuPriority), so both are measured alike.
+ */
 export async function benchDatabase(): Promise<BenchDatabase> {
   const given = process.env.BENCH_DATABASE_URL;
-  if (given) return { url: given, description: 'BENCH_DATABASE_URL', stop: async () => undefined };
+  if (given) {
+    const dataDir = process.env.BENCH_DATABASE_DATA_DIR;
+    const placement = dataDir ? lowerCpuPriority(dataDir) : null;
+    return {
+      url: given,
+      description: `BENCH_DATABASE_URL${placement ? ` (local server ${placement.description})` : ''}`,
+      stop: async () => placement?.release(),
+    };
+  }
   const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'aperio-bench-'));
   fs.chmodSync(parent, 0o755);
   const server = await startEmbeddedPostgres(parent, await freePort());
