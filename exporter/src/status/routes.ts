@@ -3,13 +3,14 @@ import { errorBody, namePathParameter } from '../api/errors';
 import type { Mount } from '../http/mount';
 import { STATUS_VARY, viewAnswer } from './answer';
 import { viewChoice } from './choice';
+import { statusFastPath } from './fast-path';
 import { PlatformStatusView } from './platform-view';
 import { statusRefresh } from './refresh';
 import { TenantViews } from './tenant-views';
 import type { PageInfo } from './view';
 import { BADGE_PREFIX, COMPONENT_BADGE, VIEW_ROUTES, type ViewRoute } from './view-routes';
 
-export const mountStatus: Mount = (app, { getSnapshot, pool, settings, clock, resolvePrincipal, background }) => {
+export const mountStatus: Mount = (app, { getSnapshot, pool, settings, clock, resolvePrincipal, background, fastPath }) => {
   const page: PageInfo = {
     id: settings.STATUS_PAGE_NAME,
     name: settings.STATUS_PAGE_NAME,
@@ -41,4 +42,6 @@ export const mountStatus: Mount = (app, { getSnapshot, pool, settings, clock, re
   for (const [path, route] of VIEW_ROUTES) app.get(path, handle(route));
   namePathParameter(app, BADGE_PREFIX, 'file');
   app.get(`${BADGE_PREFIX}:file`, handle(COMPONENT_BADGE));
+  // Public GETs are answered before Express by the same choice and answer (status/fast-path.ts).
+  fastPath(statusFastPath(choice, answer));
 };
