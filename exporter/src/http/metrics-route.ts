@@ -2,14 +2,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CONTENT_TYPES, type Format } from '../metrics/exposition';
 import type { RenderedMetrics } from '../metrics/render';
 import { acceptsGzip } from './encoding';
+import { pathOf, type FastPath, type Handler } from './fast-path';
 import type { MetricsAccess } from './metrics-auth';
 
 /** OpenMetrics when the scraper asks for it, else the classic text format (also for protobuf-only Accept). */
 export function negotiateFormat(accept: string | undefined): Format {
   return accept && /application\/openmetrics-text/i.test(accept) ? 'openmetrics' : 'prometheus';
 }
-
-type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
 function answer(res: ServerResponse, status: number, headers: Record<string, string>, body: string | Buffer): void {
   res.writeHead(status, headers);
@@ -18,7 +17,7 @@ function answer(res: ServerResponse, status: number, headers: Record<string, str
 
 /**
  * /metrics on Node's own request and response objects: the same handler serves the Express route and
- * the server's fast path (`withMetricsFastPath`), which answers scrapes before Express's router and
+ * the server's fast path (`metricsFastPath`), which answers scrapes before Express's router and
  * request decoration, the larger part of a scrape's CPU time and garbage when the body is cached bytes.
  */
 export function metricsHandler(getRendered: () => RenderedMetrics | null, access: Pick<MetricsAccess, 'authorize' | 'challenge'>): Handler {
@@ -65,11 +64,11 @@ export function metricsHandler(getRendered: () => RenderedMetrics | null, access
   };
 }
 
-/** A request handler that answers `GET /metrics` itself and hands every other request to `app`. */
-export function withMetricsFastPath(metrics: Handler, app: Handler): Handler {
+/** `GET /metrics` answered by `metrics` before Express; anything else is left to Express. */
+export function metricsFastPath(metrics: Handler): FastPath {
   return (req, res) => {
-    const url = req.url ?? '';
-    if (req.method === 'GET' && (url === '/metrics' || url.startsWith('/metrics?'))) metrics(req, res);
-    else app(req, res);
+    if (req.method !== 'GET' || pathOf(req.url) !== '/metrics') return false;
+    metrics(req, res);
+    return true;
   };
 }

@@ -10,7 +10,8 @@ import { createPool, type Pool } from '../db/pool';
 import { createApp } from '../http/app';
 import { answerClientErrors } from '../http/client-errors';
 import { metricsAccess, metricsExposureWarning } from '../http/metrics-auth';
-import { metricsHandler, withMetricsFastPath } from '../http/metrics-route';
+import { withFastPaths, type FastPath } from '../http/fast-path';
+import { metricsFastPath, metricsHandler } from '../http/metrics-route';
 import { keepHeapNearLiveSize } from './heap';
 import type { Mount } from '../http/mount';
 import { MOUNTS } from '../http/mounts';
@@ -104,6 +105,8 @@ export async function startExporter({ settings, databaseUrl, clock = Date.now, m
   const getSnapshot = () => collector.snapshot;
   // Loops the mounted routes own: started with the collector, stopped before the pools end.
   const background: PeriodicTask[] = [];
+  // Requests the server answers before Express (http/fast-path.ts): scrapes, and the routes' own.
+  const fastPaths: FastPath[] = [metricsFastPath(metricsHandler(() => rendered, access))];
   const app = createApp({
     getSnapshot,
     getRendered: () => rendered,
@@ -121,15 +124,13 @@ export async function startExporter({ settings, databaseUrl, clock = Date.now, m
           clock,
           resolvePrincipal,
           background: (task) => background.push(task),
+          fastPath: (path) => fastPaths.push(path),
         }),
       ),
   });
   const server = await new Promise<Server>((resolve, reject) => {
-    // Scrapes skip Express (http/metrics-route.ts); the app keeps its own /metrics route for HEAD and tests.
-    const handler = withMetricsFastPath(
-      metricsHandler(() => rendered, access),
-      app,
-    );
+    // The app keeps its own route for every fast-pathed request: HEAD, and whatever a fast path declines.
+    const handler = withFastPaths(fastPaths, app);
     const s = access.tls ? createTlsServer({ cert: access.tls.cert, key: access.tls.key }, handler) : createServer(handler);
     answerClientErrors(s);
     s.listen(settings.PORT, settings.HOST, () => resolve(s));

@@ -1,34 +1,16 @@
-import { createHash } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { errorBody, namePathParameter } from '../api/errors';
 import type { Mount } from '../http/mount';
-import { componentBadge, indicatorBadge } from './badge';
-import { renderAtomFeed } from './feed';
-import { renderStatusHtml } from './html';
-import { STATUS_CSS } from './html-style';
+import { STATUS_VARY, viewAnswer } from './answer';
+import { viewChoice } from './choice';
+import { statusFastPath } from './fast-path';
 import { PlatformStatusView } from './platform-view';
-import type { Body, Rendered } from './rendered';
 import { statusRefresh } from './refresh';
-import { componentsJson, pageJson, statusJson, summaryJson, unresolvedJson } from './statuspage';
 import { TenantViews } from './tenant-views';
-import type { PageInfo, StatusView } from './view';
+import type { PageInfo } from './view';
+import { BADGE_PREFIX, COMPONENT_BADGE, VIEW_ROUTES, type ViewRoute } from './view-routes';
 
-const JSON_TYPE = 'application/json; charset=utf-8';
-const json = (shape: (view: StatusView) => unknown) => (view: StatusView) => JSON.stringify(shape(view));
-
-/**
- * Only `Authorization: Bearer <something>` asks for a token view. Another scheme (a proxy's Basic
- * credentials) or an empty `Bearer` (Grafana's proxy with no token saved) is no token at all.
- */
-const presentsToken = (req: Request) => /^Bearer\s+\S/i.test(req.headers.authorization ?? '');
-
-/** The view a request gets, and whether it is private to the token that asked for it. */
-interface Chosen {
-  rendered: Rendered;
-  private: boolean;
-}
-
-export const mountStatus: Mount = (app, { getSnapshot, pool, settings, clock, resolvePrincipal, background }) => {
+export const mountStatus: Mount = (app, { getSnapshot, pool, settings, clock, resolvePrincipal, background, fastPath }) => {
   const page: PageInfo = {
     id: settings.STATUS_PAGE_NAME,
     name: settings.STATUS_PAGE_NAME,
@@ -37,89 +19,29 @@ export const mountStatus: Mount = (app, { getSnapshot, pool, settings, clock, re
   };
   const tenantViews = new TenantViews({ pool, statementTimeoutMs: settings.STATEMENT_TIMEOUT_MS, page });
   const platform = new PlatformStatusView(page);
-  const platformView = () => platform.of(getSnapshot());
   background(statusRefresh(getSnapshot, platform));
 
-  /**
-   * Who is looking, from the token alone: no token → the public view (never a database query); an
-   * OPERATOR token → the platform view; a tenant token → that tenant's view. A bad token is a 401 (the
-   * resolver answers it), never the public view; with STATUS_PUBLIC=false so is no token. Null: answered.
-   */
-  const choose = async (req: Request, res: Response): Promise<Chosen | null> => {
-    if (settings.STATUS_PUBLIC && !presentsToken(req)) return { rendered: platformView(), private: false };
-    const principal = await resolvePrincipal(req, res);
-    if (!principal) return null;
-    if (principal.tenantId === null || principal.tenant === null) return { rendered: platformView(), private: true };
-    return { rendered: await tenantViews.get(getSnapshot(), principal.tenantId, principal.tenant), private: true };
-  };
+  const choice = viewChoice({
+    statusPublic: settings.STATUS_PUBLIC,
+    platformView: () => platform.of(getSnapshot()),
+    tenantView: (tenantId, slug) => tenantViews.get(getSnapshot(), tenantId, slug),
+    resolvePrincipal,
+  });
+  const answer = viewAnswer(settings.STATUS_FRAME_ANCESTORS);
 
-  const styleHash = createHash('sha256').update(STATUS_CSS).digest('base64');
-  const csp = `default-src 'none'; style-src 'sha256-${styleHash}'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors ${settings.STATUS_FRAME_ANCESTORS}`;
-
-  const send = (req: Request, res: Response, chosen: Chosen, body: Body, cors: boolean) => {
-    res.setHeader('Content-Security-Policy', csp);
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    // A token's view may be kept by the browser that asked, never by a shared cache or another origin's script.
-    res.setHeader('Cache-Control', chosen.private ? 'private, no-cache' : 'no-cache');
-    const encoded = body.encodedFor(req.headers['accept-encoding']);
-    res.setHeader('ETag', encoded.etag);
-    res.setHeader('Last-Modified', new Date(chosen.rendered.takenAt).toUTCString());
-    if (cors && !chosen.private) res.setHeader('Access-Control-Allow-Origin', '*');
-    const match = req.headers['if-none-match'];
-    if (match && match.split(',').some((tag) => tag.trim().replace(/^W\//, '') === encoded.etag)) {
-      res.status(304).end();
-      return;
-    }
-    res.setHeader('Content-Type', body.type);
-    if (encoded.encoding) res.setHeader('Content-Encoding', encoded.encoding);
-    res.end(encoded.bytes);
+  const handle = (route: ViewRoute) => async (req: Request, res: Response) => {
+    // Before the token is resolved, so that the resolver's refusals carry it too (`answer` sets it again).
+    res.setHeader('Vary', STATUS_VARY);
+    const chosen = await choice.choose(req, res);
+    if (!chosen) return;
+    const file = String(req.params.file ?? '');
+    if (answer(req, res, chosen, route, file)) return;
+    const id = file.replace(/\.svg$/, '');
+    res.status(404).json(errorBody('not_found', `no status component ${id}; ids are listed in /api/v2/components.json`));
   };
-  const handle = (answer: (req: Request, res: Response, chosen: Chosen) => void) => async (req: Request, res: Response) => {
-    // The same URL answers differently with a token, and gzipped or not: any cache must key on both.
-    res.setHeader('Vary', 'Authorization, Accept-Encoding');
-    const chosen = await choose(req, res);
-    if (chosen) answer(req, res, chosen);
-  };
-  const route = (paths: string[], key: string, type: string, render: (view: StatusView) => string, cors = false) => {
-    for (const path of paths)
-      app.get(
-        path,
-        handle((req, res, chosen) => send(req, res, chosen, chosen.rendered.get(key, type, render), cors)),
-      );
-  };
-
-  route(['/status'], 'html', 'text/html; charset=utf-8', renderStatusHtml);
-  route(['/status.json', '/api/v2/summary.json'], 'summary', JSON_TYPE, json(summaryJson), true);
-  route(['/api/v2/status.json'], 'status', JSON_TYPE, json(statusJson), true);
-  route(
-    ['/api/v2/components.json'],
-    'components',
-    JSON_TYPE,
-    json((v) => ({ page: pageJson(v), components: componentsJson(v) })),
-    true,
-  );
-  route(['/api/v2/incidents/unresolved.json'], 'unresolved', JSON_TYPE, json(unresolvedJson), true);
-  route(['/status/feed.atom'], 'feed', 'application/atom+xml; charset=utf-8', renderAtomFeed, true);
-  route(['/status/badge.svg'], 'badge', 'image/svg+xml', (v) => indicatorBadge(v.page.name, v.model.indicator, v.model.description), true);
-  namePathParameter(app, '/status/badge/', 'file');
-  app.get(
-    '/status/badge/:file',
-    handle((req, res, chosen) => {
-      const file = String(req.params.file);
-      const id = file.replace(/\.svg$/, '');
-      const all = chosen.rendered.view.model.groups.flatMap((g) => [{ id: g.id, name: g.name, status: g.status }, ...g.components]);
-      const target = file.endsWith('.svg') ? all.find((c) => c.id === id) : undefined;
-      if (!target) {
-        res.status(404).json(errorBody('not_found', `no status component ${id}; ids are listed in /api/v2/components.json`));
-        return;
-      }
-      send(
-        req,
-        res,
-        chosen,
-        chosen.rendered.get(`badge:${id}`, 'image/svg+xml', () => componentBadge(target.name, target.status)),
-        true,
-      );
-    }),
-  );
+  for (const [path, route] of VIEW_ROUTES) app.get(path, handle(route));
+  namePathParameter(app, BADGE_PREFIX, 'file');
+  app.get(`${BADGE_PREFIX}:file`, handle(COMPONENT_BADGE));
+  // Public GETs are answered before Express by the same choice and answer (status/fast-path.ts).
+  fastPath(statusFastPath(choice, answer));
 };
