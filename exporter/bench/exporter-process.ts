@@ -1,3 +1,5 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -33,9 +35,13 @@ const MB = 2 ** 20;
 async function main(): Promise<void> {
   const [databaseUrl, statementTimeoutMs] = process.argv.slice(2);
   const exporter = await startBenchExporter(databaseUrl, Number(statementTimeoutMs));
-  process.on('message', (message: { collect?: number } | 'stop' | 'live-heap') => {
+  process.on('message', (message: { collect?: number } | 'stop' | 'live-heap' | 'bare') => {
     if (message === 'stop') {
       void exporter.stop().then(() => process.exit(0));
+      return;
+    }
+    if (message === 'bare') {
+      void serveBare(() => exporter.rendered()?.formats.prometheus.body ?? null).then((bareUrl) => process.send?.({ bareUrl }));
       return;
     }
     if (message === 'live-heap') {
@@ -87,6 +93,31 @@ async function main(): Promise<void> {
       openMetricsBytes: rendered.formats.openmetrics.body.length,
     };
   }
+}
+
+/**
+ * A bare Node server in this process, sending the exporter's current plain /metrics bytes with its
+ * headers to any GET: the ceiling for /metrics under the same load, since it shares this process's
+ * event loop with the collections (the same process, the same cores).
+ */
+function serveBare(body: () => Buffer | null): Promise<string> {
+  const server = http.createServer((req, res) => {
+    const bytes = body();
+    if (!bytes) {
+      res.writeHead(503).end();
+      return;
+    }
+    res.writeHead(200, {
+      'Content-Type': 'text/plain; version=0.0.4; charset=utf-8',
+      Vary: 'Accept, Accept-Encoding',
+      'Cache-Control': 'no-store',
+      'Content-Length': String(bytes.length),
+    });
+    res.end(bytes);
+  });
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)),
+  );
 }
 
 /**

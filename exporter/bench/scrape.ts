@@ -4,14 +4,21 @@ import type { CollectionReport } from './exporter-process';
 
 export const SCRAPERS = 8;
 
-export interface ScrapeResult extends CollectionReport {
-  /** The exporter's heap after a full garbage collection once the scrapers stopped: what it really holds. */
-  liveHeapMb: number;
+export interface Latencies {
   scrapes: number;
   p50Ms: number;
   p99Ms: number;
   maxMs: number;
+}
+
+export interface ScrapeResult extends CollectionReport, Latencies {
+  /** The exporter's heap after a full garbage collection once the scrapers stopped: what it really holds. */
+  liveHeapMb: number;
   collections: number;
+  /** The same scrapers asking for plain text, during as many collections again. */
+  plain: Latencies;
+  /** Plain text from a bare Node server in the exporter's process sending the same bytes, during as many collections again. */
+  bare: Latencies;
 }
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
@@ -44,42 +51,74 @@ const extraFlags = (process.env.BENCH_EXPORTER_NODE_FLAGS ?? '').split(/\s+/).fi
 /**
  * A real exporter in its own process (bench/exporter-process.ts) collects `collections` times back to
  * back while SCRAPERS clients in a third process (bench/scraper.ts) scrape /metrics as fast as they get
- * answers. The event-loop delay and RSS are the exporter process's alone.
+ * answers: asking for gzip (as Prometheus does), then for plain text, then plain text from a bare Node
+ * server in the exporter's process sending the same bytes, each during `collections` collections of
+ * its own. The event-loop delay and RSS are the exporter process's alone, the worst of the three.
  */
 export async function scrapeDuringCollection(databaseUrl: string, collections: number, statementTimeoutMs: number): Promise<ScrapeResult> {
   const exporter = forkExporter([databaseUrl, String(statementTimeoutMs)], ['--expose-gc', ...profiling, ...extraFlags]);
-  let scraper: ChildProcess | null = null;
   try {
     const { url } = await nextMessage<{ url: string }>(exporter, (m) => typeof m === 'object' && m !== null && 'url' in m);
-    scraper = forkTs('scraper.ts', [url, String(SCRAPERS)]);
-    const scrapes = nextMessage<{ latencies?: number[]; failure?: string | null }>(scraper, (m) => !(m as { ready?: boolean }).ready);
-    await nextMessage(scraper, (m) => (m as { ready?: boolean }).ready === true);
-    const report = nextMessage<CollectionReport>(exporter, (m) => typeof m === 'object' && m !== null && 'collectionMs' in m);
-    exporter.send({ collect: collections });
-    const collected = await report;
-    scraper.send('stop');
-    const { latencies = [], failure = null } = await scrapes;
-    if (failure) throw new Error(`a scrape failed: ${failure}`);
+    const gzip = await scrapePhase(exporter, url, 'gzip', collections);
+    const plain = await scrapePhase(exporter, url, 'identity', collections);
+    const bareUrl = nextMessage<{ bareUrl: string }>(exporter, (m) => typeof m === 'object' && m !== null && 'bareUrl' in m);
+    exporter.send('bare');
+    const bare = await scrapePhase(exporter, (await bareUrl).bareUrl, 'identity', collections);
     const live = nextMessage<{ liveHeapMb: number }>(exporter, (m) => typeof m === 'object' && m !== null && 'liveHeapMb' in m);
     exporter.send('live-heap');
     const { liveHeapMb } = await live;
-    const sorted = [...latencies].sort((a, b) => a - b);
+    const phases = [gzip.report, plain.report, bare.report];
+    const worst = (pick: (r: CollectionReport) => number) => Math.max(...phases.map(pick));
     return {
-      ...collected,
+      ...gzip.report,
+      maxStallMs: worst((r) => r.maxStallMs),
+      maxOnCpuStallMs: worst((r) => r.maxOnCpuStallMs),
+      rssMb: worst((r) => r.rssMb),
+      heapMb: worst((r) => r.heapMb),
+      ...gzip.latencies,
       liveHeapMb,
-      scrapes: sorted.length,
-      p50Ms: percentile(sorted, 0.5),
-      p99Ms: percentile(sorted, 0.99),
-      maxMs: sorted[sorted.length - 1],
       collections,
+      plain: plain.latencies,
+      bare: bare.latencies,
     };
   } finally {
-    if (scraper && scraper.exitCode === null) scraper.kill();
     if (exporter.exitCode === null) {
       const exited = new Promise((resolve) => exporter.once('exit', resolve));
       exporter.send('stop');
       await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
       if (exporter.exitCode === null) exporter.kill();
     }
+  }
+}
+
+/** SCRAPERS clients scraping `url` with the given Accept-Encoding while the exporter collects `collections` times. */
+async function scrapePhase(
+  exporter: ChildProcess,
+  url: string,
+  encoding: 'gzip' | 'identity',
+  collections: number,
+): Promise<{ report: CollectionReport; latencies: Latencies }> {
+  const scraper = forkTs('scraper.ts', [url, String(SCRAPERS), '/metrics', 'now', encoding]);
+  try {
+    const scrapes = nextMessage<{ latencies?: number[]; failure?: string | null }>(scraper, (m) => !(m as { ready?: boolean }).ready);
+    await nextMessage(scraper, (m) => (m as { ready?: boolean }).ready === true);
+    const collected = nextMessage<CollectionReport>(exporter, (m) => typeof m === 'object' && m !== null && 'collectionMs' in m);
+    exporter.send({ collect: collections });
+    const report = await collected;
+    scraper.send('stop');
+    const { latencies = [], failure = null } = await scrapes;
+    if (failure) throw new Error(`a scrape failed: ${failure}`);
+    const sorted = [...latencies].sort((a, b) => a - b);
+    return {
+      report,
+      latencies: {
+        scrapes: sorted.length,
+        p50Ms: percentile(sorted, 0.5),
+        p99Ms: percentile(sorted, 0.99),
+        maxMs: sorted[sorted.length - 1],
+      },
+    };
+  } finally {
+    if (scraper.exitCode === null) scraper.kill();
   }
 }

@@ -3,10 +3,11 @@ import { gunzipSync } from 'node:zlib';
 
 /**
  * The scrapers, in their own process as Prometheus would be: `count` clients fetch `path` (default
- * /metrics; gzip accepted, as Prometheus asks) back to back until the parent says stop, then report
- * every latency in milliseconds. With `start` = `on-go` the clients wait for the parent's 'go' first.
+ * /metrics; gzip accepted, as Prometheus asks, unless `encoding` is `identity`) back to back until the
+ * parent says stop, then report every latency in milliseconds. With `start` = `on-go` the clients wait
+ * for the parent's 'go' first.
  */
-const [url, countArg, path = '/metrics', start = 'now'] = process.argv.slice(2);
+const [url, countArg, path = '/metrics', start = 'now', encoding = 'gzip'] = process.argv.slice(2);
 const count = Number(countArg);
 const agent = new http.Agent({ keepAlive: true, maxSockets: count });
 const latencies: number[] = [];
@@ -15,7 +16,7 @@ let failure: string | null = null;
 
 function scrape(): Promise<void> {
   return new Promise((resolve, reject) => {
-    const req = http.get(`${url}${path}`, { agent, headers: { 'accept-encoding': 'gzip' } }, (res) => {
+    const req = http.get(`${url}${path}`, { agent, headers: { 'accept-encoding': encoding } }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () => {
