@@ -52,7 +52,7 @@ export async function maintenanceCommand(settings: Settings, argv: string[]): Pr
         if (event.phase === 'end') progress.update(event.index + 1);
       }).then(
         (report) => ({ report }),
-        (err: Error) => ({ failed: current, error: err.message }),
+        (err: Error & { step?: string }) => ({ failed: err.step ?? current, error: err.message }),
       ),
     );
     if (!outcome) {

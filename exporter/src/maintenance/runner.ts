@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { PeriodicTask } from '../background/periodic-task';
 import { rollUp, type RollupResult } from '../runs/rollup';
+import { allOrFirstError } from '../util/all-settled';
 import { withMaintenanceLock } from './lock';
 import { applyRetention, RUN_TABLES, type RetentionResult } from './retention';
 
@@ -37,20 +38,24 @@ export type StepListener = (event: { step: string; index: number; phase: 'start'
 
 export async function runMaintenance(pool: pg.Pool, now = Date.now(), onStep: StepListener = () => undefined): Promise<MaintenanceReport> {
   const started = performance.now();
-  let index = 0;
-  const step = async <T>(run: () => Promise<T>): Promise<T> => {
-    const name = MAINTENANCE_STEPS[index];
+  let ended = 0;
+  const step = async <T>(name: string, run: () => Promise<T>): Promise<T> => {
     const t0 = performance.now();
-    onStep({ step: name, index, phase: 'start' });
-    const value = await run();
-    onStep({ step: name, index: index++, phase: 'end', ms: performance.now() - t0 });
-    return value;
+    onStep({ step: name, index: ended, phase: 'start' });
+    try {
+      const value = await run();
+      onStep({ step: name, index: ended++, phase: 'end', ms: performance.now() - t0 });
+      return value;
+    } catch (err) {
+      throw Object.assign(err as Error, { step: name });
+    }
   };
-  const partitionsCreated = await step(() => ensurePartitions(pool, now));
-  const rollups: RollupResult[] = [];
-  for (const table of RUN_TABLES) rollups.push(await step(() => rollUp(pool, table, now)));
+  const partitionsCreated = await step('partitions', () => ensurePartitions(pool, now));
+  // The two tables roll up at once, each under its own lock: on a first rollup of a long history they are
+  // minutes of work each, and the database has the cores for both.
+  const rollups = await allOrFirstError(RUN_TABLES.map((table) => step(`rollup ${table}`, () => rollUp(pool, table, now))));
   const retention: RetentionResult[] = [];
-  for (const table of RUN_TABLES) retention.push(await step(() => applyRetention(pool, table, now)));
+  for (const table of RUN_TABLES) retention.push(await step(`retention ${table}`, () => applyRetention(pool, table, now)));
   return { partitionsCreated, rollups, retention, durationMs: performance.now() - started };
 }
 

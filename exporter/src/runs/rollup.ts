@@ -21,6 +21,7 @@ import { FAILURE_STATUS_SQL } from './statuses';
  */
 export const REROLL_HOURS = 2;
 const CHUNK_HOURS = 24;
+const ROLLUP_WORK_MEM = '64MB';
 const HOUR_MS = 3600_000;
 
 interface Spec {
@@ -81,6 +82,9 @@ export async function rollUp(pool: pg.Pool, table: RunTable, now = Date.now()): 
     const client = await pool.connect();
     try {
       await client.query('BEGIN');
+      // A day's chunk aggregates a few hundred thousand runs twice (by hour, then by key): with the stock
+      // 4 MB both spill to temporary files. Local to this transaction, one session at a time (the lock).
+      await client.query(`SET LOCAL work_mem = '${ROLLUP_WORK_MEM}'`);
       await client.query('SELECT pg_advisory_xact_lock($1)', [ROLLUP_LOCK_KEYS[table]]);
       const state = await client.query<{ rolledUntil: Date; prunedBefore: Date | null }>(
         `SELECT "rolledUntil", "prunedBefore" FROM "RollupState" WHERE name = $1`,
@@ -193,7 +197,7 @@ async function rollRange(client: pg.PoolClient, spec: Spec, table: RunTable, fro
      ),`
          : ''
      }
-     changes AS (
+     changes AS ${rolled ? '' : 'NOT MATERIALIZED '}(
        SELECT 1 AS sign, hour, ${keyCols}, ${all.map(q).join(', ')}, "durationBuckets", "lastStartedAt" FROM fresh${
          rolled
            ? `
