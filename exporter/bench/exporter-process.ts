@@ -41,7 +41,7 @@ async function main(): Promise<void> {
       return;
     }
     if (message === 'bare') {
-      void serveBare(() => exporter.rendered()?.formats.prometheus.body ?? null).then((bareUrl) => process.send?.({ bareUrl }));
+      void serveBare(() => exporter.rendered()?.formats.prometheus ?? null).then((bareUrl) => process.send?.({ bareUrl }));
       return;
     }
     if (message === 'live-heap') {
@@ -96,21 +96,24 @@ async function main(): Promise<void> {
 }
 
 /**
- * A bare Node server in this process, sending the exporter's current plain /metrics bytes with its
- * headers to any GET: the ceiling for /metrics under the same load, since it shares this process's
+ * A bare Node server in this process, sending the exporter's current /metrics bytes (gzip when asked)
+ * with its headers to any GET: the ceiling for /metrics under the same load, since it shares this process's
  * event loop with the collections (the same process, the same cores).
  */
-function serveBare(body: () => Buffer | null): Promise<string> {
+function serveBare(rendered: () => { body: Buffer; gzip: Buffer } | null): Promise<string> {
   const server = http.createServer((req, res) => {
-    const bytes = body();
-    if (!bytes) {
+    const bodies = rendered();
+    if (!bodies) {
       res.writeHead(503).end();
       return;
     }
+    const gzip = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
+    const bytes = gzip ? bodies.gzip : bodies.body;
     res.writeHead(200, {
       'Content-Type': 'text/plain; version=0.0.4; charset=utf-8',
       Vary: 'Accept, Accept-Encoding',
       'Cache-Control': 'no-store',
+      ...(gzip ? { 'Content-Encoding': 'gzip' } : {}),
       'Content-Length': String(bytes.length),
     });
     res.end(bytes);

@@ -8,8 +8,12 @@ export function startBenchExporter(databaseUrl: string, statementTimeoutMs: numb
     PORT: '0',
     HOST: '127.0.0.1',
     COLLECT_INTERVAL_SECONDS: '3600',
-    // Every collection the bench asks for reads whole: the scrapes are measured during the heaviest one.
-    COLLECT_FULL_INTERVAL_SECONDS: '0',
+    // Every collection the bench asks for reads whole (the scrapes are measured during the heaviest one),
+    // unless a measurement of the steady state asks otherwise.
+    COLLECT_FULL_INTERVAL_SECONDS: process.env.BENCH_COLLECT_FULL_INTERVAL_SECONDS ?? '0',
+    // bench/shards.ts starts shards through these.
+    SHARD: process.env.BENCH_SHARD ?? '0',
+    TOTAL_SHARDS: process.env.BENCH_TOTAL_SHARDS ?? '1',
     STATEMENT_TIMEOUT_MS: String(statementTimeoutMs),
     LOG_LEVEL: 'warn',
   });

@@ -1,6 +1,9 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import type pg from 'pg';
+import type { Scale } from './args';
 import type { CollectionReport } from './exporter-process';
+import { intervalWrites, writeOneInterval } from './steady-state';
 
 export const SCRAPERS = 8;
 
@@ -19,12 +22,14 @@ export interface ScrapeResult extends CollectionReport, Latencies {
   plain: Latencies;
   /** Plain text from a bare Node server in the exporter's process sending the same bytes, during as many collections again. */
   bare: Latencies;
+  /** The same bare server asked for gzip. */
+  bareGzip: Latencies;
 }
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
 
 /** The next message from a child process that passes `accept`; rejects if the child exits first. */
-function nextMessage<T>(child: ChildProcess, accept: (message: unknown) => boolean): Promise<T> {
+export function nextMessage<T>(child: ChildProcess, accept: (message: unknown) => boolean): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const onMessage = (message: unknown) => {
       if (!accept(message)) return;
@@ -41,8 +46,11 @@ function nextMessage<T>(child: ChildProcess, accept: (message: unknown) => boole
 const forkTs = (file: string, args: string[]) => fork(path.join(__dirname, file), args, { execArgv: ['--import', 'tsx'] });
 // The exporter process loads its TypeScript the way the tests run the CLI (tsx's CommonJS hook, no
 // loader thread); a deployed exporter runs the same code compiled to dist/.
-const forkExporter = (args: string[], execArgv: string[]) =>
-  fork(path.join(__dirname, 'exporter-process.ts'), args, { execArgv: ['--require', 'tsx/cjs', ...execArgv] });
+export const forkExporter = (args: string[], execArgv: string[], env: Record<string, string> = {}) =>
+  fork(path.join(__dirname, 'exporter-process.ts'), args, {
+    execArgv: ['--require', 'tsx/cjs', ...execArgv],
+    env: { ...process.env, ...env },
+  });
 // BENCH_CPU_PROFILE_DIR: write a V8 CPU profile of the exporter process there, to see what a stall was.
 const profiling = process.env.BENCH_CPU_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE_DIR}`] : [];
 // BENCH_EXPORTER_NODE_FLAGS: more Node/V8 flags for the exporter process (e.g. --trace-gc).
@@ -51,9 +59,8 @@ const extraFlags = (process.env.BENCH_EXPORTER_NODE_FLAGS ?? '').split(/\s+/).fi
 /**
  * A real exporter in its own process (bench/exporter-process.ts) collects `collections` times back to
  * back while SCRAPERS clients in a third process (bench/scraper.ts) scrape /metrics as fast as they get
- * answers: asking for gzip (as Prometheus does), then for plain text, then plain text from a bare Node
- * server in the exporter's process sending the same bytes, each during `collections` collections of
- * its own. The event-loop delay and RSS are the exporter process's alone, the worst of the three.
+ * answers: asking for gzip (as Prometheus does), then for plain text, then both from a bare Node server
+ * in the exporter's process sending the same bytes, each during `collections` collections of its own. The event-loop delay and RSS are the exporter process's alone, the worst of the three.
  */
 export async function scrapeDuringCollection(databaseUrl: string, collections: number, statementTimeoutMs: number): Promise<ScrapeResult> {
   const exporter = forkExporter([databaseUrl, String(statementTimeoutMs)], ['--expose-gc', ...profiling, ...extraFlags]);
@@ -63,11 +70,13 @@ export async function scrapeDuringCollection(databaseUrl: string, collections: n
     const plain = await scrapePhase(exporter, url, 'identity', collections);
     const bareUrl = nextMessage<{ bareUrl: string }>(exporter, (m) => typeof m === 'object' && m !== null && 'bareUrl' in m);
     exporter.send('bare');
-    const bare = await scrapePhase(exporter, (await bareUrl).bareUrl, 'identity', collections);
+    const { bareUrl: bareAt } = await bareUrl;
+    const bare = await scrapePhase(exporter, bareAt, 'identity', collections);
+    const bareGzip = await scrapePhase(exporter, bareAt, 'gzip', collections);
     const live = nextMessage<{ liveHeapMb: number }>(exporter, (m) => typeof m === 'object' && m !== null && 'liveHeapMb' in m);
     exporter.send('live-heap');
     const { liveHeapMb } = await live;
-    const phases = [gzip.report, plain.report, bare.report];
+    const phases = [gzip.report, plain.report, bare.report, bareGzip.report];
     const worst = (pick: (r: CollectionReport) => number) => Math.max(...phases.map(pick));
     return {
       ...gzip.report,
@@ -80,6 +89,7 @@ export async function scrapeDuringCollection(databaseUrl: string, collections: n
       collections,
       plain: plain.latencies,
       bare: bare.latencies,
+      bareGzip: bareGzip.latencies,
     };
   } finally {
     if (exporter.exitCode === null) {
@@ -120,5 +130,67 @@ async function scrapePhase(
     };
   } finally {
     if (scraper.exitCode === null) scraper.kill();
+  }
+}
+
+export interface SteadyScrapeResult extends Latencies {
+  rounds: number;
+  /** Mean of the collections, each after one interval's writes. */
+  collectionMs: number;
+  maxStallMs: number;
+  maxOnCpuStallMs: number;
+}
+
+/**
+ * The scrapes of the steady state: an exporter as it runs by default (whole reads every
+ * COLLECT_FULL_INTERVAL_SECONDS, incremental ones between), collecting `rounds` times, each after one
+ * collection interval's writes at the seeded rate (bench/steady-state.ts), while SCRAPERS clients scrape
+ * /metrics asking for gzip.
+ */
+export async function scrapeDuringSteadyState(
+  databaseUrl: string,
+  pool: pg.Pool,
+  scale: Scale,
+  rounds: number,
+  statementTimeoutMs: number,
+): Promise<SteadyScrapeResult> {
+  const exporter = forkExporter([databaseUrl, String(statementTimeoutMs)], [], { BENCH_COLLECT_FULL_INTERVAL_SECONDS: '600' });
+  const scraperReady: { scraper: ChildProcess | null } = { scraper: null };
+  try {
+    const { url } = await nextMessage<{ url: string }>(exporter, (m) => typeof m === 'object' && m !== null && 'url' in m);
+    const scraper = forkTs('scraper.ts', [url, String(SCRAPERS), '/metrics', 'now', 'gzip']);
+    scraperReady.scraper = scraper;
+    const scrapes = nextMessage<{ latencies?: number[]; failure?: string | null }>(scraper, (m) => !(m as { ready?: boolean }).ready);
+    await nextMessage(scraper, (m) => (m as { ready?: boolean }).ready === true);
+    const { syncs, ruleRuns } = intervalWrites(scale);
+    const reports: CollectionReport[] = [];
+    for (let round = 0; round < rounds; round++) {
+      await writeOneInterval(pool, Date.now(), syncs, ruleRuns);
+      const collected = nextMessage<CollectionReport>(exporter, (m) => typeof m === 'object' && m !== null && 'collectionMs' in m);
+      exporter.send({ collect: 1 });
+      reports.push(await collected);
+    }
+    scraper.send('stop');
+    const { latencies = [], failure = null } = await scrapes;
+    if (failure) throw new Error(`a scrape failed: ${failure}`);
+    const sorted = [...latencies].sort((a, b) => a - b);
+    return {
+      rounds,
+      collectionMs: reports.reduce((sum, r) => sum + r.collectionMs, 0) / reports.length,
+      maxStallMs: Math.max(...reports.map((r) => r.maxStallMs)),
+      maxOnCpuStallMs: Math.max(...reports.map((r) => r.maxOnCpuStallMs)),
+      scrapes: sorted.length,
+      p50Ms: percentile(sorted, 0.5),
+      p99Ms: percentile(sorted, 0.99),
+      maxMs: sorted[sorted.length - 1],
+    };
+  } finally {
+    if (scraperReady.scraper && scraperReady.scraper.exitCode === null) scraperReady.scraper.kill();
+    if (exporter.exitCode === null) {
+      const exited = new Promise((resolve) => exporter.once('exit', resolve));
+      exporter.send('stop');
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+      if (exporter.exitCode === null) exporter.kill();
+    }
   }
 }

@@ -33,9 +33,7 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
  * retention, which log the totals they move) precedes the round.
  */
 export async function timeSteadyState(pool: pg.Pool, scale: Scale, start: number, statementTimeoutMs: number): Promise<SteadyStateFigures> {
-  const perSecond = (rows: number) => rows / (scale.days * 86_400);
-  const syncs = Math.max(1, Math.round(perSecond(scale.syncRuns) * (INTERVAL_MS / 1000)));
-  const ruleRuns = Math.max(1, Math.round(perSecond(scale.ruleRuns) * (INTERVAL_MS / 1000)));
+  const { syncs, ruleRuns } = intervalWrites(scale);
   let now = start;
   const collector = new SnapshotCollector({
     pool,
@@ -73,7 +71,14 @@ export async function timeSteadyState(pool: pg.Pool, scale: Scale, start: number
   };
 }
 
-async function writeOneInterval(pool: pg.Pool, now: number, syncs: number, ruleRuns: number): Promise<void> {
+/** How many runs one collection interval brings, at the seeded history's average rate. */
+export function intervalWrites(scale: Scale): { syncs: number; ruleRuns: number } {
+  const perInterval = (rows: number) => Math.max(1, Math.round((rows / (scale.days * 86_400)) * (INTERVAL_MS / 1000)));
+  return { syncs: perInterval(scale.syncRuns), ruleRuns: perInterval(scale.ruleRuns) };
+}
+
+/** One interval's writes as Aperio's workers make them: one run per statement, the connection's lastSyncAt with it. */
+export async function writeOneInterval(pool: pg.Pool, now: number, syncs: number, ruleRuns: number): Promise<void> {
   const at = new Date(now - 1000);
   const { rows: connections } = await pool.query<{ id: string; org: string; provider: string }>(
     `SELECT id, "organizationId" AS org, provider FROM "IntegrationConnection" ORDER BY random() LIMIT $1`,
