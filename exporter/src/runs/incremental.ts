@@ -36,7 +36,7 @@ interface Kept<T> {
 /**
  * Keeps a domain's collected states between collections and re-reads from the run table only the
  * objects whose state may have changed since the previous read. The invariants, each of which the
- * property test (test/core/incremental.test.ts) checks against a full read after random writes:
+ * property test (test/runs/incremental.test.ts) checks against a full read after random writes:
  *
  * - an object's state is a function of its own columns, the run rows of its key, the rollup's running
  *   totals and watermark, and the clock (through the recent window and the serving lookback);

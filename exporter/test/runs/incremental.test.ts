@@ -286,6 +286,22 @@ describe('incremental collection', () => {
     }
   });
 
+  it('re-reads everything after the run table is truncated', async () => {
+    const db = await createEmptyDatabase({ template: templateName });
+    try {
+      const now = Date.now();
+      await insertRun(db.pool, 'ConnectorSyncRun', { organizationId: 'org_t0', connectionId: 'c0' }, now, { ...sync, offset: -5 });
+      const connectors = incrementalConnectorsCollector(Number.MAX_SAFE_INTEGER);
+      await expectSameReads(db.pool, connectors, now);
+      await db.pool.query(`TRUNCATE "ConnectorSyncRun"`);
+      const [c0] = (await readIn(db.pool, connectors, now)).filter((c) => c.id === 'c0');
+      expect(c0.totals.runs).toBe(0);
+      await expectSameReads(db.pool, connectors, now);
+    } finally {
+      await db.drop();
+    }
+  });
+
   it('re-reads everything after retention drops a partition within the recent window', async () => {
     const db = await createEmptyDatabase({ template: templateName });
     try {

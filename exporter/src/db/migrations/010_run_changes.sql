@@ -27,6 +27,10 @@ DECLARE
   log_rows text := 'INSERT INTO "RunChange" ("table", "organizationId", key) SELECT DISTINCT $1, "organizationId"::text, '
                    || quote_ident(TG_ARGV[0]) || '::text FROM ';
 BEGIN
+  IF TG_OP = 'TRUNCATE' THEN
+    INSERT INTO "RunChange" ("table") VALUES (TG_TABLE_NAME);
+    RETURN NULL;
+  END IF;
   IF TG_OP IN ('INSERT', 'UPDATE') THEN
     EXECUTE log_rows || 'new_rows' USING TG_TABLE_NAME;
   END IF;
@@ -36,7 +40,7 @@ BEGIN
   RETURN NULL;
 END $$;
 
--- A trigger with transition tables takes one event, hence three per table.
+-- A trigger with transition tables takes one event, hence three per table; a truncate logs "everything".
 CREATE TRIGGER "RuleRun_log_insert" AFTER INSERT ON "RuleRun"
   REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION aperio_log_run_changes('ruleId');
 CREATE TRIGGER "RuleRun_log_update" AFTER UPDATE ON "RuleRun"
@@ -49,3 +53,7 @@ CREATE TRIGGER "ConnectorSyncRun_log_update" AFTER UPDATE ON "ConnectorSyncRun"
   REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION aperio_log_run_changes('connectionId');
 CREATE TRIGGER "ConnectorSyncRun_log_delete" AFTER DELETE ON "ConnectorSyncRun"
   REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION aperio_log_run_changes('connectionId');
+CREATE TRIGGER "RuleRun_log_truncate" AFTER TRUNCATE ON "RuleRun"
+  FOR EACH STATEMENT EXECUTE FUNCTION aperio_log_run_changes('ruleId');
+CREATE TRIGGER "ConnectorSyncRun_log_truncate" AFTER TRUNCATE ON "ConnectorSyncRun"
+  FOR EACH STATEMENT EXECUTE FUNCTION aperio_log_run_changes('connectionId');
