@@ -227,11 +227,16 @@ async function rollRange(client: pg.PoolClient, spec: Spec, table: RunTable, fro
          ${all.map((c) => `${q(c)} = t.${q(c)} + greatest(excluded.${q(c)}, 0)`).join(', ')},
          "durationBuckets" = ${bucketSum},
          "lastStartedAt" = greatest(t."lastStartedAt", excluded."lastStartedAt")
+       -- Only a total that moves is written (and returned): a re-read hour with nothing new leaves it be.
+       WHERE ${all.map((c) => `excluded.${q(c)} > 0`).join(' OR ')}
+          OR EXISTS (SELECT FROM unnest(excluded."durationBuckets") AS b WHERE b > 0)
+          OR excluded."lastStartedAt" > t."lastStartedAt" OR (t."lastStartedAt" IS NULL AND excluded."lastStartedAt" IS NOT NULL)
+       RETURNING t."organizationId", t.${q(CHANGE_KEY_COLUMN[table])}
      )
 ${
   logMoves
     ? `,
-     ${movedTotalsLogSql(spec, table, all)}`
+     ${movedTotalsLogSql(table)}`
     : ''
 }
      SELECT count(*)::int AS "emptiedDays" FROM daily WHERE runs = 0`,
@@ -246,17 +251,13 @@ ${
 }
 
 /**
- * A CTE logging the keys whose running total this statement moves (change-log.ts): a new total, a
- * counter or bucket that grows (a total never shrinks), or a later last start. Read against the
- * statement's snapshot, so `t` holds the figures before the move.
+ * A CTE logging the keys whose running total this statement moved (change-log.ts): the totals' upsert
+ * writes and returns only the totals that move (a new total, a counter or bucket that grows, a later
+ * last start).
  */
-function movedTotalsLogSql(spec: Spec, table: RunTable, counters: string[]): string {
-  const join = spec.totalKeys.map((k) => `t.${q(k)} = d.${q(k)}`).join(' AND ');
+function movedTotalsLogSql(table: RunTable): string {
   return `logged AS (
        INSERT INTO "RunChange" ("table", "organizationId", key)
-       SELECT '${table}', d."organizationId"::text, d.${q(CHANGE_KEY_COLUMN[table])}::text FROM delta d
-       LEFT JOIN ${q(spec.total)} t ON ${join}
-       WHERE t.${q(spec.totalKeys[0])} IS NULL OR ${counters.map((c) => `d.${q(c)} > 0`).join(' OR ')}
-          OR EXISTS (SELECT FROM unnest(d."durationBuckets") AS b WHERE b > 0) OR d."lastStartedAt" > t."lastStartedAt"
+       SELECT '${table}', "organizationId"::text, ${q(CHANGE_KEY_COLUMN[table])}::text FROM totals
      )`;
 }
