@@ -3,6 +3,7 @@ import path from 'node:path';
 import type pg from 'pg';
 import { createToken } from '../src/auth/tokens';
 import type { CollectionReport } from './exporter-process';
+import { forkExporter, stopExporter } from './scrape';
 
 /** How long the overload lasts, while the exporter collects back to back. */
 const DURATION_MS = 30_000;
@@ -32,9 +33,7 @@ export async function measureOverload(pool: pg.Pool, databaseUrl: string, statem
   const tenants = await Promise.all(
     rows.map(async (r) => (await createToken(pool, { role: 'ADMIN', tenant: r.slug, name: 'bench overload' })).token),
   );
-  const exporter = fork(path.join(__dirname, 'exporter-process.ts'), [databaseUrl, String(statementTimeoutMs)], {
-    execArgv: ['--require', 'tsx/cjs'],
-  });
+  const exporter = forkExporter([databaseUrl, String(statementTimeoutMs)], []);
   try {
     const url = await new Promise<string>((resolve, reject) => {
       exporter.on('message', (m: { url?: string }) => m.url && resolve(m.url));
@@ -86,12 +85,7 @@ export async function measureOverload(pool: pg.Pool, databaseUrl: string, statem
       durationMs: DURATION_MS,
     };
   } finally {
-    if (exporter.exitCode === null) {
-      const exited = new Promise((resolve) => exporter.once('exit', resolve));
-      exporter.send('stop');
-      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
-      if (exporter.exitCode === null) exporter.kill();
-    }
+    await stopExporter(exporter);
   }
 }
 

@@ -51,6 +51,34 @@ export const forkExporter = (args: string[], execArgv: string[], env: Record<str
     execArgv: ['--require', 'tsx/cjs', ...execArgv],
     env: { ...process.env, ...env },
   });
+/** Asks a bench exporter process to stop (it awaits its own shutdown), and kills it after 10 s. */
+export async function stopExporter(exporter: ChildProcess): Promise<void> {
+  if (exporter.exitCode !== null) return;
+  const exited = new Promise((resolve) => exporter.once('exit', resolve));
+  exporter.send('stop');
+  await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+  if (exporter.exitCode === null) exporter.kill();
+}
+
+/** SCRAPERS clients of `url` in a process of their own; `stop()` ends them and gives their latencies. */
+async function startScrapers(url: string, encoding: 'gzip' | 'identity'): Promise<{ stop(): Promise<Latencies>; kill(): void }> {
+  const scraper = forkTs('scraper.ts', [url, String(SCRAPERS), '/metrics', 'now', encoding]);
+  const scrapes = nextMessage<{ latencies?: number[]; failure?: string | null }>(scraper, (m) => !(m as { ready?: boolean }).ready);
+  await nextMessage(scraper, (m) => (m as { ready?: boolean }).ready === true);
+  return {
+    async stop() {
+      scraper.send('stop');
+      const { latencies = [], failure = null } = await scrapes;
+      if (failure) throw new Error(`a scrape failed: ${failure}`);
+      const sorted = [...latencies].sort((a, b) => a - b);
+      return { scrapes: sorted.length, p50Ms: percentile(sorted, 0.5), p99Ms: percentile(sorted, 0.99), maxMs: sorted[sorted.length - 1] };
+    },
+    kill() {
+      if (scraper.exitCode === null) scraper.kill();
+    },
+  };
+}
+
 // BENCH_CPU_PROFILE_DIR: write a V8 CPU profile of the exporter process there, to see what a stall was.
 const profiling = process.env.BENCH_CPU_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE_DIR}`] : [];
 // BENCH_EXPORTER_NODE_FLAGS: more Node/V8 flags for the exporter process (e.g. --trace-gc).
@@ -92,12 +120,7 @@ export async function scrapeDuringCollection(databaseUrl: string, collections: n
       bareGzip: bareGzip.latencies,
     };
   } finally {
-    if (exporter.exitCode === null) {
-      const exited = new Promise((resolve) => exporter.once('exit', resolve));
-      exporter.send('stop');
-      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
-      if (exporter.exitCode === null) exporter.kill();
-    }
+    await stopExporter(exporter);
   }
 }
 
@@ -108,28 +131,14 @@ async function scrapePhase(
   encoding: 'gzip' | 'identity',
   collections: number,
 ): Promise<{ report: CollectionReport; latencies: Latencies }> {
-  const scraper = forkTs('scraper.ts', [url, String(SCRAPERS), '/metrics', 'now', encoding]);
+  const scrapers = await startScrapers(url, encoding);
   try {
-    const scrapes = nextMessage<{ latencies?: number[]; failure?: string | null }>(scraper, (m) => !(m as { ready?: boolean }).ready);
-    await nextMessage(scraper, (m) => (m as { ready?: boolean }).ready === true);
     const collected = nextMessage<CollectionReport>(exporter, (m) => typeof m === 'object' && m !== null && 'collectionMs' in m);
     exporter.send({ collect: collections });
     const report = await collected;
-    scraper.send('stop');
-    const { latencies = [], failure = null } = await scrapes;
-    if (failure) throw new Error(`a scrape failed: ${failure}`);
-    const sorted = [...latencies].sort((a, b) => a - b);
-    return {
-      report,
-      latencies: {
-        scrapes: sorted.length,
-        p50Ms: percentile(sorted, 0.5),
-        p99Ms: percentile(sorted, 0.99),
-        maxMs: sorted[sorted.length - 1],
-      },
-    };
+    return { report, latencies: await scrapers.stop() };
   } finally {
-    if (scraper.exitCode === null) scraper.kill();
+    scrapers.kill();
   }
 }
 
@@ -155,13 +164,10 @@ export async function scrapeDuringSteadyState(
   statementTimeoutMs: number,
 ): Promise<SteadyScrapeResult> {
   const exporter = forkExporter([databaseUrl, String(statementTimeoutMs)], [], { BENCH_COLLECT_FULL_INTERVAL_SECONDS: '600' });
-  const scraperReady: { scraper: ChildProcess | null } = { scraper: null };
+  let scrapers: Awaited<ReturnType<typeof startScrapers>> | null = null;
   try {
     const { url } = await nextMessage<{ url: string }>(exporter, (m) => typeof m === 'object' && m !== null && 'url' in m);
-    const scraper = forkTs('scraper.ts', [url, String(SCRAPERS), '/metrics', 'now', 'gzip']);
-    scraperReady.scraper = scraper;
-    const scrapes = nextMessage<{ latencies?: number[]; failure?: string | null }>(scraper, (m) => !(m as { ready?: boolean }).ready);
-    await nextMessage(scraper, (m) => (m as { ready?: boolean }).ready === true);
+    scrapers = await startScrapers(url, 'gzip');
     const { syncs, ruleRuns } = intervalWrites(scale);
     const reports: CollectionReport[] = [];
     for (let round = 0; round < rounds; round++) {
@@ -170,27 +176,16 @@ export async function scrapeDuringSteadyState(
       exporter.send({ collect: 1 });
       reports.push(await collected);
     }
-    scraper.send('stop');
-    const { latencies = [], failure = null } = await scrapes;
-    if (failure) throw new Error(`a scrape failed: ${failure}`);
-    const sorted = [...latencies].sort((a, b) => a - b);
+    const latencies = await scrapers.stop();
     return {
       rounds,
       collectionMs: reports.reduce((sum, r) => sum + r.collectionMs, 0) / reports.length,
       maxStallMs: Math.max(...reports.map((r) => r.maxStallMs)),
       maxOnCpuStallMs: Math.max(...reports.map((r) => r.maxOnCpuStallMs)),
-      scrapes: sorted.length,
-      p50Ms: percentile(sorted, 0.5),
-      p99Ms: percentile(sorted, 0.99),
-      maxMs: sorted[sorted.length - 1],
+      ...latencies,
     };
   } finally {
-    if (scraperReady.scraper && scraperReady.scraper.exitCode === null) scraperReady.scraper.kill();
-    if (exporter.exitCode === null) {
-      const exited = new Promise((resolve) => exporter.once('exit', resolve));
-      exporter.send('stop');
-      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
-      if (exporter.exitCode === null) exporter.kill();
-    }
+    scrapers?.kill();
+    await stopExporter(exporter);
   }
 }

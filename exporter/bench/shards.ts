@@ -1,5 +1,4 @@
-import type { ChildProcess } from 'node:child_process';
-import { forkExporter, nextMessage } from './scrape';
+import { forkExporter, nextMessage, stopExporter } from './scrape';
 import type { CollectionReport } from './exporter-process';
 
 export interface ShardFigures {
@@ -31,16 +30,8 @@ export async function measureShards(databaseUrl: string, total: number, statemen
       const report = await collected;
       out.push({ shard, total, collectionMs: report.collectionMs, rssMb: report.rssMb, series: report.series, detail: report.detail });
     } finally {
-      await stop(exporter);
+      await stopExporter(exporter);
     }
   }
   return out;
-}
-
-async function stop(exporter: ChildProcess): Promise<void> {
-  if (exporter.exitCode !== null) return;
-  const exited = new Promise((resolve) => exporter.once('exit', resolve));
-  exporter.send('stop');
-  await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
-  if (exporter.exitCode === null) exporter.kill();
 }
