@@ -103,14 +103,7 @@ export async function rollUp(pool: pg.Pool, table: RunTable, now = Date.now()): 
       const prunedBefore = state.rows[0]?.prunedBefore?.getTime() ?? null;
       // Markers first, then raw rows (see late-hours.ts).
       const late = await readLateHours(client, table, { rollFrom: from, rollTo: to, until: until.getTime(), prunedBefore });
-      // Hours rolled before (re-read, or marked late) move a running total only when their runs changed
-      // after the collectors had read them through the raw rows: those moves are logged for the
-      // collectors (change-log.ts). Hours rolled for the first time only carry raw rows into the totals,
-      // which changes no figure a collector reads.
-      const rolledBefore = state.rows[0]?.rolledUntil.getTime() ?? from;
-      const split = Math.min(Math.max(from, rolledBefore), to);
-      if (split > from) await rollRange(client, SPECS[table], table, new Date(from), new Date(split), true);
-      if (to > split) await rollRange(client, SPECS[table], table, new Date(split), new Date(to), false);
+      await rollChunk(client, table, from, to, state.rows[0]?.rolledUntil.getTime() ?? from);
       for (const [lateFrom, lateTo] of late.ranges)
         await rollRange(client, SPECS[table], table, new Date(lateFrom), new Date(lateTo), true);
       await deleteMarkers(client, late.ids);
@@ -131,6 +124,18 @@ export async function rollUp(pool: pg.Pool, table: RunTable, now = Date.now()): 
       client.release();
     }
   }
+}
+
+/**
+ * Rolls [from, to) where the watermark stood at `rolledBefore`. Hours rolled before (re-read) move a
+ * running total only when their runs changed after the collectors had read them through the raw rows:
+ * those moves are logged for the collectors (change-log.ts). Hours rolled for the first time only carry
+ * raw rows into the totals, which changes no figure a collector reads.
+ */
+async function rollChunk(client: pg.PoolClient, table: RunTable, from: number, to: number, rolledBefore: number): Promise<void> {
+  const split = Math.min(Math.max(from, rolledBefore), to);
+  if (split > from) await rollRange(client, SPECS[table], table, new Date(from), new Date(split), true);
+  if (to > split) await rollRange(client, SPECS[table], table, new Date(split), new Date(to), false);
 }
 
 /**

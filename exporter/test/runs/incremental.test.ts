@@ -144,8 +144,14 @@ async function insertRun(
   );
 }
 
+const RUN_STEPS = ['sync', 'open-tx', 'commit-tx', 'rule-run', 'correct', 'delete'];
+
 async function apply(pool: pg.Pool, s: Step, clock: { now: number }, held: { client: pg.PoolClient | null }) {
-  const now = clock.now;
+  return RUN_STEPS.includes(s.kind) ? applyRunStep(pool, s, clock.now, held) : applyOtherStep(pool, s, clock);
+}
+
+/** Writes to the run tables. */
+async function applyRunStep(pool: pg.Pool, s: Step, now: number, held: { client: pg.PoolClient | null }) {
   switch (s.kind) {
     case 'sync':
     case 'open-tx': {
@@ -178,6 +184,13 @@ async function apply(pool: pg.Pool, s: Step, clock: { now: number }, held: { cli
         [s.pick],
       );
       return;
+  }
+}
+
+/** Edits of connections, rules and tenants; maintenance; the clock. */
+async function applyOtherStep(pool: pg.Pool, s: Step, clock: { now: number }) {
+  const now = clock.now;
+  switch (s.kind) {
     case 'connection':
       await pool.query(`UPDATE "IntegrationConnection" SET "lastSyncAt" = $2, "syncIntervalSeconds" = $3, status = $4 WHERE id = $1`, [
         CONNECTORS[s.connector],
