@@ -41,19 +41,19 @@ BEGIN
 END $$;
 
 -- A trigger with transition tables takes one event, hence three per table; a truncate logs "everything".
-CREATE TRIGGER "RuleRun_log_insert" AFTER INSERT ON "RuleRun"
-  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION aperio_log_run_changes('ruleId');
-CREATE TRIGGER "RuleRun_log_update" AFTER UPDATE ON "RuleRun"
-  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION aperio_log_run_changes('ruleId');
-CREATE TRIGGER "RuleRun_log_delete" AFTER DELETE ON "RuleRun"
-  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION aperio_log_run_changes('ruleId');
-CREATE TRIGGER "ConnectorSyncRun_log_insert" AFTER INSERT ON "ConnectorSyncRun"
-  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION aperio_log_run_changes('connectionId');
-CREATE TRIGGER "ConnectorSyncRun_log_update" AFTER UPDATE ON "ConnectorSyncRun"
-  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION aperio_log_run_changes('connectionId');
-CREATE TRIGGER "ConnectorSyncRun_log_delete" AFTER DELETE ON "ConnectorSyncRun"
-  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION aperio_log_run_changes('connectionId');
-CREATE TRIGGER "RuleRun_log_truncate" AFTER TRUNCATE ON "RuleRun"
-  FOR EACH STATEMENT EXECUTE FUNCTION aperio_log_run_changes('ruleId');
-CREATE TRIGGER "ConnectorSyncRun_log_truncate" AFTER TRUNCATE ON "ConnectorSyncRun"
-  FOR EACH STATEMENT EXECUTE FUNCTION aperio_log_run_changes('connectionId');
+-- Each run table gets the same four triggers, named <Table>_log_<event>, with its key column.
+DO $$
+DECLARE
+  run record;
+BEGIN
+  FOR run IN SELECT * FROM (VALUES ('RuleRun', 'ruleId'), ('ConnectorSyncRun', 'connectionId')) AS r(tbl, key) LOOP
+    EXECUTE format('CREATE TRIGGER %I AFTER INSERT ON %I REFERENCING NEW TABLE AS new_rows
+                    FOR EACH STATEMENT EXECUTE FUNCTION aperio_log_run_changes(%L)', run.tbl || '_log_insert', run.tbl, run.key);
+    EXECUTE format('CREATE TRIGGER %I AFTER UPDATE ON %I REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+                    FOR EACH STATEMENT EXECUTE FUNCTION aperio_log_run_changes(%L)', run.tbl || '_log_update', run.tbl, run.key);
+    EXECUTE format('CREATE TRIGGER %I AFTER DELETE ON %I REFERENCING OLD TABLE AS old_rows
+                    FOR EACH STATEMENT EXECUTE FUNCTION aperio_log_run_changes(%L)', run.tbl || '_log_delete', run.tbl, run.key);
+    EXECUTE format('CREATE TRIGGER %I AFTER TRUNCATE ON %I
+                    FOR EACH STATEMENT EXECUTE FUNCTION aperio_log_run_changes(%L)', run.tbl || '_log_truncate', run.tbl, run.key);
+  END LOOP;
+END $$;
