@@ -6,6 +6,12 @@ import type { CollectionReport } from './exporter-process';
 import { intervalWrites, writeOneInterval } from './steady-state';
 
 export const SCRAPERS = 8;
+/**
+ * Scrapes per second of the paced phases: one Prometheus server scrapes a target every 15 s or so, so
+ * this is hundreds of scrapers' worth, yet leaves the cores to the collection, as in production; the
+ * back-to-back phases measure what the cores can give, the paced ones what a scrape waits.
+ */
+export const PACED_RATE = 25;
 
 export interface Latencies {
   scrapes: number;
@@ -24,6 +30,8 @@ export interface ScrapeResult extends CollectionReport, Latencies {
   bare: Latencies;
   /** The same bare server asked for gzip. */
   bareGzip: Latencies;
+  /** The same four, with the scrapes paced at PACED_RATE per second, each during twice as many collections. */
+  paced: { gzip: Latencies; plain: Latencies; bare: Latencies; bareGzip: Latencies };
 }
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
@@ -61,8 +69,12 @@ export async function stopExporter(exporter: ChildProcess): Promise<void> {
 }
 
 /** SCRAPERS clients of `url` in a process of their own; `stop()` ends them and gives their latencies. */
-async function startScrapers(url: string, encoding: 'gzip' | 'identity'): Promise<{ stop(): Promise<Latencies>; kill(): void }> {
-  const scraper = forkTs('scraper.ts', [url, String(SCRAPERS), '/metrics', 'now', encoding]);
+async function startScrapers(
+  url: string,
+  encoding: 'gzip' | 'identity',
+  rate: number,
+): Promise<{ stop(): Promise<Latencies>; kill(): void }> {
+  const scraper = forkTs('scraper.ts', [url, String(SCRAPERS), '/metrics', 'now', encoding, String(rate)]);
   const scrapes = nextMessage<{ latencies?: number[]; failure?: string | null }>(scraper, (m) => !(m as { ready?: boolean }).ready);
   await nextMessage(scraper, (m) => (m as { ready?: boolean }).ready === true);
   return {
@@ -88,7 +100,9 @@ const extraFlags = (process.env.BENCH_EXPORTER_NODE_FLAGS ?? '').split(/\s+/).fi
  * A real exporter in its own process (bench/exporter-process.ts) collects `collections` times back to
  * back while SCRAPERS clients in a third process (bench/scraper.ts) scrape /metrics as fast as they get
  * answers: asking for gzip (as Prometheus does), then for plain text, then both from a bare Node server
- * in the exporter's process sending the same bytes, each during `collections` collections of its own. The event-loop delay and RSS are the exporter process's alone, the worst of the three.
+ * in the exporter's process sending the same bytes, each during `collections` collections of its own.
+ * Then the same four with the scrapes paced at PACED_RATE per second. The event-loop delay and RSS are
+ * the exporter process's alone, the worst of the phases.
  */
 export async function scrapeDuringCollection(databaseUrl: string, collections: number, statementTimeoutMs: number): Promise<ScrapeResult> {
   const exporter = forkExporter([databaseUrl, String(statementTimeoutMs)], ['--expose-gc', ...profiling, ...extraFlags]);
@@ -96,15 +110,19 @@ export async function scrapeDuringCollection(databaseUrl: string, collections: n
     const { url } = await nextMessage<{ url: string }>(exporter, (m) => typeof m === 'object' && m !== null && 'url' in m);
     const gzip = await scrapePhase(exporter, url, 'gzip', collections);
     const plain = await scrapePhase(exporter, url, 'identity', collections);
+    const pacedGzip = await scrapePhase(exporter, url, 'gzip', 2 * collections, PACED_RATE);
+    const pacedPlain = await scrapePhase(exporter, url, 'identity', 2 * collections, PACED_RATE);
     const bareUrl = nextMessage<{ bareUrl: string }>(exporter, (m) => typeof m === 'object' && m !== null && 'bareUrl' in m);
     exporter.send('bare');
     const { bareUrl: bareAt } = await bareUrl;
     const bare = await scrapePhase(exporter, bareAt, 'identity', collections);
     const bareGzip = await scrapePhase(exporter, bareAt, 'gzip', collections);
+    const pacedBare = await scrapePhase(exporter, bareAt, 'identity', 2 * collections, PACED_RATE);
+    const pacedBareGzip = await scrapePhase(exporter, bareAt, 'gzip', 2 * collections, PACED_RATE);
     const live = nextMessage<{ liveHeapMb: number }>(exporter, (m) => typeof m === 'object' && m !== null && 'liveHeapMb' in m);
     exporter.send('live-heap');
     const { liveHeapMb } = await live;
-    const phases = [gzip.report, plain.report, bare.report, bareGzip.report];
+    const phases = [gzip, plain, pacedGzip, pacedPlain, bare, bareGzip, pacedBare, pacedBareGzip].map((phase) => phase.report);
     const worst = (pick: (r: CollectionReport) => number) => Math.max(...phases.map(pick));
     return {
       ...gzip.report,
@@ -118,20 +136,25 @@ export async function scrapeDuringCollection(databaseUrl: string, collections: n
       plain: plain.latencies,
       bare: bare.latencies,
       bareGzip: bareGzip.latencies,
+      paced: { gzip: pacedGzip.latencies, plain: pacedPlain.latencies, bare: pacedBare.latencies, bareGzip: pacedBareGzip.latencies },
     };
   } finally {
     await stopExporter(exporter);
   }
 }
 
-/** SCRAPERS clients scraping `url` with the given Accept-Encoding while the exporter collects `collections` times. */
+/**
+ * SCRAPERS clients scraping `url` with the given Accept-Encoding (back to back, or paced at `rate` per
+ * second) while the exporter collects `collections` times.
+ */
 async function scrapePhase(
   exporter: ChildProcess,
   url: string,
   encoding: 'gzip' | 'identity',
   collections: number,
+  rate = 0,
 ): Promise<{ report: CollectionReport; latencies: Latencies }> {
-  const scrapers = await startScrapers(url, encoding);
+  const scrapers = await startScrapers(url, encoding, rate);
   try {
     const collected = nextMessage<CollectionReport>(exporter, (m) => typeof m === 'object' && m !== null && 'collectionMs' in m);
     exporter.send({ collect: collections });
@@ -148,13 +171,15 @@ export interface SteadyScrapeResult extends Latencies {
   collectionMs: number;
   maxStallMs: number;
   maxOnCpuStallMs: number;
+  /** The same scrapes paced at PACED_RATE per second, during as many rounds again. */
+  paced: Latencies;
 }
 
 /**
  * The scrapes of the steady state: an exporter as it runs by default (whole reads every
  * COLLECT_FULL_INTERVAL_SECONDS, incremental ones between), collecting `rounds` times, each after one
  * collection interval's writes at the seeded rate (bench/steady-state.ts), while SCRAPERS clients scrape
- * /metrics asking for gzip.
+ * /metrics asking for gzip back to back; then as many rounds again with the scrapes paced.
  */
 export async function scrapeDuringSteadyState(
   databaseUrl: string,
@@ -164,10 +189,35 @@ export async function scrapeDuringSteadyState(
   statementTimeoutMs: number,
 ): Promise<SteadyScrapeResult> {
   const exporter = forkExporter([databaseUrl, String(statementTimeoutMs)], [], { BENCH_COLLECT_FULL_INTERVAL_SECONDS: '600' });
-  let scrapers: Awaited<ReturnType<typeof startScrapers>> | null = null;
   try {
     const { url } = await nextMessage<{ url: string }>(exporter, (m) => typeof m === 'object' && m !== null && 'url' in m);
-    scrapers = await startScrapers(url, 'gzip');
+    const saturated = await steadyRounds(exporter, url, pool, scale, rounds, 0);
+    const paced = await steadyRounds(exporter, url, pool, scale, rounds, PACED_RATE);
+    const reports = [...saturated.reports, ...paced.reports];
+    return {
+      rounds,
+      collectionMs: reports.reduce((sum, r) => sum + r.collectionMs, 0) / reports.length,
+      maxStallMs: Math.max(...reports.map((r) => r.maxStallMs)),
+      maxOnCpuStallMs: Math.max(...reports.map((r) => r.maxOnCpuStallMs)),
+      ...saturated.latencies,
+      paced: paced.latencies,
+    };
+  } finally {
+    await stopExporter(exporter);
+  }
+}
+
+/** `rounds` of one interval's writes then one collection, while scrapers (back to back, or paced at `rate`) ask for gzip. */
+async function steadyRounds(
+  exporter: ChildProcess,
+  url: string,
+  pool: pg.Pool,
+  scale: Scale,
+  rounds: number,
+  rate: number,
+): Promise<{ reports: CollectionReport[]; latencies: Latencies }> {
+  const scrapers = await startScrapers(url, 'gzip', rate);
+  try {
     const { syncs, ruleRuns } = intervalWrites(scale);
     const reports: CollectionReport[] = [];
     for (let round = 0; round < rounds; round++) {
@@ -176,16 +226,8 @@ export async function scrapeDuringSteadyState(
       exporter.send({ collect: 1 });
       reports.push(await collected);
     }
-    const latencies = await scrapers.stop();
-    return {
-      rounds,
-      collectionMs: reports.reduce((sum, r) => sum + r.collectionMs, 0) / reports.length,
-      maxStallMs: Math.max(...reports.map((r) => r.maxStallMs)),
-      maxOnCpuStallMs: Math.max(...reports.map((r) => r.maxOnCpuStallMs)),
-      ...latencies,
-    };
+    return { reports, latencies: await scrapers.stop() };
   } finally {
-    scrapers?.kill();
-    await stopExporter(exporter);
+    scrapers.kill();
   }
 }

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { RunTable } from './rollup-state';
+import { DAILY_TABLE, type DailyTable, type RunTable } from './rollup-state';
 
 /**
  * The run change log ("RunChange", migration 010): which rules and connections had runs written,
@@ -58,16 +58,40 @@ export async function readChanges(client: pg.PoolClient, table: RunTable, since:
   return { everything, changes };
 }
 
+/**
+ * The earliest day of `table` (a daily rollup) that a rollup changed in a transaction the read at
+ * `since` could not see and the caller's can, as YYYY-MM-DD; '' for a row naming no day; null: none.
+ */
+export async function earliestChangedDay(client: pg.PoolClient, table: DailyTable, since: ReadPosition): Promise<string | null> {
+  const { rows } = await client.query<{ day: string | null }>(
+    `SELECT min(coalesce(key, '')) AS day FROM "RunChange"
+     WHERE xid >= pg_snapshot_xmin($2::pg_snapshot) AND NOT pg_visible_in_snapshot(xid, $2::pg_snapshot) AND "table" = $1`,
+    [table, since.snapshot],
+  );
+  return rows[0].day;
+}
+
+/**
+ * A CTE (for a statement with a CTE `source` returning the daily rollup rows it wrote, with their
+ * `day`) that logs the earliest of those days, when there is one (migration 011).
+ */
+export function changedDaysLogSql(table: DailyTable, source: string): string {
+  return `INSERT INTO "RunChange" ("table", key) SELECT '${table}', to_char(min(day), 'YYYY-MM-DD') FROM ${source} HAVING count(*) > 0`;
+}
+
 /** Logs that any key of `table` may have changed (a partition dropped), in the caller's transaction. */
 export async function logEverythingChanged(client: pg.PoolClient, table: RunTable): Promise<void> {
   await client.query(`INSERT INTO "RunChange" ("table") VALUES ($1)`, [table]);
 }
 
-/** Removes log rows no collector still needs: older than CHANGE_LOG_KEEP_MS on the database's clock. */
+/**
+ * Removes log rows of a run table and of its daily rollup that no collector still needs: older than
+ * CHANGE_LOG_KEEP_MS on the database's clock.
+ */
 export async function pruneChanges(pool: pg.Pool, table: RunTable): Promise<number> {
   const { rowCount } = await pool.query(
-    `DELETE FROM "RunChange" WHERE "table" = $1 AND "loggedAt" < now() - $2::int * interval '1 millisecond'`,
-    [table, CHANGE_LOG_KEEP_MS],
+    `DELETE FROM "RunChange" WHERE "table" IN ($1, $2) AND "loggedAt" < now() - $3::int * interval '1 millisecond'`,
+    [table, DAILY_TABLE[table], CHANGE_LOG_KEEP_MS],
   );
   return rowCount ?? 0;
 }

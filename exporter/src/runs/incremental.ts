@@ -25,12 +25,29 @@ export interface IncrementalSpec<O extends object, T extends O> {
   changeKey(change: { organizationId: string; key: string }): string;
 }
 
-interface Kept<T> {
+/** Where a kept read stands: its position in the change log, and the collector's clock at it and at the last full read. */
+export interface KeptRead {
   position: ReadPosition;
-  /** The collector's clock at the read, and at the last full read. */
   readAt: number;
   fullAt: number;
+}
+
+interface Kept<T> extends KeptRead {
   states: Map<string, Timed<T>>;
+}
+
+/**
+ * Whether a kept read may no longer be trusted and everything must be read again: every
+ * `fullIntervalMs` (0: always), when the clock went back, and when the read is older than half the
+ * change log's retention (the log may no longer hold all that changed since).
+ */
+export function mustReadAgain(kept: KeptRead, now: number, position: ReadPosition, fullIntervalMs: number): boolean {
+  return (
+    fullIntervalMs <= 0 ||
+    now - kept.fullAt >= fullIntervalMs ||
+    now < kept.readAt ||
+    position.databaseTime - kept.position.databaseTime >= CHANGE_LOG_KEEP_MS / 2
+  );
 }
 
 /**
@@ -90,12 +107,7 @@ export class IncrementalRead<O extends object, T extends O> {
   }
 
   private mustReadAll(kept: Kept<T>, now: number, position: ReadPosition): boolean {
-    return (
-      this.fullIntervalMs <= 0 ||
-      now - kept.fullAt >= this.fullIntervalMs ||
-      now < kept.readAt ||
-      position.databaseTime - kept.position.databaseTime >= CHANGE_LOG_KEEP_MS / 2
-    );
+    return mustReadAgain(kept, now, position, this.fullIntervalMs);
   }
 
   /** The keys to re-read: logged changes, and objects that are new, edited, or past their expiry. */

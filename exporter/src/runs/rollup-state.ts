@@ -1,6 +1,10 @@
 import type pg from 'pg';
 
 export type RunTable = 'RuleRun' | 'ConnectorSyncRun';
+export type DailyTable = 'RuleRunDaily' | 'ConnectorSyncDaily';
+
+/** Each run table's daily rollup: runs and failures per UTC day, the sum of the day's hourly rows. */
+export const DAILY_TABLE: Record<RunTable, DailyTable> = { RuleRun: 'RuleRunDaily', ConnectorSyncRun: 'ConnectorSyncDaily' };
 
 /**
  * The advisory lock (per run table) under which the rollup state changes: rollups hold it for their

@@ -1,8 +1,8 @@
 import type pg from 'pg';
 import { cumulativeBucketsSql, RULE_DURATION_BOUNDS_MS, SYNC_DURATION_BOUNDS_MS } from './buckets';
-import { CHANGE_KEY_COLUMN } from './change-log';
+import { CHANGE_KEY_COLUMN, changedDaysLogSql } from './change-log';
 import { deleteMarkers, readLateHours } from './late-hours';
-import { ROLLUP_LOCK_KEYS, type RunTable } from './rollup-state';
+import { DAILY_TABLE, ROLLUP_LOCK_KEYS, type DailyTable, type RunTable } from './rollup-state';
 import { FAILURE_STATUS_SQL } from './statuses';
 
 /**
@@ -28,7 +28,7 @@ interface Spec {
   hourly: string;
   total: string;
   /** The daily run counts (the status history), keyed by UTC day and dailyKeys. */
-  daily: string;
+  daily: DailyTable;
   dailyKeys: string[];
   keys: string[];
   /** The running total's primary key. */
@@ -41,7 +41,7 @@ const SPECS: Record<RunTable, Spec> = {
   RuleRun: {
     hourly: 'RuleRunHourly',
     total: 'RuleRunTotal',
-    daily: 'RuleRunDaily',
+    daily: DAILY_TABLE.RuleRun,
     dailyKeys: ['organizationId'],
     keys: ['organizationId', 'ruleId'],
     totalKeys: ['organizationId', 'ruleId'],
@@ -51,7 +51,7 @@ const SPECS: Record<RunTable, Spec> = {
   ConnectorSyncRun: {
     hourly: 'ConnectorSyncHourly',
     total: 'ConnectorSyncTotal',
-    daily: 'ConnectorSyncDaily',
+    daily: DAILY_TABLE.ConnectorSyncRun,
     dailyKeys: ['connectionId', 'organizationId', 'provider'],
     keys: ['connectionId', 'organizationId', 'provider'],
     totalKeys: ['connectionId'],
@@ -86,24 +86,10 @@ export async function rollUp(pool: pg.Pool, table: RunTable, now = Date.now()): 
       // 4 MB both spill to temporary files. Local to this transaction, one session at a time (the lock).
       await client.query(`SET LOCAL work_mem = '${ROLLUP_WORK_MEM}'`);
       await client.query('SELECT pg_advisory_xact_lock($1)', [ROLLUP_LOCK_KEYS[table]]);
-      const state = await client.query<{ rolledUntil: Date; prunedBefore: Date | null }>(
-        `SELECT "rolledUntil", "prunedBefore" FROM "RollupState" WHERE name = $1`,
-        [table],
-      );
-      let from: number;
-      if (state.rows[0]) {
-        from = state.rows[0].rolledUntil.getTime();
-        if (hours === 0) from -= REROLL_HOURS * HOUR_MS;
-      } else {
-        const first = await client.query<{ min: Date | null }>(`SELECT min("startedAt") AS min FROM ${q(table)}`);
-        from = first.rows[0].min ? Math.floor(first.rows[0].min.getTime() / HOUR_MS) * HOUR_MS : target;
-      }
-      const to = Math.min(target, from + CHUNK_HOURS * HOUR_MS);
-      const until = new Date(Math.max(to, state.rows[0]?.rolledUntil.getTime() ?? 0));
-      const prunedBefore = state.rows[0]?.prunedBefore?.getTime() ?? null;
+      const { from, to, until, prunedBefore, rolledBefore } = await nextChunk(client, table, target, hours === 0);
       // Markers first, then raw rows (see late-hours.ts).
       const late = await readLateHours(client, table, { rollFrom: from, rollTo: to, until: until.getTime(), prunedBefore });
-      await rollChunk(client, table, from, to, state.rows[0]?.rolledUntil.getTime() ?? from);
+      await rollChunk(client, table, from, to, rolledBefore);
       for (const [lateFrom, lateTo] of late.ranges)
         await rollRange(client, SPECS[table], table, new Date(lateFrom), new Date(lateTo), true);
       await deleteMarkers(client, late.ids);
@@ -127,10 +113,39 @@ export async function rollUp(pool: pg.Pool, table: RunTable, now = Date.now()): 
 }
 
 /**
+ * The next chunk of hours to roll, from the rollup state: from the watermark (minus the hours re-read on
+ * a run's first chunk), or from the oldest run before any rollup; at most CHUNK_HOURS, up to `target`.
+ * `until` is the watermark after it, `rolledBefore` the watermark before it.
+ */
+async function nextChunk(client: pg.PoolClient, table: RunTable, target: number, firstChunk: boolean) {
+  const state = await client.query<{ rolledUntil: Date; prunedBefore: Date | null }>(
+    `SELECT "rolledUntil", "prunedBefore" FROM "RollupState" WHERE name = $1`,
+    [table],
+  );
+  const rolledUntil = state.rows[0]?.rolledUntil.getTime() ?? null;
+  let from: number;
+  if (rolledUntil !== null) {
+    from = firstChunk ? rolledUntil - REROLL_HOURS * HOUR_MS : rolledUntil;
+  } else {
+    const first = await client.query<{ min: Date | null }>(`SELECT min("startedAt") AS min FROM ${q(table)}`);
+    from = first.rows[0].min ? Math.floor(first.rows[0].min.getTime() / HOUR_MS) * HOUR_MS : target;
+  }
+  const to = Math.min(target, from + CHUNK_HOURS * HOUR_MS);
+  return {
+    from,
+    to,
+    until: new Date(Math.max(to, rolledUntil ?? 0)),
+    prunedBefore: state.rows[0]?.prunedBefore?.getTime() ?? null,
+    rolledBefore: rolledUntil ?? from,
+  };
+}
+
+/**
  * Rolls [from, to) where the watermark stood at `rolledBefore`. Hours rolled before (re-read) move a
- * running total only when their runs changed after the collectors had read them through the raw rows:
- * those moves are logged for the collectors (change-log.ts). Hours rolled for the first time only carry
- * raw rows into the totals, which changes no figure a collector reads.
+ * running total, or a daily count, only when their runs changed after the collectors had read them
+ * through the raw rows: those moves, and the earliest day whose count moved, are logged for the
+ * collectors (change-log.ts). Hours rolled for the first time only carry raw rows into the totals and
+ * into days from the old watermark's on, which changes no figure a collector reads.
  */
 async function rollChunk(client: pg.PoolClient, table: RunTable, from: number, to: number, rolledBefore: number): Promise<void> {
   const split = Math.min(Math.max(from, rolledBefore), to);
@@ -216,7 +231,7 @@ async function rollRange(client: pg.PoolClient, spec: Spec, table: RunTable, fro
        SELECT ${utcDay('hour')}, ${dailyKeys}, sum(sign * runs), sum(sign * failures) FROM changes
        GROUP BY 1, ${dailyKeys} HAVING sum(sign * runs) <> 0 OR sum(sign * failures) <> 0
        ON CONFLICT (day, ${dailyKeys}) DO UPDATE SET runs = d.runs + excluded.runs, failures = d.failures + excluded.failures
-       RETURNING d.runs
+       RETURNING d.day, d.runs
      ),
      delta AS (
        SELECT ${keyCols}, ${all.map((c) => `sum(sign * ${q(c)}) AS ${q(c)}`).join(', ')},
@@ -241,7 +256,8 @@ async function rollRange(client: pg.PoolClient, spec: Spec, table: RunTable, fro
 ${
   logMoves
     ? `,
-     ${movedTotalsLogSql(table)}`
+     ${movedTotalsLogSql(table)},
+     days_logged AS (${changedDaysLogSql(spec.daily, 'daily')})`
     : ''
 }
      SELECT count(*)::int AS "emptiedDays" FROM daily WHERE runs = 0`,

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { rolledUntil, type RunTable } from '../runs/rollup-state';
+import { DAILY_TABLE, rolledUntil, type DailyTable, type RunTable } from '../runs/rollup-state';
 import { FAILURE_STATUS_SQL } from '../runs/statuses';
 import {
   HISTORY_DAYS,
@@ -19,48 +19,53 @@ export type HistoryScope = { kind: 'platform' } | { kind: 'tenant'; tenantId: st
 const DAY_MS = 24 * 3600 * 1000;
 const day = (column: string) => `to_char((${column} AT TIME ZONE 'UTC')::date, 'YYYY-MM-DD')`;
 
-const SOURCES: Record<HistorySource, { daily: string; hourly: string; raw: RunTable; key: Record<HistoryScope['kind'], string> }> = {
-  connector: {
-    daily: 'ConnectorSyncDaily',
-    hourly: 'ConnectorSyncHourly',
-    raw: 'ConnectorSyncRun',
-    key: { platform: 'provider', tenant: '"connectionId"' },
-  },
-  rule: { daily: 'RuleRunDaily', hourly: 'RuleRunHourly', raw: 'RuleRun', key: { platform: `'*'`, tenant: `'*'` } },
+const SOURCES: Record<HistorySource, { raw: RunTable; key: Record<HistoryScope['kind'], string> }> = {
+  connector: { raw: 'ConnectorSyncRun', key: { platform: 'provider', tenant: '"connectionId"' } },
+  rule: { raw: 'RuleRun', key: { platform: `'*'`, tenant: `'*'` } },
 };
-/** The start of the UTC day of a timestamptz parameter. */
-const utcDayStart = (param: string) => `(date_trunc('day', ${param}::timestamptz AT TIME ZONE 'UTC') AT TIME ZONE 'UTC')`;
 
 interface HistorySql {
-  daily: string;
+  closed: string;
+  open: string;
   recent: string;
 }
 
+/** A source's runs and failures on one day of one key, as a query returns them (a day may come in parts). */
+export interface DayRow {
+  key: string;
+  day: string;
+  runs: number;
+  failures: number;
+}
+
 /**
- * Whole days before the rollup watermark's day come from the daily rollups (each the sum of its day's
- * hourly rows, kept by the rollup), that day's closed hours from the hourly rollups, the hours since the
- * watermark from the raw runs, so today is complete too: three ranges that meet exactly, a day split
- * across them arriving as up to three rows that add up. A tenant's read adds `"organizationId" = $n`,
- * which the rollups' ("organizationId", day or hour) and the raw tables' ("organizationId", "startedAt"
- * DESC, id DESC) indexes serve; the platform read goes through the day and hour primary keys and the
- * startedAt indexes.
- * Daily: $1 since (start of the oldest day), $2 rollup watermark, $3 tenant. Recent: $1 window start, $2 tenant.
+ * The days come from two places that meet exactly at the rollup watermark: the daily rollups (each day
+ * the sum of its hourly rows, kept by the rollup, so the watermark's own day holds its hours before the
+ * watermark) and the raw runs from the watermark on, so today is complete too; a day split between them
+ * arrives as two rows that add up. The daily rows are read in two parts: the closed days, before the
+ * watermark's day, which only a rollup of late runs changes (and logs: the incremental read keeps
+ * them, history-read.ts), and the watermark's day with the raw runs, read every time.
+ * A tenant's read adds `"organizationId" = $n`, which the daily rollups' ("organizationId", day) and the
+ * raw tables' ("organizationId", "startedAt" DESC, id DESC) indexes serve; the platform read goes
+ * through the day primary keys and the startedAt indexes.
+ * Closed and open: $1 since (start of the oldest day), $2 rollup watermark, $3 tenant. Recent: $1 window start, $2 tenant.
  */
 export function historySql(source: HistorySource, scope: HistoryScope): HistorySql {
-  const { daily, hourly, raw, key: keys } = SOURCES[source];
+  const { raw, key: keys } = SOURCES[source];
+  const daily = DAILY_TABLE[raw];
   const key = keys[scope.kind];
   const constantKey = key.startsWith("'");
   const tenant = (n: number) => (scope.kind === 'tenant' ? ` AND "organizationId" = $${n}` : '');
   const failures = `count(*) FILTER (WHERE status IN ${FAILURE_STATUS_SQL})::bigint`;
   const groupBy = constantKey ? '2' : '1, 2';
-  return {
-    daily: `
+  const utcDay = (param: string) => `(${param}::timestamptz AT TIME ZONE 'UTC')::date`;
+  const dailyRows = (days: string) => `
 SELECT ${key} AS key, to_char(day, 'YYYY-MM-DD') AS day, sum(runs)::bigint AS runs, sum(failures)::bigint AS failures
-FROM "${daily}" WHERE day >= ($1::timestamptz AT TIME ZONE 'UTC')::date AND day < ($2::timestamptz AT TIME ZONE 'UTC')::date${tenant(3)}
-GROUP BY ${groupBy}
-UNION ALL
-SELECT ${key}, ${day('hour')}, sum(runs)::bigint, sum(failures)::bigint
-FROM "${hourly}" WHERE hour >= greatest($1, ${utcDayStart('$2')}) AND hour < $2${tenant(3)} GROUP BY ${groupBy}
+FROM "${daily}" WHERE day >= ${utcDay('$1')} AND ${days}${tenant(3)}
+GROUP BY ${groupBy}`;
+  return {
+    closed: dailyRows(`day < ${utcDay('$2')}`),
+    open: `${dailyRows(`day = ${utcDay('$2')}`)}
 UNION ALL
 SELECT ${key}, ${day('"startedAt"')}, count(*)::bigint, ${failures}
 FROM "${raw}" WHERE "startedAt" >= greatest($1, $2)${tenant(3)} GROUP BY ${groupBy}`,
@@ -69,8 +74,30 @@ FROM "${raw}" WHERE "startedAt" >= $1${tenant(2)}${constantKey ? '' : ' GROUP BY
   };
 }
 
-/** The daily and recent run counts of a scope, read inside the caller's repeatable-read transaction. */
-export async function readStatusHistory(client: pg.PoolClient, now: number, scope: HistoryScope): Promise<StatusHistory> {
+/** Where a source's closed days stand: the days from `sinceDay` up to, not including, `watermarkDay`. */
+export interface ClosedDays {
+  source: HistorySource;
+  /** The daily rollup they are read from. */
+  table: DailyTable;
+  sinceDay: string;
+  watermarkDay: string;
+}
+
+/** Gives a source's closed days: read them (`read`), or return the rows kept from an earlier read of the same days. */
+export type ClosedDaysReader = (days: ClosedDays, read: () => Promise<DayRow[]>) => Promise<DayRow[]>;
+
+const utcDate = (at: Date) => at.toISOString().slice(0, 10);
+
+/**
+ * The daily and recent run counts of a scope, read inside the caller's repeatable-read transaction.
+ * `closedDays` may answer the closed days from what it kept (the serving exporter's incremental read).
+ */
+export async function readStatusHistory(
+  client: pg.PoolClient,
+  now: number,
+  scope: HistoryScope,
+  closedDays: ClosedDaysReader = (_, read) => read(),
+): Promise<StatusHistory> {
   const since = new Date(Math.floor(now / DAY_MS) * DAY_MS - (HISTORY_DAYS - 1) * DAY_MS);
   const recentSince = new Date(now - RECENT_WINDOW_MS);
   const tenant = scope.kind === 'tenant' ? [scope.tenantId] : [];
@@ -79,12 +106,14 @@ export async function readStatusHistory(client: pg.PoolClient, now: number, scop
   for (const source of ['connector', 'rule'] as const) {
     const sql = historySql(source, scope);
     const watermark = await rolledUntil(client, SOURCES[source].raw);
-    const daily = await client.query<{ key: string; day: string; runs: number; failures: number }>(sql.daily, [
-      since,
-      watermark,
-      ...tenant,
-    ]);
-    days.push(...mergeDays(source, daily.rows));
+    const params = [since, watermark, ...tenant];
+    const range = { source, table: DAILY_TABLE[SOURCES[source].raw], sinceDay: utcDate(since), watermarkDay: utcDate(watermark) };
+    const closed = await closedDays(range, async () => {
+      const { rows } = await client.query<DayRow>(sql.closed, params);
+      return rows;
+    });
+    const open = await client.query<DayRow>(sql.open, params);
+    days.push(...mergeDays(source, [...closed, ...open.rows]));
     const window = await client.query<{ key: string; runs: number; failures: number }>(sql.recent, [recentSince, ...tenant]);
     recent.push(...window.rows.filter((row) => row.runs > 0).map((row) => ({ source, ...row })));
   }
@@ -93,7 +122,7 @@ export async function readStatusHistory(client: pg.PoolClient, now: number, scop
 }
 
 /** A day split across the rollups and the raw rows arrives as two rows; they add up. */
-function mergeDays(source: HistorySource, rows: { key: string; day: string; runs: number; failures: number }[]): DailyRunCount[] {
+function mergeDays(source: HistorySource, rows: DayRow[]): DailyRunCount[] {
   const merged = new Map<string, DailyRunCount>();
   for (const row of rows) {
     const id = `${row.key}\u0000${row.day}`;

@@ -9,10 +9,12 @@ import type { Collector } from '../../src/snapshot/collector-types';
 import { createEmptyDatabase, type TestDatabase } from '../helpers/database';
 import { insertConnector, insertRule, insertTenant } from '../helpers/fixtures';
 import { captureStatements } from '../helpers/statement-capture';
+import { incrementalStatusCollector, statusCollector } from '../../src/status/collect';
 
 /**
- * The incremental read (runs/incremental.ts) against a full read of the same database at the same
- * moment, after every step of random sequences of writes: runs inserted (late, future, outside the
+ * The incremental reads (runs/incremental.ts for connectors and rules, status/history-read.ts for the
+ * status history) against a full read of the same database at the same moment, after every step of
+ * random sequences of writes: runs inserted (late, future, outside the
  * windows), corrected, moved and deleted; connections and rules edited, added and removed; tenants
  * renamed; rollups, retention (deletes straight from partitions, partition drops); the clock moving on
  * past window edges; and a transaction that got its ids before a collection and commits after it.
@@ -112,7 +114,7 @@ afterAll(async () => {
   await template.drop().catch(() => undefined);
 });
 
-async function readIn<K extends 'connectors' | 'rules'>(pool: pg.Pool, collector: Collector<K>, now: number) {
+async function readIn<K extends 'connectors' | 'rules' | 'statusHistory'>(pool: pg.Pool, collector: Collector<K>, now: number) {
   const client = await pool.connect();
   try {
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
@@ -143,6 +145,9 @@ async function insertRun(
     [...values, startedAt, scheduledFor, r.duration],
   );
 }
+
+/** The status history's read of closed days (status/history-query.ts). */
+const CLOSED_DAYS_SQL = /Daily" WHERE day >= .* AND day < /;
 
 const RUN_STEPS = ['sync', 'open-tx', 'commit-tx', 'rule-run', 'correct', 'delete'];
 
@@ -236,6 +241,8 @@ describe('incremental collection', () => {
     const capture = captureStatements();
     let scopedReads = 0;
     let checks = 0;
+    let statusReads = 0;
+    let closedDaysKept = 0;
     try {
       await fc.assert(
         fc.asyncProperty(fc.array(step, { minLength: 5, maxLength: 24 }), async (steps) => {
@@ -245,6 +252,7 @@ describe('incremental collection', () => {
             const clock = { now: Date.now() };
             const connectors = incrementalConnectorsCollector(Number.MAX_SAFE_INTEGER);
             const rules = incrementalRulesCollector(Number.MAX_SAFE_INTEGER);
+            const status = incrementalStatusCollector(Number.MAX_SAFE_INTEGER);
             for (const s of steps) {
               await apply(db.pool, s, clock, held);
               const before = capture.statements.length;
@@ -253,6 +261,11 @@ describe('incremental collection', () => {
               scopedReads += capture.statements.slice(before).filter((st) => /= ANY\(\$4\)/.test(st.text)).length;
               expect(incConnectors).toEqual(await readIn(db.pool, connectorsCollector, clock.now));
               expect(incRules).toEqual(await readIn(db.pool, rulesCollector, clock.now));
+              const beforeStatus = capture.statements.length;
+              const incStatus = await readIn(db.pool, status, clock.now);
+              statusReads += 2;
+              closedDaysKept += 2 - capture.statements.slice(beforeStatus).filter((st) => CLOSED_DAYS_SQL.test(st.text)).length;
+              expect(incStatus).toEqual(await readIn(db.pool, statusCollector, clock.now));
             }
           } finally {
             if (held.client) {
@@ -267,8 +280,10 @@ describe('incremental collection', () => {
     } finally {
       capture.stop();
     }
-    // The property is about the incremental path: a good share of the reads must have re-read a part.
+    // The property is about the incremental path: a good share of the reads must have re-read a part,
+    // and a good share of the status reads (one per source) must have kept their closed days.
     expect(scopedReads).toBeGreaterThan(checks / 4);
+    expect(closedDaysKept).toBeGreaterThan(statusReads / 4);
   }, 600_000);
 
   /** Both reads of a database the caller prepared: the incremental one must equal the full one. */

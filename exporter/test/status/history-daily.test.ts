@@ -121,9 +121,11 @@ describe('the status history from the daily rollups', () => {
     } finally {
       capture.stop();
     }
+    // Two reads of each: the closed days, then the watermark's day with the raw runs since the watermark.
     const reads = capture.statements.map((s) => s.text);
-    expect(reads.filter((t) => t.includes('"RuleRunDaily"'))).toHaveLength(1);
-    expect(reads.filter((t) => t.includes('"ConnectorSyncDaily"'))).toHaveLength(1);
+    expect(reads.filter((t) => t.includes('"RuleRunDaily"'))).toHaveLength(2);
+    expect(reads.filter((t) => t.includes('"ConnectorSyncDaily"'))).toHaveLength(2);
+    expect(reads.filter((t) => t.includes('Hourly"'))).toEqual([]);
   });
 
   it('stays equal when late runs land in days already rolled, runs change outcome or move to another day', async () => {

@@ -216,7 +216,7 @@ describe('status page seen with a tenant token', () => {
   });
 
   it('serves the view without bars and says so when the history cannot be read', async () => {
-    await db.pool.query(`ALTER TABLE "RuleRunHourly" RENAME TO "RuleRunHourly_away"`);
+    await db.pool.query(`ALTER TABLE "RuleRunDaily" RENAME TO "RuleRunDaily_away"`);
     try {
       await exporter.collector.refresh();
       const res = await get(exporter.url, '/status.json', tokens.zorblax);
@@ -229,7 +229,7 @@ describe('status page seen with a tenant token', () => {
         HISTORY_UNAVAILABLE,
       ]);
     } finally {
-      await db.pool.query(`ALTER TABLE "RuleRunHourly_away" RENAME TO "RuleRunHourly"`);
+      await db.pool.query(`ALTER TABLE "RuleRunDaily_away" RENAME TO "RuleRunDaily"`);
     }
   });
 });
