@@ -71,19 +71,41 @@ export const SCALES: Record<Scale['name'], Scale> = {
   },
 };
 
+const USAGE = `usage: npm run bench -- [--scale full|small|10x] [--days N] [--shards N]
+  --days N    keep the scale's objects and run rate, with N days of run history instead of 30
+              (the run rows shrink in proportion: 10x with 7 days needs about a quarter of the disk)
+  --shards N  also measure N shards, one after the other (0: none; 10x measures 4)
+  BENCH_DATABASE_URL: an empty scratch database to use instead of an embedded server
+`;
+
 export function parseArgs(argv: string[]): Scale {
   let name: string = 'full';
+  let days: number | null = null;
+  let shards: number | null = null;
+  const count = (flag: string, value: string | undefined, min: number) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min) throw new Error(`${flag} must be a whole number of at least ${min}, not ${JSON.stringify(value)}`);
+    return n;
+  };
   for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '--scale') name = argv[++i] ?? '';
-    else if (arg.startsWith('--scale=')) name = arg.slice('--scale='.length);
+    const [arg, inline] = argv[i].split(/=(.*)/s, 2);
+    const value = () => (inline !== undefined ? inline : argv[++i]);
+    if (arg === '--scale') name = value() ?? '';
+    else if (arg === '--days') days = count('--days', value(), 1);
+    else if (arg === '--shards') shards = count('--shards', value(), 0);
     else if (arg === '--help' || arg === '-h') {
-      process.stdout.write(
-        'usage: npm run bench -- [--scale full|small|10x]\n  BENCH_DATABASE_URL: an empty scratch database to use instead of an embedded server\n',
-      );
+      process.stdout.write(USAGE);
       process.exit(0);
-    } else throw new Error(`unknown argument ${arg} (try --help)`);
+    } else throw new Error(`unknown argument ${argv[i]} (try --help)`);
   }
   if (!Object.hasOwn(SCALES, name)) throw new Error(`--scale must be full, small or 10x, not ${JSON.stringify(name)}`);
-  return SCALES[name as Scale['name']];
+  const scale = SCALES[name as Scale['name']];
+  const perDay = (rows: number) => Math.round((rows / scale.days) * (days ?? scale.days));
+  return {
+    ...scale,
+    days: days ?? scale.days,
+    ruleRuns: perDay(scale.ruleRuns),
+    syncRuns: perDay(scale.syncRuns),
+    shards: shards ?? scale.shards,
+  };
 }

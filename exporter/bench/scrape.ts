@@ -11,7 +11,7 @@ export const SCRAPERS = 8;
  * this is hundreds of scrapers' worth, yet leaves the cores to the collection, as in production; the
  * back-to-back phases measure what the cores can give, the paced ones what a scrape waits.
  */
-export const PACED_RATE = 25;
+export const PACED_RATE = 10;
 
 export interface Latencies {
   scrapes: number;
