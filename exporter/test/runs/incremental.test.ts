@@ -9,6 +9,7 @@ import type { Collector } from '../../src/snapshot/collector-types';
 import { createEmptyDatabase, type TestDatabase } from '../helpers/database';
 import { insertConnector, insertRule, insertTenant } from '../helpers/fixtures';
 import { captureStatements } from '../helpers/statement-capture';
+import { collectOnce } from '../helpers/collect-once';
 import { incrementalStatusCollector, statusCollector } from '../../src/status/collect';
 
 /**
@@ -113,18 +114,6 @@ afterAll(async () => {
   // The template's pool is already closed; drop() ends it again harmlessly and removes the database.
   await template.drop().catch(() => undefined);
 });
-
-async function readIn<K extends 'connectors' | 'rules' | 'statusHistory'>(pool: pg.Pool, collector: Collector<K>, now: number) {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    const value = await collector.collect(client, now);
-    await client.query('COMMIT');
-    return value;
-  } finally {
-    client.release();
-  }
-}
 
 async function insertRun(
   db: pg.Pool | pg.PoolClient,
@@ -256,16 +245,19 @@ describe('incremental collection', () => {
             for (const s of steps) {
               await apply(db.pool, s, clock, held);
               const before = capture.statements.length;
-              const [incConnectors, incRules] = [await readIn(db.pool, connectors, clock.now), await readIn(db.pool, rules, clock.now)];
+              const [incConnectors, incRules] = [
+                await collectOnce(db.pool, connectors, clock.now),
+                await collectOnce(db.pool, rules, clock.now),
+              ];
               checks += 2;
               scopedReads += capture.statements.slice(before).filter((st) => /= ANY\(\$4\)/.test(st.text)).length;
-              expect(incConnectors).toEqual(await readIn(db.pool, connectorsCollector, clock.now));
-              expect(incRules).toEqual(await readIn(db.pool, rulesCollector, clock.now));
+              expect(incConnectors).toEqual(await collectOnce(db.pool, connectorsCollector, clock.now));
+              expect(incRules).toEqual(await collectOnce(db.pool, rulesCollector, clock.now));
               const beforeStatus = capture.statements.length;
-              const incStatus = await readIn(db.pool, status, clock.now);
+              const incStatus = await collectOnce(db.pool, status, clock.now);
               statusReads += 2;
               closedDaysKept += 2 - capture.statements.slice(beforeStatus).filter((st) => CLOSED_DAYS_SQL.test(st.text)).length;
-              expect(incStatus).toEqual(await readIn(db.pool, statusCollector, clock.now));
+              expect(incStatus).toEqual(await collectOnce(db.pool, statusCollector, clock.now));
             }
           } finally {
             if (held.client) {
@@ -288,7 +280,7 @@ describe('incremental collection', () => {
 
   /** Both reads of a database the caller prepared: the incremental one must equal the full one. */
   async function expectSameReads(pool: pg.Pool, connectors: Collector<'connectors'>, now: number) {
-    expect(await readIn(pool, connectors, now)).toEqual(await readIn(pool, connectorsCollector, now));
+    expect(await collectOnce(pool, connectors, now)).toEqual(await collectOnce(pool, connectorsCollector, now));
   }
   const sync = { status: 'FAILED', trigger: 'SCHEDULE', duration: 10, scheduledShift: null };
 
@@ -305,7 +297,7 @@ describe('incremental collection', () => {
       await insertRun(db.pool, 'ConnectorSyncRun', { organizationId: 'org_t1', connectionId: 'c1' }, now, { ...sync, offset: -4 });
       await expectSameReads(db.pool, connectors, now); // a later transaction's run is read meanwhile
       await writer.query('COMMIT');
-      const [c0] = (await readIn(db.pool, connectors, now)).filter((c) => c.id === 'c0');
+      const [c0] = (await collectOnce(db.pool, connectors, now)).filter((c) => c.id === 'c0');
       expect(c0.totals.runs).toBe(1);
       await expectSameReads(db.pool, connectors, now);
     } finally {
@@ -322,7 +314,7 @@ describe('incremental collection', () => {
       const connectors = incrementalConnectorsCollector(Number.MAX_SAFE_INTEGER);
       await expectSameReads(db.pool, connectors, now);
       await db.pool.query(`TRUNCATE "ConnectorSyncRun"`);
-      const [c0] = (await readIn(db.pool, connectors, now)).filter((c) => c.id === 'c0');
+      const [c0] = (await collectOnce(db.pool, connectors, now)).filter((c) => c.id === 'c0');
       expect(c0.totals.runs).toBe(0);
       await expectSameReads(db.pool, connectors, now);
     } finally {
@@ -342,11 +334,11 @@ describe('incremental collection', () => {
       });
       await rollUp(db.pool, 'ConnectorSyncRun', now);
       const connectors = incrementalConnectorsCollector(Number.MAX_SAFE_INTEGER);
-      const [before] = (await readIn(db.pool, connectors, now)).filter((c) => c.id === 'c0');
+      const [before] = (await collectOnce(db.pool, connectors, now)).filter((c) => c.id === 'c0');
       expect(before.recentRuns).toHaveLength(1);
       const { partitionsDropped } = await applyRetention(db.pool, 'ConnectorSyncRun', now);
       expect(partitionsDropped.length).toBeGreaterThan(0);
-      const [after] = (await readIn(db.pool, connectors, now)).filter((c) => c.id === 'c0');
+      const [after] = (await collectOnce(db.pool, connectors, now)).filter((c) => c.id === 'c0');
       expect(after.recentRuns).toHaveLength(0);
       await expectSameReads(db.pool, connectors, now);
     } finally {

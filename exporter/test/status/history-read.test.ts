@@ -5,6 +5,7 @@ import type { StatusHistory } from '../../src/snapshot/status-history';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { insertConnector, insertRule, insertRuleRun, insertSync, insertTenant } from '../helpers/fixtures';
 import { captureStatements } from '../helpers/statement-capture';
+import { collectOnce } from '../helpers/collect-once';
 
 /**
  * The serving exporter's status history (status/history-read.ts) keeps the closed days between
@@ -42,17 +43,7 @@ afterEach(async () => {
   await db.drop();
 });
 
-async function read(collector: Collector<'statusHistory'>): Promise<StatusHistory> {
-  const client = await db.pool.connect();
-  try {
-    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    const history = await collector.collect(client, now);
-    await client.query('COMMIT');
-    return history;
-  } finally {
-    client.release();
-  }
-}
+const read = (collector: Collector<'statusHistory'>) => collectOnce(db.pool, collector, now);
 
 /** The incremental read, how many closed-days statements it sent, and the full read beside it. */
 async function readBoth(incremental: Collector<'statusHistory'>) {
