@@ -29,6 +29,12 @@ const STATEMENT_TIMEOUT_MS = 120_000;
 const DEFAULT_STATEMENT_TIMEOUT_MS = 10_000;
 const STEADY_SCRAPE_ROUNDS = 8;
 
+/** Prints a section's raw figures (stderr) as soon as they are measured: a long run that fails later keeps them. */
+function kept<T>(section: string, value: T): T {
+  note(`${section}: ${JSON.stringify(value)}`);
+  return value;
+}
+
 async function main(): Promise<void> {
   const scale = parseArgs(process.argv.slice(2));
   const db = await benchDatabase();
@@ -49,35 +55,33 @@ async function main(): Promise<void> {
     let before: CollectorTiming[] | null = null;
     if (scale.timeBeforeRollup) {
       note('timing the collectors on the raw history (before any rollup)');
-      before = await timeCollectors(pool, now, 1, STATEMENT_TIMEOUT_MS);
+      before = kept('before', await timeCollectors(pool, now, 1, STATEMENT_TIMEOUT_MS));
     }
     note('maintenance: rollups, 90-day report, retention');
-    const maintenance = await measureMaintenance(pool, now);
+    const maintenance = kept('maintenance', await measureMaintenance(pool, now));
     note('timing the collectors after maintenance');
-    const after = await timeCollectors(pool, now, scale.repeats, STATEMENT_TIMEOUT_MS);
-    const fullCollectionMs = await timeFullCollection(pool, now, STATEMENT_TIMEOUT_MS);
+    const after = kept('after', await timeCollectors(pool, now, scale.repeats, STATEMENT_TIMEOUT_MS));
+    const fullCollectionMs = kept('fullCollectionMs', await timeFullCollection(pool, now, STATEMENT_TIMEOUT_MS));
     note('steady state: one interval of writes, then one collection, repeated');
     // At 10x a whole read of rules or connectors outlasts the default timeout: that scale needs a larger
     // STATEMENT_TIMEOUT_MS, and the steady state is measured with the bench's.
     const steadyTimeoutMs = scale.timeBeforeRollup ? DEFAULT_STATEMENT_TIMEOUT_MS : STATEMENT_TIMEOUT_MS;
-    const steady = await timeSteadyState(pool, scale, now, steadyTimeoutMs);
+    const steady = kept('steady', await timeSteadyState(pool, scale, now, steadyTimeoutMs));
     let shards: ShardFigures[] = [];
     if (scale.shards > 0) {
       note(`${scale.shards} shards, one after the other`);
-      shards = await measureShards(db.url, scale.shards, STATEMENT_TIMEOUT_MS);
+      shards = kept('shards', await measureShards(db.url, scale.shards, STATEMENT_TIMEOUT_MS));
     }
     note(`scraping /metrics with ${SCRAPERS} clients during ${scale.scrapeCollections} collections`);
-    const scrape = await scrapeDuringCollection(db.url, scale.scrapeCollections, STATEMENT_TIMEOUT_MS);
+    const scrape = kept('scrape', await scrapeDuringCollection(db.url, scale.scrapeCollections, STATEMENT_TIMEOUT_MS));
     note(`scraping /metrics with ${SCRAPERS} clients during steady-state collections`);
-    const steadyScrape = await scrapeDuringSteadyState(db.url, pool, scale, STEADY_SCRAPE_ROUNDS, steadyTimeoutMs);
+    const steadyScrape = kept('steadyScrape', await scrapeDuringSteadyState(db.url, pool, scale, STEADY_SCRAPE_ROUNDS, steadyTimeoutMs));
     note('audit API: rule-run pages and exports');
-    const audit = await measureAudit(pool, db.url, now, STATEMENT_TIMEOUT_MS);
+    const audit = kept('audit', await measureAudit(pool, db.url, now, STATEMENT_TIMEOUT_MS));
     note(`/status.json with ${STATUS_CLIENTS} clients, counting database transactions`);
-    const status = await measureStatus(pool, db.url, STATEMENT_TIMEOUT_MS);
+    const status = kept('status', await measureStatus(pool, db.url, STATEMENT_TIMEOUT_MS));
     note('overload: 200 API clients and 20 exports while the exporter collects');
-    const overload = await measureOverload(pool, db.url, STATEMENT_TIMEOUT_MS);
-    // The raw figures first, so a long run is never lost to a formatting problem.
-    note(JSON.stringify({ before, after, fullCollectionMs, steady, shards, maintenance, scrape, steadyScrape, audit, status, overload }));
+    const overload = kept('overload', await measureOverload(pool, db.url, STATEMENT_TIMEOUT_MS));
     process.stdout.write(report(scale, version, db.description, seedMs, before, after, fullCollectionMs, maintenance, scrape));
     process.stdout.write(steadyStateReport(steady, steadyTimeoutMs, steadyScrape) + shardsReport(shards));
     process.stdout.write(auditReport(audit) + statusReport(status) + overloadReport(overload));
@@ -323,7 +327,8 @@ function steadyStateReport(s: SteadyStateFigures, timeoutMs: number, scrape: Ste
 
 /** A table row of scrape latencies: p50 / p99 / max, with a p99 target when one is set. */
 function latencyRow(label: string, l: Latencies, p99TargetMs?: number): string[] {
-  const value = `${ms(l.p50Ms)} / ${ms(l.p99Ms)} / ${ms(l.maxMs)} ms (${count(l.scrapes)} scrapes)`;
+  const retried = l.retries > 0 ? `, ${count(l.retries)} sent again after a closed keep-alive connection` : '';
+  const value = `${ms(l.p50Ms)} / ${ms(l.p99Ms)} / ${ms(l.maxMs)} ms (${count(l.scrapes)} scrapes${retried})`;
   return p99TargetMs === undefined
     ? [`${label}: p50 / p99 / max`, value, '', '']
     : [`${label}: p50 / p99 / max`, value, `p99 <= ${p99TargetMs} ms`, verdict(l.p99Ms <= p99TargetMs)];

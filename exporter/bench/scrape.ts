@@ -18,6 +18,8 @@ export interface Latencies {
   p50Ms: number;
   p99Ms: number;
   maxMs: number;
+  /** Scrapes sent again once because the server had closed their kept-alive connection (scraper.ts). */
+  retries: number;
 }
 
 export interface ScrapeResult extends CollectionReport, Latencies {
@@ -75,15 +77,24 @@ async function startScrapers(
   rate: number,
 ): Promise<{ stop(): Promise<Latencies>; kill(): void }> {
   const scraper = forkTs('scraper.ts', [url, String(SCRAPERS), '/metrics', 'now', encoding, String(rate)]);
-  const scrapes = nextMessage<{ latencies?: number[]; failure?: string | null }>(scraper, (m) => !(m as { ready?: boolean }).ready);
+  const scrapes = nextMessage<{ latencies?: number[]; failure?: string | null; retries?: number }>(
+    scraper,
+    (m) => !(m as { ready?: boolean }).ready,
+  );
   await nextMessage(scraper, (m) => (m as { ready?: boolean }).ready === true);
   return {
     async stop() {
       scraper.send('stop');
-      const { latencies = [], failure = null } = await scrapes;
+      const { latencies = [], failure = null, retries = 0 } = await scrapes;
       if (failure) throw new Error(`a scrape failed: ${failure}`);
       const sorted = [...latencies].sort((a, b) => a - b);
-      return { scrapes: sorted.length, p50Ms: percentile(sorted, 0.5), p99Ms: percentile(sorted, 0.99), maxMs: sorted[sorted.length - 1] };
+      return {
+        scrapes: sorted.length,
+        p50Ms: percentile(sorted, 0.5),
+        p99Ms: percentile(sorted, 0.99),
+        maxMs: sorted[sorted.length - 1],
+        retries,
+      };
     },
     kill() {
       if (scraper.exitCode === null) scraper.kill();

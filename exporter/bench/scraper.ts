@@ -18,7 +18,24 @@ const latencies: number[] = [];
 let running = true;
 let failure: string | null = null;
 
-function scrape(): Promise<void> {
+let retries = 0;
+
+/**
+ * One scrape. A request sent on a kept-alive connection that the server closed meanwhile (its idle
+ * timeout) is sent again once on a new connection, as Prometheus's HTTP client does for a GET; any
+ * other error, or a second one, fails the scrape. The retries are counted and reported.
+ */
+async function scrape(): Promise<void> {
+  try {
+    await scrapeOnce();
+  } catch (err) {
+    if (!(err as { reusedSocket?: boolean }).reusedSocket || (err as NodeJS.ErrnoException).code !== 'ECONNRESET') throw err;
+    retries += 1;
+    await scrapeOnce();
+  }
+}
+
+function scrapeOnce(): Promise<void> {
   return new Promise((resolve, reject) => {
     const req = http.get(`${url}${path}`, { agent, headers: { 'accept-encoding': encoding } }, (res) => {
       const chunks: Buffer[] = [];
@@ -31,7 +48,7 @@ function scrape(): Promise<void> {
       });
       res.on('error', reject);
     });
-    req.on('error', reject);
+    req.on('error', (err) => reject(Object.assign(err, { reusedSocket: req.reusedSocket })));
   });
 }
 
@@ -80,5 +97,5 @@ process.on('message', async (message) => {
   running = false;
   go();
   await clients;
-  process.send?.({ latencies, failure }, () => process.exit(0));
+  process.send?.({ latencies, failure, retries }, () => process.exit(0));
 });
