@@ -135,7 +135,7 @@ export const connectorsCollector: Collector<'connectors'> = {
 };
 
 /** The serving exporter's collector: re-reads only the connections whose state may have changed (runs/incremental.ts). */
-export function incrementalConnectorsCollector(fullIntervalMs: number): Collector<'connectors'> {
+export function incrementalConnectorsCollector(fullIntervalMs: number, sliceSize?: number): Collector<'connectors'> {
   const read = new IncrementalRead<ConnectorObject, ConnectorState>(
     {
       table: 'ConnectorSyncRun',
@@ -154,6 +154,7 @@ export function incrementalConnectorsCollector(fullIntervalMs: number): Collecto
       changeKey: (change) => change.key,
     },
     fullIntervalMs,
+    sliceSize,
   );
   return { name: 'connectors', field: 'connectors', collect: (client, now) => read.collect(client, now) };
 }

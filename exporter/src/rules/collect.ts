@@ -162,7 +162,7 @@ export const rulesCollector: Collector<'rules'> = {
 };
 
 /** The serving exporter's collector: re-reads only the pairs whose state may have changed (runs/incremental.ts). */
-export function incrementalRulesCollector(fullIntervalMs: number): Collector<'rules'> {
+export function incrementalRulesCollector(fullIntervalMs: number, sliceSize?: number): Collector<'rules'> {
   const read = new IncrementalRead<RuleObject, RuleState>(
     {
       table: 'RuleRun',
@@ -185,6 +185,7 @@ export function incrementalRulesCollector(fullIntervalMs: number): Collector<'ru
       changeKey: (change) => pairKey(change.organizationId, change.key),
     },
     fullIntervalMs,
+    sliceSize,
   );
   return { name: 'rules', field: 'rules', collect: (client, now) => read.collect(client, now) };
 }

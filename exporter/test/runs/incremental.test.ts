@@ -5,6 +5,7 @@ import { migrate, applyCoreFixture } from '../../src/db/migrate';
 import { applyRetention } from '../../src/maintenance/retention';
 import { incrementalRulesCollector, rulesCollector } from '../../src/rules/collect';
 import { rollUp } from '../../src/runs/rollup';
+import { FULL_READ_SLICE } from '../../src/runs/incremental';
 import type { Collector } from '../../src/snapshot/collector-types';
 import { createEmptyDatabase, type TestDatabase } from '../helpers/database';
 import { insertConnector, insertRule, insertTenant } from '../helpers/fixtures';
@@ -234,13 +235,14 @@ describe('incremental collection', () => {
     let closedDaysKept = 0;
     try {
       await fc.assert(
-        fc.asyncProperty(fc.array(step, { minLength: 5, maxLength: 24 }), async (steps) => {
+        // Slices of 3 keys: whole reads of more objects go in slices (runs/incremental.ts), as at 10x scale.
+        fc.asyncProperty(fc.array(step, { minLength: 5, maxLength: 24 }), fc.constantFrom(3, FULL_READ_SLICE), async (steps, slice) => {
           const db = await createEmptyDatabase({ template: templateName });
           const held: { client: pg.PoolClient | null } = { client: null };
           try {
             const clock = { now: Date.now() };
-            const connectors = incrementalConnectorsCollector(Number.MAX_SAFE_INTEGER);
-            const rules = incrementalRulesCollector(Number.MAX_SAFE_INTEGER);
+            const connectors = incrementalConnectorsCollector(Number.MAX_SAFE_INTEGER, slice);
+            const rules = incrementalRulesCollector(Number.MAX_SAFE_INTEGER, slice);
             const status = incrementalStatusCollector(Number.MAX_SAFE_INTEGER);
             for (const s of steps) {
               await apply(db.pool, s, clock, held);
@@ -283,6 +285,27 @@ describe('incremental collection', () => {
     expect(await collectOnce(pool, connectors, now)).toEqual(await collectOnce(pool, connectorsCollector, now));
   }
   const sync = { status: 'FAILED', trigger: 'SCHEDULE', duration: 10, scheduledShift: null };
+
+  it('reads everything in slices of the given size when there are more objects, equal to one statement', async () => {
+    const db = await createEmptyDatabase({ template: templateName });
+    try {
+      const now = Date.now();
+      await insertRun(db.pool, 'ConnectorSyncRun', { organizationId: 'org_t0', connectionId: 'c0' }, now, { ...sync, offset: -5 });
+      const capture = captureStatements();
+      let sliced: Awaited<ReturnType<typeof collectOnce<'connectors'>>>;
+      try {
+        sliced = await collectOnce(db.pool, incrementalConnectorsCollector(Number.MAX_SAFE_INTEGER, 2), now);
+      } finally {
+        capture.stop();
+      }
+      // Six connections, two per statement.
+      expect(capture.statements.filter((st) => /c\.id = ANY\(\$4\)/.test(st.text))).toHaveLength(3);
+      expect(sliced).toHaveLength(6);
+      expect(sliced).toEqual(await collectOnce(db.pool, connectorsCollector, now));
+    } finally {
+      await db.drop();
+    }
+  });
 
   it('finds a run whose transaction began before a collection and committed after it', async () => {
     const db = await createEmptyDatabase({ template: templateName });
