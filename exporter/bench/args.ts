@@ -74,7 +74,8 @@ export const SCALES: Record<Scale['name'], Scale> = {
 const USAGE = `usage: npm run bench -- [--scale full|small|10x] [--days N] [--shards N]
   --days N    keep the scale's objects and run rate, with N days of run history instead of 30
               (the run rows shrink in proportion: 10x with 7 days needs about a quarter of the disk)
-  --shards N  also measure N shards, one after the other (0: none; 10x measures 4)
+  --shards N  also measure N shards, one after the other, collecting every tenant and their own
+              (with the platform replica) (0: none; 10x measures 4)
   BENCH_DATABASE_URL: an empty scratch database to use instead of an embedded server
 `;
 

@@ -14,6 +14,7 @@ export function startBenchExporter(databaseUrl: string, statementTimeoutMs: numb
     // bench/shards.ts starts shards through these.
     SHARD: process.env.BENCH_SHARD ?? '0',
     TOTAL_SHARDS: process.env.BENCH_TOTAL_SHARDS ?? '1',
+    SHARD_COLLECTION: process.env.BENCH_SHARD_COLLECTION ?? 'whole',
     STATEMENT_TIMEOUT_MS: String(statementTimeoutMs),
     LOG_LEVEL: 'warn',
   });

@@ -69,8 +69,11 @@ async function main(): Promise<void> {
     const steady = kept('steady', await timeSteadyState(pool, scale, now, steadyTimeoutMs));
     let shards: ShardFigures[] = [];
     if (scale.shards > 0) {
-      note(`${scale.shards} shards, one after the other`);
-      shards = kept('shards', await measureShards(db.url, scale.shards, STATEMENT_TIMEOUT_MS));
+      note(`${scale.shards} shards collecting every tenant, one after the other`);
+      shards = kept('shards', await measureShards(db.url, scale.shards, STATEMENT_TIMEOUT_MS, 'whole'));
+      // The default timeout: the shards' own reads are slices of 50,000 objects at most.
+      note(`${scale.shards} shards collecting their own tenants and the platform replica, one after the other`);
+      shards.push(...kept('ownShards', await measureShards(db.url, scale.shards, DEFAULT_STATEMENT_TIMEOUT_MS, 'own')));
     }
     note(`scraping /metrics with ${SCRAPERS} clients during ${scale.scrapeCollections} collections`);
     const scrape = kept('scrape', await scrapeDuringCollection(db.url, scale.scrapeCollections, STATEMENT_TIMEOUT_MS));
@@ -338,12 +341,13 @@ function shardsReport(shards: ShardFigures[]): string {
   if (shards.length === 0) return '';
   return [
     '',
-    `${shards.length} shards (SHARD, TOTAL_SHARDS), each started alone and measured on one whole collection after the one at start:`,
+    'Shards (SHARD, TOTAL_SHARDS, SHARD_COLLECTION), each started alone and measured on one whole collection after the one at start:',
     '',
     table(
-      ['shard', 'whole collection + rendering', 'RSS (peak)', 'series', 'RSS < 500 MB'],
+      ['shard', 'collects', 'whole collection + rendering', 'RSS (peak)', 'series', 'RSS < 500 MB'],
       shards.map((s) => [
-        `${s.shard} of ${s.total}`,
+        s.shard === 'platform' ? `platform (beside ${s.total} shards)` : `${s.shard} of ${s.total}`,
+        s.collection === 'own' ? 'its tenants' : 'every tenant',
         `${ms(s.collectionMs)} ms`,
         `${s.rssMb.toFixed(0)} MB`,
         `${count(s.series)} at ${s.detail} detail`,

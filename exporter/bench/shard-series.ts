@@ -1,4 +1,5 @@
 import { renderMetrics } from '../src/metrics/render';
+import { shardRole } from '../src/metrics/shard';
 import { syntheticSnapshot } from './synthetic-snapshot';
 
 /**
@@ -18,7 +19,7 @@ async function main(): Promise<void> {
     for (const total of [4, 10]) {
       const counts: number[] = [];
       for (let index = 0; index < total; index++)
-        counts.push((await renderMetrics(snapshot, { detail, seriesLimit: Infinity, shard: { index, total } })).series);
+        counts.push((await renderMetrics(snapshot, { detail, seriesLimit: Infinity, role: shardRole(index, total, 'whole') })).series);
       process.stdout.write(`  ${total} shards: ${counts.join(', ')}\n`);
     }
   }

@@ -12,7 +12,8 @@ const USAGE = `usage: aperio-exporter [serve|migrate|doctor|verify|maintenance|d
 
   serve    (default) collect, serve /metrics, /status and the API; with no DATABASE_URL an embedded
            PostgreSQL with demo data. --shard N --total-shards M: expose shard N of M (as SHARD and
-           TOTAL_SHARDS, docs/sharding.md)
+           TOTAL_SHARDS, docs/sharding.md); --shard-collection own: collect only its tenants
+           (SHARD_COLLECTION), beside one --shard platform
   migrate  apply the observability tables' migrations to DATABASE_URL (--adopt: take over existing run tables)
   doctor   check connectivity, the schema contract, privileges and indexes; exit 1 if anything fails
   verify   recompute the snapshot's numbers with independent SQL and list every difference; exit 1 if
@@ -30,16 +31,21 @@ Configuration is by environment variables; the README lists them all.`;
 function shardFlags(args: string[]): NodeJS.ProcessEnv {
   let values;
   try {
-    ({ values } = parseArgs({ args, options: { shard: { type: 'string' }, 'total-shards': { type: 'string' } }, strict: true }));
+    ({ values } = parseArgs({
+      args,
+      options: { shard: { type: 'string' }, 'total-shards': { type: 'string' }, 'shard-collection': { type: 'string' } },
+      strict: true,
+    }));
   } catch (err) {
     throw new UserError(
       (err as Error).message,
-      'serve takes --shard N and --total-shards M; everything else is configured by environment variables',
+      'serve takes --shard N, --total-shards M and --shard-collection whole|own; everything else is configured by environment variables',
     );
   }
   return {
     ...(values.shard !== undefined && { SHARD: values.shard }),
     ...(values['total-shards'] !== undefined && { TOTAL_SHARDS: values['total-shards'] }),
+    ...(values['shard-collection'] !== undefined && { SHARD_COLLECTION: values['shard-collection'] }),
   };
 }
 

@@ -61,8 +61,9 @@ export async function serve(settings: Settings): Promise<void> {
     if (telemetry) stops.push(() => telemetry.stop());
     const exporter = await startExporter({ settings, databaseUrl: url });
     stops.push(() => exporter.stop());
-    // After the first snapshot, so the checks never judge the empty one.
-    stops.push(startMonitors(settings, url, () => exporter.collector.snapshot));
+    // After the first snapshot, so the checks never judge the empty one; not on a shard that holds only
+    // its tenants: the checks judge every tenant (the platform replica runs them).
+    if (!exporter.role.ownTenantsOnly) stops.push(startMonitors(settings, url, () => exporter.collector.snapshot));
     printBanner(exporter.url, embedded?.dataDir ?? null, settings.demo, demoTokensFile);
   } catch (err) {
     for (const stop of stops.reverse()) await stop().catch(() => undefined);

@@ -35,8 +35,13 @@ const schema = z.object({
   TRUSTED_PROXIES: z.string().optional(),
   METRICS_DETAIL: z.enum(['object', 'tenant', 'platform']).default('object'),
   METRICS_SERIES_LIMIT: z.coerce.number().int().min(100).default(200_000),
-  SHARD: z.coerce.number().int().min(0).default(0),
+  SHARD: z
+    .string()
+    .default('0')
+    .refine((value) => /^(\d+|platform)$/.test(value), 'must be a shard number (0 to TOTAL_SHARDS - 1) or platform')
+    .transform((value): number | 'platform' => (value === 'platform' ? value : Number(value))),
   TOTAL_SHARDS: z.coerce.number().int().min(1).default(1),
+  SHARD_COLLECTION: z.enum(['whole', 'own']).default('whole'),
   FRESHNESS_WARN_SECONDS: seconds(3600),
   FRESHNESS_ERROR_SECONDS: seconds(6 * 3600),
   FRESHNESS_CONFIG: z.string().optional(),
@@ -64,7 +69,7 @@ const schema = z.object({
 
 /** Checks between settings, each reported under the setting to change (docs/sharding.md). */
 const checked = schema.superRefine((s, ctx) => {
-  if (s.SHARD >= s.TOTAL_SHARDS) {
+  if (s.SHARD !== 'platform' && s.SHARD >= s.TOTAL_SHARDS) {
     ctx.addIssue({
       code: 'custom',
       path: ['SHARD'],
@@ -76,6 +81,27 @@ const checked = schema.superRefine((s, ctx) => {
       code: 'custom',
       path: ['METRICS_DETAIL'],
       message: 'cannot be platform with TOTAL_SHARDS > 1: shards split the series by their tenant label',
+    });
+  }
+  if (s.SHARD === 'platform' && s.TOTAL_SHARDS === 1) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['SHARD'],
+      message: 'platform needs TOTAL_SHARDS > 1: the platform replica goes with shards that collect only their tenants',
+    });
+  }
+  if (s.SHARD_COLLECTION === 'own' && (s.TOTAL_SHARDS === 1 || s.SHARD === 'platform')) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['SHARD_COLLECTION'],
+      message: 'own needs a shard: SHARD 0 to TOTAL_SHARDS - 1 with TOTAL_SHARDS > 1',
+    });
+  }
+  if (s.SHARD_COLLECTION === 'own' && s.VERIFY_INTERVAL_SECONDS > 0) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['VERIFY_INTERVAL_SECONDS'],
+      message: 'must be 0 with SHARD_COLLECTION=own: verify reads every tenant; run it on the platform replica (SHARD=platform)',
     });
   }
 });
@@ -109,9 +135,11 @@ export const SETTINGS_DOC: Record<keyof z.infer<typeof schema>, string> = {
   METRICS_DETAIL: '`object` (per connector, destination, rule and tenant), `tenant` (per tenant) or `platform` (no tenant labels).',
   METRICS_SERIES_LIMIT: 'Series budget: above it the exporter falls back to a coarser detail and sets aperio_exporter_series_limited 1.',
   SHARD:
-    'Which shard of the tenants this replica exposes on /metrics, 0 to TOTAL_SHARDS - 1 (docs/sharding.md); shard 0 also exposes the platform-wide families.',
+    'Which shard of the tenants this replica exposes on /metrics, 0 to TOTAL_SHARDS - 1 (docs/sharding.md); shard 0 also exposes the platform-wide families, unless the shards collect only their tenants: then `platform` names the replica that exposes them.',
   TOTAL_SHARDS:
     'Number of shards the per-tenant series are split into by a hash of the tenant (docs/sharding.md); 1 (default): no sharding.',
+  SHARD_COLLECTION:
+    "`whole` (default): a shard collects every tenant and serves the status page and the API; `own`: it collects only its shard's tenants (its memory and reads are its share) and exposes their series alone, next to a `SHARD=platform` replica (docs/sharding.md).",
   FRESHNESS_WARN_SECONDS: 'Default age of the last successful sync after which a connector is stale (yellow).',
   FRESHNESS_ERROR_SECONDS: 'Default age after which a connector is critical (red).',
   FRESHNESS_CONFIG: 'Path to a YAML file with per-provider freshness thresholds (dbt-style warn_after / error_after, null opts out).',

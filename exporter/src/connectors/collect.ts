@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { inShardSql, type Shard } from '../metrics/shard';
 import { IncrementalRead, type Timed } from '../runs/incremental';
 import { RECENT_WINDOW_MS } from '../runs/window';
 import { addBuckets, cumulativeBucketsSql, SYNC_DURATION_BOUNDS_MS } from '../runs/buckets';
@@ -102,11 +103,15 @@ const ORDER = 'o.slug, c.provider, c.id';
 const FULL_SQL = statesSql(false);
 const SCOPED_SQL = statesSql(true);
 
-/** A connection's own columns, named as in ConnectorState: what the incremental read compares. */
-const OBJECTS_SQL = `
+/**
+ * A connection's own columns, named as in ConnectorState: what the incremental read compares. Of every
+ * tenant's connections, or of one shard's tenants (SHARD_COLLECTION=own).
+ */
+const objectsSql = (shard: Shard | null) => `
 SELECT c.id::text AS id, c."organizationId"::text AS "tenantId", o.slug AS tenant, c.provider, c.name, c.status,
        ${epochMsSql('c."lastSyncAt"')} AS "lastSyncAt", c."lastError", ${epochMsSql('c."lastErrorAt"')} AS "lastErrorAt", c."syncIntervalSeconds"
 FROM "IntegrationConnection" c JOIN "Organization" o ON o.id = c."organizationId"
+${shard ? `WHERE ${inShardSql('o.slug', shard)}` : ''}
 ORDER BY ${ORDER}`;
 
 type ConnectorObject = Pick<
@@ -134,14 +139,23 @@ export const connectorsCollector: Collector<'connectors'> = {
   },
 };
 
-/** The serving exporter's collector: re-reads only the connections whose state may have changed (runs/incremental.ts). */
-export function incrementalConnectorsCollector(fullIntervalMs: number, sliceSize?: number): Collector<'connectors'> {
+/**
+ * The serving exporter's collector: re-reads only the connections whose state may have changed
+ * (runs/incremental.ts); of one shard's tenants only when given a shard.
+ */
+export function incrementalConnectorsCollector(
+  fullIntervalMs: number,
+  sliceSize?: number,
+  shard: Shard | null = null,
+): Collector<'connectors'> {
+  const objectsText = objectsSql(shard);
   const read = new IncrementalRead<ConnectorObject, ConnectorState>(
     {
       table: 'ConnectorSyncRun',
+      partial: shard !== null,
       readObjects: async (client) => {
         const shared = interner();
-        return queryInBatches(client, OBJECTS_SQL, [], (row: ConnectorObject) => ({
+        return queryInBatches(client, objectsText, [], (row: ConnectorObject) => ({
           ...row,
           tenantId: shared(row.tenantId),
           tenant: shared(row.tenant),

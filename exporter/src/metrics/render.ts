@@ -7,7 +7,7 @@ import { renderFamily, type LevelPass } from './detail-lines';
 import { renderHeader, type Format } from './exposition';
 import { DETAILS, TENANT_LABEL, type Detail, type MetricFamily, type Sample } from './family';
 import type { ProcessRegistries } from './process-registry';
-import { tenantFilter, UNSHARDED, type Shard } from './shard';
+import { exposedTenants, UNSHARDED_ROLE, type ShardRole } from './shard';
 import { slicer } from '../util/time-slices';
 
 const gzip = promisify(zlib.gzip);
@@ -35,8 +35,8 @@ export interface RenderOptions {
   processRegistries?: ProcessRegistries;
   families?: MetricFamily[];
   verify?: VerifyStatus | null;
-  /** SHARD and TOTAL_SHARDS (docs/sharding.md); unsharded when absent. */
-  shard?: Shard;
+  /** SHARD, TOTAL_SHARDS and SHARD_COLLECTION (docs/sharding.md); unsharded when absent. */
+  role?: ShardRole;
 }
 
 function* ofTenants(family: MetricFamily, samples: Iterable<Sample>, mine: (tenant: string) => boolean): Generator<Sample> {
@@ -53,17 +53,23 @@ function* ofTenants(family: MetricFamily, samples: Iterable<Sample>, mine: (tena
  * tenant label, shards would each expose a partial sum under the same series (settings refuse
  * METRICS_DETAIL=platform with shards).
  */
-function detailOrder(detail: Detail, shard: Shard): Detail[] {
+function detailOrder(detail: Detail, role: ShardRole): Detail[] {
   const order = DETAILS.slice(DETAILS.indexOf(detail));
-  return shard.total > 1 && order.length > 1 ? order.filter((d) => d !== 'platform') : order;
+  return role.total > 1 && order.length > 1 ? order.filter((d) => d !== 'platform') : order;
 }
 
-/** Platform-wide families are exposed by shard 0 only; per-tenant and the replica's own families by every shard. */
-const exposedHere = (family: MetricFamily, shard: Shard) => scopeOf(family) !== 'platform' || shard.index === 0;
+/**
+ * Per-tenant families are exposed by every shard (not by the platform replica), platform-wide ones by
+ * the replica the role names (shard 0, or the platform replica), the replica's own by every replica.
+ */
+function exposedHere(family: MetricFamily, role: ShardRole): boolean {
+  const scope = scopeOf(family);
+  return scope === 'replica' || (scope === 'tenant' ? role.tenants !== null : role.platformFamilies);
+}
 
 /** The samples of a family this replica exposes: of a per-tenant family, those of its own tenants. */
-function shardSamples(family: MetricFamily, snapshot: Snapshot, shard: Shard, mine: (tenant: string) => boolean): Iterable<Sample> {
-  return scopeOf(family) === 'tenant' && shard.total > 1 ? ofTenants(family, family.samples(snapshot), mine) : family.samples(snapshot);
+function shardSamples(family: MetricFamily, snapshot: Snapshot, role: ShardRole, mine: (tenant: string) => boolean): Iterable<Sample> {
+  return scopeOf(family) === 'tenant' && role.total > 1 ? ofTenants(family, family.samples(snapshot), mine) : family.samples(snapshot);
 }
 
 /**
@@ -80,9 +86,9 @@ function shardSamples(family: MetricFamily, snapshot: Snapshot, shard: Shard, mi
 export async function renderMetrics(snapshot: Snapshot, options: RenderOptions): Promise<RenderedMetrics> {
   const families = options.families ?? DOMAIN_FAMILIES;
   const pause = slicer();
-  const shard = options.shard ?? UNSHARDED;
-  const mine = tenantFilter(shard);
-  const order = detailOrder(options.detail, shard);
+  const role = options.role ?? UNSHARDED_ROLE;
+  const mine = exposedTenants(role);
+  const order = detailOrder(options.detail, role);
   let primary = Math.max(0, order.indexOf(options.startAt ?? options.detail));
   let levels: LevelPass[];
   for (;;) {
@@ -96,9 +102,9 @@ export async function renderMetrics(snapshot: Snapshot, options: RenderOptions):
       families: [],
     }));
     const written = levels[primary];
-    for (const family of families.filter((f) => exposedHere(f, shard))) {
+    for (const family of families.filter((f) => exposedHere(f, role))) {
       await family.prepare?.(snapshot, pause);
-      await renderFamily(family, shardSamples(family, snapshot, shard, mine), levels, pause);
+      await renderFamily(family, shardSamples(family, snapshot, role, mine), levels, pause);
       if (written.over) break;
     }
     if (!written.over) break;
@@ -109,9 +115,9 @@ export async function renderMetrics(snapshot: Snapshot, options: RenderOptions):
   const fits = levels.find((level) => !level.over)!;
 
   const self: LevelPass = { detail: 'object', mode: 'lines', budget: Infinity, series: 0, over: false, families: [] };
-  const selfFamilies = exporterFamilies({ series: chosen.series, detail: chosen.detail, limited, verify: options.verify, shard });
-  for (const family of selfFamilies.filter((f) => exposedHere(f, shard))) {
-    await renderFamily(family, shardSamples(family, snapshot, shard, mine), [self], pause);
+  const selfFamilies = exporterFamilies({ series: chosen.series, detail: chosen.detail, limited, verify: options.verify, role });
+  for (const family of selfFamilies.filter((f) => exposedHere(f, role))) {
+    await renderFamily(family, shardSamples(family, snapshot, role, mine), [self], pause);
   }
   const blocks = [...chosen.families, ...self.families];
 

@@ -37,3 +37,58 @@ export function tenantFilter(shard: Shard): (tenant: string) => boolean {
     return mine;
   };
 }
+
+/**
+ * `tenantHash(slug) mod total = index` in SQL, for a collector that reads one shard's tenants
+ * (SHARD_COLLECTION=own): PostgreSQL's md5() of the slug's UTF-8 bytes, its first 8 hex digits as an
+ * unsigned 32-bit integer (through bigint: no sign). The shard's numbers are validated integers.
+ */
+export function inShardSql(slugColumn: string, shard: Shard): string {
+  const hash = `('x' || lpad(left(md5(${slugColumn}), 8), 16, '0'))::bit(64)::bigint`;
+  return `${hash} % ${Math.trunc(shard.total)} = ${Math.trunc(shard.index)}`;
+}
+
+/**
+ * A replica's place among the shards: whose series it exposes, what it collects, and whether it serves
+ * what needs every tenant (docs/sharding.md).
+ *
+ * - unsharded, or a shard that collects the whole snapshot (SHARD_COLLECTION=whole, the default): it
+ *   exposes its tenants' series (shard 0 also the platform-wide families) and serves the status page,
+ *   the API and the monitors, complete;
+ * - a shard that collects only its tenants (SHARD_COLLECTION=own): it exposes their series and nothing
+ *   platform-wide, and serves neither the status page nor the API; its memory and reads are its share;
+ * - the platform replica (SHARD=platform) next to such shards: it collects the whole snapshot, exposes
+ *   the platform-wide families and no tenant's series, and serves the status page, the API and the
+ *   monitors.
+ */
+export interface ShardRole {
+  /** The tenants whose series this replica exposes; null: none (the platform replica). */
+  tenants: Shard | null;
+  /** Collects only the tenants of `tenants` (SHARD_COLLECTION=own). */
+  ownTenantsOnly: boolean;
+  /** Exposes the platform-wide families. */
+  platformFamilies: boolean;
+  /** TOTAL_SHARDS, for aperio_exporter_shard_info. */
+  total: number;
+}
+
+export const UNSHARDED_ROLE: ShardRole = { tenants: UNSHARDED, ownTenantsOnly: false, platformFamilies: true, total: 1 };
+
+export type ShardSetting = number | 'platform';
+export type ShardCollection = 'whole' | 'own';
+
+/** The role of SHARD, TOTAL_SHARDS and SHARD_COLLECTION (validated together by config/settings.ts). */
+export function shardRole(shard: ShardSetting, total: number, collection: ShardCollection): ShardRole {
+  if (shard === 'platform') return { tenants: null, ownTenantsOnly: false, platformFamilies: true, total };
+  const own = collection === 'own';
+  return { tenants: { index: shard, total }, ownTenantsOnly: own, platformFamilies: !own && shard === 0, total };
+}
+
+/** The tenants this replica collects: its shard's with SHARD_COLLECTION=own, else null (every tenant). */
+export const collectedShard = (role: ShardRole): Shard | null => (role.ownTenantsOnly ? role.tenants : null);
+
+/** Whether this replica exposes a tenant's series: its shard's tenants; none on the platform replica. */
+export const exposedTenants = (role: ShardRole): ((tenant: string) => boolean) => (role.tenants ? tenantFilter(role.tenants) : () => false);
+
+/** The shard label of aperio_exporter_shard_info: the index, or "platform". */
+export const shardLabel = (role: ShardRole): string => (role.tenants ? String(role.tenants.index) : 'platform');

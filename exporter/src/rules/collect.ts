@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { optionalColumnSql } from '../db/contract';
+import { inShardSql, type Shard } from '../metrics/shard';
 import { IncrementalRead, type Timed } from '../runs/incremental';
 import { addBuckets, cumulativeBucketsSql, RULE_DURATION_BOUNDS_MS } from '../runs/buckets';
 import { rolledUntil } from '../runs/rollup-state';
@@ -112,14 +113,18 @@ ORDER BY ${ORDER}`;
 const FULL_SQL = statesSql(false);
 const SCOPED_SQL = statesSql(true);
 
-/** Every pair's own columns (the rule's and the tenant's), named as in RuleState: what the incremental read compares. */
-const OBJECTS_SQL = `
+/**
+ * Every pair's own columns (the rule's and the tenant's), named as in RuleState: what the incremental
+ * read compares. Of every tenant, or of one shard's tenants (SHARD_COLLECTION=own).
+ */
+const objectsSql = (shard: Shard | null) => `
 WITH ${RULES_CTE}, ${pairsSql(`(SELECT DISTINCT "organizationId", "ruleId" FROM ${rawRunsSql(false)}) raw`, false)}
 SELECT p."organizationId"::text AS "tenantId", o.slug AS tenant, p."ruleId"::text AS "ruleId", r.key AS "ruleKey", r.name AS "ruleName",
        (r."organizationId" IS NULL) AS "builtIn", r.enabled, r.severity, r."scheduleIntervalSeconds", ${CRON} AS "scheduleCron"
 FROM pairs p
 JOIN "Organization" o ON o.id = p."organizationId"
 JOIN rules r ON r.id = p."ruleId"
+${shard ? `WHERE ${inShardSql('o.slug', shard)}` : ''}
 ORDER BY ${ORDER}`;
 
 type RuleObject = Pick<
@@ -161,15 +166,20 @@ export const rulesCollector: Collector<'rules'> = {
   },
 };
 
-/** The serving exporter's collector: re-reads only the pairs whose state may have changed (runs/incremental.ts). */
-export function incrementalRulesCollector(fullIntervalMs: number, sliceSize?: number): Collector<'rules'> {
+/**
+ * The serving exporter's collector: re-reads only the pairs whose state may have changed
+ * (runs/incremental.ts); of one shard's tenants only when given a shard.
+ */
+export function incrementalRulesCollector(fullIntervalMs: number, sliceSize?: number, shard: Shard | null = null): Collector<'rules'> {
+  const objectsText = objectsSql(shard);
   const read = new IncrementalRead<RuleObject, RuleState>(
     {
       table: 'RuleRun',
+      partial: shard !== null,
       readObjects: async (client) => {
         const watermark = await rolledUntil(client, 'RuleRun');
         const shared = interner();
-        return queryInBatches(client, OBJECTS_SQL, [watermark], (row: RuleObject) => ({
+        return queryInBatches(client, objectsText, [watermark], (row: RuleObject) => ({
           ...row,
           tenantId: shared(row.tenantId),
           tenant: shared(row.tenant),

@@ -16,8 +16,13 @@ export interface Timed<T> {
  */
 export interface IncrementalSpec<O extends object, T extends O> {
   table: RunTable;
-  /** Every object's own columns, in the snapshot's order. */
+  /** Every object's own columns, in the snapshot's order (of one shard's tenants when `partial`). */
   readObjects(client: pg.PoolClient, now: number): Promise<O[]>;
+  /**
+   * The objects are some of the table's (SHARD_COLLECTION=own): a whole read names their keys instead
+   * of reading every object's state.
+   */
+  partial?: boolean;
   /** The full states of the objects with the given keys (null: of every object), in the snapshot's order. */
   readStates(client: pg.PoolClient, now: number, keys: string[] | null): Promise<Timed<T>[]>;
   keyOf(object: O): string;
@@ -116,13 +121,18 @@ export class IncrementalRead<O extends object, T extends O> {
     return mustReadAgain(kept, now, position, this.fullIntervalMs);
   }
 
-  /** The keys to re-read: logged changes, and objects that are new, edited, or past their expiry. */
+  /**
+   * The keys to re-read: objects with logged changes, and objects that are new, edited, or past their
+   * expiry. A change to a key that is not an object here (another shard's) is not read.
+   */
   private dirtyKeys(kept: Kept<T>, objects: O[], changes: { organizationId: string; key: string }[], now: number): Set<string> {
-    const dirty = new Set(changes.map((change) => this.spec.changeKey(change)));
+    const changed = new Set(changes.map((change) => this.spec.changeKey(change)));
+    const dirty = new Set<string>();
     for (const object of objects) {
       const key = this.spec.keyOf(object);
       const known = kept.states.get(key);
-      if (!known || (known.expiresAt !== null && now >= known.expiresAt) || !sameColumns(object, known.state)) dirty.add(key);
+      if (changed.has(key) || !known || (known.expiresAt !== null && now >= known.expiresAt) || !sameColumns(object, known.state))
+        dirty.add(key);
     }
     return dirty;
   }
@@ -131,19 +141,28 @@ export class IncrementalRead<O extends object, T extends O> {
    * Reads every object's state. Up to `sliceSize` objects in one statement; more in slices of that
    * many keys with the scoped statement, each under its own statement_timeout, all in the caller's
    * transaction (one snapshot): a whole read of 400,000 connectors in one statement takes longer than
-   * the default timeout, so it would never succeed. A key missing from its slice (which the invariants
-   * say cannot happen) is read again in one statement.
+   * the default timeout, so it would never succeed. A partial read (one shard's objects) always names
+   * its keys. A key missing from its slice (which the invariants say cannot happen) is read again in one
+   * statement, of which a partial read keeps its own objects.
    */
   private async readAll(client: pg.PoolClient, now: number, position: ReadPosition): Promise<T[]> {
     const objects = await this.spec.readObjects(client, now);
     const all =
-      objects.length <= this.sliceSize
+      objects.length <= this.sliceSize && !this.spec.partial
         ? await this.spec.readStates(client, now, null)
-        : ((await this.readInSlices(client, now, objects)) ?? (await this.spec.readStates(client, now, null)));
+        : ((await this.readInSlices(client, now, objects)) ?? (await this.readEveryState(client, now, objects)));
     const states = new Map<string, Timed<T>>();
     for (const timed of all) states.set(this.spec.keyOf(timed.state), timed);
     this.kept = { position, readAt: now, fullAt: now, states };
     return all.map((timed) => timed.state);
+  }
+
+  /** Every object's state in one statement; of a partial read's objects only. */
+  private async readEveryState(client: pg.PoolClient, now: number, objects: O[]): Promise<Timed<T>[]> {
+    const all = await this.spec.readStates(client, now, null);
+    if (!this.spec.partial) return all;
+    const keys = new Set(objects.map((object) => this.spec.keyOf(object)));
+    return all.filter((timed) => keys.has(this.spec.keyOf(timed.state)));
   }
 
   /** The states of `objects`, in their order, read in slices; null if one did not come back. */

@@ -1,6 +1,6 @@
 import { backgroundFamilies } from '../background/metrics';
 import type { MetricFamily } from '../metrics/family';
-import { UNSHARDED, type Shard } from '../metrics/shard';
+import { shardLabel, UNSHARDED_ROLE, type ShardRole } from '../metrics/shard';
 import { VERSION } from './version';
 
 export interface RenderOutcome {
@@ -9,8 +9,8 @@ export interface RenderOutcome {
   limited: boolean;
   /** The periodic verify's outcome; absent when it is switched off (VERIFY_INTERVAL_SECONDS=0). */
   verify?: VerifyStatus | null;
-  /** SHARD and TOTAL_SHARDS; unsharded when absent. */
-  shard?: Shard;
+  /** SHARD, TOTAL_SHARDS and SHARD_COLLECTION; unsharded when absent. */
+  role?: ShardRole;
 }
 
 export interface VerifyStatus {
@@ -34,11 +34,12 @@ export function exporterFamilies(outcome: RenderOutcome): MetricFamily[] {
     {
       name: 'aperio_exporter_shard',
       type: 'info',
-      help: 'Which shard of the tenants this replica exposes (SHARD of TOTAL_SHARDS; shard="0",total_shards="1" when unsharded); value is always 1.',
+      help: 'Which shard of the tenants this replica exposes (SHARD of TOTAL_SHARDS, or platform; shard="0",total_shards="1" when unsharded) and whether it collects only them (collection="own") or every tenant ("whole"); value is always 1.',
       merge: 'drop',
       samples: () => {
-        const shard = outcome.shard ?? UNSHARDED;
-        return [{ labels: { shard: String(shard.index), total_shards: String(shard.total) }, value: 1 }];
+        const role = outcome.role ?? UNSHARDED_ROLE;
+        const labels = { shard: shardLabel(role), total_shards: String(role.total), collection: role.ownTenantsOnly ? 'own' : 'whole' };
+        return [{ labels, value: 1 }];
       },
     },
     {

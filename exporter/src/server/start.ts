@@ -18,6 +18,8 @@ import { MOUNTS } from '../http/mounts';
 import { logger } from '../log';
 import { createProcessRegistries } from '../metrics/process-registry';
 import { renderMetrics, type RenderedMetrics } from '../metrics/render';
+import { collectedShard, shardRole, type ShardRole } from '../metrics/shard';
+import { mountOwnShardNotice } from '../http/own-shard';
 import { liveCollectors } from '../collectors';
 import { SnapshotCollector } from '../snapshot/collector';
 import { emptySnapshot } from '../snapshot/empty';
@@ -34,6 +36,8 @@ export interface Exporter {
   /** Every pool of the exporter, by the work it serves, to watch all of its database use. */
   pools: Record<'collector' | 'api' | 'export' | 'auth', Pool>;
   collector: SnapshotCollector;
+  /** Which shard this replica is, what it collects and serves (SHARD, TOTAL_SHARDS, SHARD_COLLECTION). */
+  role: ShardRole;
   rendered(): RenderedMetrics | null;
   /** The periodic verify, when VERIFY_INTERVAL_SECONDS > 0. */
   verifier(): VerifyLoop | null;
@@ -49,8 +53,16 @@ export interface ExporterOptions {
 }
 
 /** Wires one exporter: pool → collector → snapshot → renderers → HTTP. */
-export async function startExporter({ settings, databaseUrl, clock = Date.now, mounts = MOUNTS }: ExporterOptions): Promise<Exporter> {
+export async function startExporter({
+  settings,
+  databaseUrl,
+  clock = Date.now,
+  mounts: given = MOUNTS,
+}: ExporterOptions): Promise<Exporter> {
   keepHeapNearLiveSize();
+  const role = shardRole(settings.SHARD, settings.TOTAL_SHARDS, settings.SHARD_COLLECTION);
+  // A shard that holds only its tenants cannot answer what needs them all: the status page and the API.
+  const mounts = role.ownTenantsOnly ? [mountOwnShardNotice] : given;
   const access = metricsAccess(settings);
   const exposure = metricsExposureWarning(settings, access);
   if (exposure) logger.warn(exposure);
@@ -87,7 +99,7 @@ export async function startExporter({ settings, databaseUrl, clock = Date.now, m
           startAt: rendered?.nextStartAt,
           processRegistries,
           verify: verifier?.status ?? null,
-          shard: { index: settings.SHARD, total: settings.TOTAL_SHARDS },
+          role,
         });
       } catch (err) {
         logger.error({ err }, 'rendering /metrics failed; serving the previous rendering');
@@ -98,7 +110,7 @@ export async function startExporter({ settings, databaseUrl, clock = Date.now, m
     intervalSeconds: settings.COLLECT_INTERVAL_SECONDS,
     statementTimeoutMs: settings.STATEMENT_TIMEOUT_MS,
     initial: emptySnapshot(freshness, statusConfigFromSettings(settings), clock(), loadScheduleSettings(settings.MONITORS_CONFIG)),
-    collectors: liveCollectors(settings.COLLECT_FULL_INTERVAL_SECONDS * 1000),
+    collectors: liveCollectors(settings.COLLECT_FULL_INTERVAL_SECONDS * 1000, collectedShard(role)),
     clock,
     onSnapshot: render,
   });
@@ -154,6 +166,7 @@ export async function startExporter({ settings, databaseUrl, clock = Date.now, m
     pool,
     pools,
     collector,
+    role,
     rendered: () => rendered,
     verifier: () => verifier,
     stop: async () => {

@@ -36,8 +36,15 @@ describe('aperio-exporter CLI: expected failures are one clear message and an ex
     expect(sharded.output()).toMatch(/METRICS_DETAIL="platform": cannot be platform with TOTAL_SHARDS > 1/);
     const unknown = runCli(['serve', '--shards', '2'], { DATABASE_URL: 'postgresql://u@127.0.0.1:1/x' });
     expect((await unknown.exited).code).toBe(2);
-    expect(unknown.output()).toMatch(/Unknown option '--shards'[\s\S]*fix: serve takes --shard N and --total-shards M/);
+    expect(unknown.output()).toMatch(
+      /Unknown option '--shards'[\s\S]*fix: serve takes --shard N, --total-shards M and --shard-collection whole\|own/,
+    );
     noStackTrace(unknown.output());
+    // --shard-collection is SHARD_COLLECTION: own on an unsharded replica names that setting.
+    const own = runCli(['serve', '--shard-collection', 'own'], { DATABASE_URL: 'postgresql://u@127.0.0.1:1/x' });
+    expect((await own.exited).code).toBe(2);
+    expect(own.output()).toMatch(/SHARD_COLLECTION="own": own needs a shard/);
+    noStackTrace(own.output());
   });
 
   it('rejects an unknown command with the usage', async () => {

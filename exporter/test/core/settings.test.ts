@@ -22,8 +22,10 @@ describe('settings', () => {
     ['STATUS_PUBLIC', 'yes', /STATUS_PUBLIC="yes".*"true".*"false"/],
     ['VERIFY_INTERVAL_SECONDS', '-1', /VERIFY_INTERVAL_SECONDS="-1".*>=0/],
     ['VERIFY_SAMPLE_TENANTS', '0', /VERIFY_SAMPLE_TENANTS="0".*>=1/],
-    ['SHARD', '-1', /SHARD="-1".*>=0/],
-    ['SHARD', '1.5', /SHARD="1.5".*expected int/],
+    ['SHARD', '-1', /SHARD="-1".*shard number.*or platform/],
+    ['SHARD', '1.5', /SHARD="1.5".*shard number.*or platform/],
+    ['SHARD', 'all', /SHARD="all".*shard number.*or platform/],
+    ['SHARD_COLLECTION', 'some', /SHARD_COLLECTION="some".*whole.*own/],
     ['TOTAL_SHARDS', '0', /TOTAL_SHARDS="0".*>=1/],
     ['TOTAL_SHARDS', 'three', /TOTAL_SHARDS="three"/],
   ])('rejects %s=%s naming the variable and what was expected', (key, value, message) => {
@@ -47,6 +49,21 @@ describe('settings', () => {
       /METRICS_DETAIL="platform": cannot be platform with TOTAL_SHARDS > 1/,
     );
     expect(loadSettings({ TOTAL_SHARDS: '2', METRICS_DETAIL: 'tenant' }).METRICS_DETAIL).toBe('tenant');
+  });
+
+  it('takes SHARD_COLLECTION=own on a shard and SHARD=platform beside such shards, and refuses them elsewhere', () => {
+    expect(loadSettings({})).toMatchObject({ SHARD_COLLECTION: 'whole' });
+    expect(loadSettings({ SHARD: '1', TOTAL_SHARDS: '3', SHARD_COLLECTION: 'own' })).toMatchObject({ SHARD: 1, SHARD_COLLECTION: 'own' });
+    expect(loadSettings({ SHARD: 'platform', TOTAL_SHARDS: '3' })).toMatchObject({ SHARD: 'platform', SHARD_COLLECTION: 'whole' });
+    expect(() => loadSettings({ SHARD_COLLECTION: 'own' })).toThrow(/SHARD_COLLECTION="own": own needs a shard/);
+    expect(() => loadSettings({ SHARD: 'platform', TOTAL_SHARDS: '3', SHARD_COLLECTION: 'own' })).toThrow(
+      /SHARD_COLLECTION="own": own needs a shard/,
+    );
+    expect(() => loadSettings({ SHARD: 'platform' })).toThrow(/SHARD="platform": platform needs TOTAL_SHARDS > 1/);
+    // verify reads every tenant: on a replica that holds a share it would hold them all again.
+    expect(() => loadSettings({ SHARD: '0', TOTAL_SHARDS: '2', SHARD_COLLECTION: 'own', VERIFY_INTERVAL_SECONDS: '3600' })).toThrow(
+      /VERIFY_INTERVAL_SECONDS="3600": must be 0 with SHARD_COLLECTION=own/,
+    );
   });
 
   it('reads STATUS_PUBLIC strictly: true/1 and false/0, public by default', () => {

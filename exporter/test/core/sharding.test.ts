@@ -19,6 +19,8 @@ interface Line {
   text: string;
 }
 
+const scrape = async (e: Exporter) => lines(await (await fetch(`${e.url}/metrics`)).text());
+
 function lines(exposition: string): Line[] {
   const out: Line[] = [];
   for (const line of exposition.split('\n')) {
@@ -40,6 +42,10 @@ describe('sharding (SHARD, TOTAL_SHARDS)', () => {
   const exporters: Exporter[] = [];
   let unsharded: Line[];
   let shards: Line[][];
+  // SHARD_COLLECTION=own: shards that collect only their tenants, and the platform replica beside them.
+  const own: Exporter[] = [];
+  let platform: Exporter;
+  let wholeExporter: Exporter;
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -76,8 +82,12 @@ describe('sharding (SHARD, TOTAL_SHARDS)', () => {
     exporters.push(await startTestExporter(db.url, {}, { clock }));
     for (let shard = 0; shard < TOTAL; shard++)
       exporters.push(await startTestExporter(db.url, { SHARD: String(shard), TOTAL_SHARDS: String(TOTAL) }, { clock }));
-    const scrape = async (e: Exporter) => lines(await (await fetch(`${e.url}/metrics`)).text());
-    [unsharded, ...shards] = await Promise.all(exporters.map(scrape));
+    for (let shard = 0; shard < TOTAL; shard++)
+      own.push(await startTestExporter(db.url, { SHARD: String(shard), TOTAL_SHARDS: String(TOTAL), SHARD_COLLECTION: 'own' }, { clock }));
+    platform = await startTestExporter(db.url, { SHARD: 'platform', TOTAL_SHARDS: String(TOTAL) }, { clock });
+    exporters.push(...own, platform);
+    wholeExporter = exporters[0];
+    [unsharded, ...shards] = await Promise.all(exporters.slice(0, TOTAL + 1).map(scrape));
   }, 120_000);
   afterAll(async () => {
     await Promise.all(exporters.map((e) => e.stop()));
@@ -146,10 +156,126 @@ describe('sharding (SHARD, TOTAL_SHARDS)', () => {
 
   it('each replica exposes its own health and which shard it is', () => {
     const info = (ls: Line[]) => ls.filter((l) => l.name === 'aperio_exporter_shard_info').map((l) => l.text);
-    expect(info(unsharded)).toEqual(['aperio_exporter_shard_info{shard="0",total_shards="1"} 1']);
+    expect(info(unsharded)).toEqual(['aperio_exporter_shard_info{collection="whole",shard="0",total_shards="1"} 1']);
     shards.forEach((ls, shard) => {
-      expect(info(ls)).toEqual([`aperio_exporter_shard_info{shard="${shard}",total_shards="${TOTAL}"} 1`]);
+      expect(info(ls)).toEqual([`aperio_exporter_shard_info{collection="whole",shard="${shard}",total_shards="${TOTAL}"} 1`]);
       expect(ls.filter((l) => l.name === 'aperio_exporter_collect_success').length).toBeGreaterThan(0);
+    });
+  });
+
+  describe('shards that collect only their tenants (SHARD_COLLECTION=own) and the platform replica', () => {
+    const union = async () =>
+      (await Promise.all([...own, platform].map(scrape)))
+        .flatMap(aperio)
+        .map((l) => l.text)
+        .sort();
+    const whole = async () =>
+      aperio(await scrape(wholeExporter))
+        .map((l) => l.text)
+        .sort();
+
+    it('together expose exactly the series of one unsharded exporter, values included', async () => {
+      const expected = await whole();
+      expect(expected.length).toBeGreaterThan(500);
+      expect(await union()).toEqual(expected);
+    });
+
+    it('collect only the tenants of their shard, each object of them, as the database counts them', async () => {
+      const { rows } = await db.pool.query<{ table: string; tenant: string; n: number }>(`
+        SELECT 'connectors' AS table, o.slug AS tenant, count(*)::int AS n FROM "IntegrationConnection" c JOIN "Organization" o ON o.id = c."organizationId" GROUP BY o.slug
+        UNION ALL SELECT 'siem', o.slug, count(*)::int FROM "SiemDestination" d JOIN "Organization" o ON o.id = d."organizationId" GROUP BY o.slug
+        UNION ALL SELECT 'tenants', slug, 1 FROM "Organization"`);
+      own.forEach((exporter, shard) => {
+        const snapshot = exporter.collector.snapshot;
+        const counted = (table: string) =>
+          rows.filter((r) => r.table === table && shardOfTenant(r.tenant, TOTAL) === shard).reduce((n, r) => n + r.n, 0);
+        expect(snapshot.connectors.length).toBe(counted('connectors'));
+        expect(snapshot.siemDestinations.length).toBe(counted('siem'));
+        expect(snapshot.tenants.length).toBe(counted('tenants'));
+        expect(snapshot.connectors.length).toBeGreaterThan(0);
+        const tenants = [
+          ...snapshot.tenants.map((t) => t.slug),
+          ...snapshot.connectors.map((c) => c.tenant),
+          ...snapshot.siemDestinations.map((d) => d.tenant),
+          ...snapshot.ingestion.map((q) => q.tenant),
+          ...snapshot.rules.map((r) => r.tenant),
+        ];
+        expect(tenants.filter((t) => shardOfTenant(t, TOTAL) !== shard)).toEqual([]);
+        expect(snapshot.collections.every((c) => c.success)).toBe(true);
+      });
+      // The platform replica holds every tenant: the status page and the API need them all.
+      expect(platform.collector.snapshot.connectors.length).toBe(wholeExporter.collector.snapshot.connectors.length);
+    });
+
+    it('still agree with one unsharded exporter after writes, read incrementally', async () => {
+      const org = await insertTenant(db.pool, 'tenant-late');
+      await insertConnector(db.pool, { id: 'conn-late', org, provider: 'okta', lastSyncAt: new Date(NOW - 60_000) });
+      await insertSync(db.pool, {
+        connectionId: 'conn-late',
+        org,
+        provider: 'okta',
+        startedAt: new Date(NOW - 60_000),
+        durationMs: 900,
+        status: 'SUCCEEDED',
+      });
+      for (let i = 1; i <= 6; i++) {
+        const tenant = await db.pool.query<{ id: string }>(`SELECT id FROM "Organization" WHERE slug = $1`, [`tenant-${i}`]);
+        await insertSync(db.pool, {
+          connectionId: `conn-${i}`,
+          org: tenant.rows[0].id,
+          provider: i % 2 ? 'okta' : 'github',
+          startedAt: new Date(NOW - 30_000),
+          durationMs: 500,
+          status: 'FAILED',
+        });
+        await insertRuleRun(db.pool, {
+          org: tenant.rows[0].id,
+          ruleId: `rule-${i}`,
+          startedAt: new Date(NOW - 30_000),
+          durationMs: 7,
+          status: 'FAILED',
+        });
+      }
+      // Every replica of the file collects again, so that the later tests see the same database.
+      await Promise.all(exporters.map((e) => e.collector.refresh()));
+      const expected = await whole();
+      expect(expected.some((l) => l.includes('tenant="tenant-late"'))).toBe(true);
+      expect(await union()).toEqual(expected);
+    });
+
+    it('the shards expose no platform-wide family, the platform replica nothing per tenant', async () => {
+      const platformWide = (ls: Line[]) => aperio(ls).filter((l) => !l.labels.tenant);
+      for (const exporter of own) {
+        const ls = await scrape(exporter);
+        expect(platformWide(ls)).toEqual([]);
+        expect(tenantsOf(ls).size).toBeGreaterThan(0);
+      }
+      const ls = await scrape(platform);
+      expect(tenantsOf(ls).size).toBe(0);
+      expect(platformWide(ls).map((l) => l.name)).toEqual(
+        expect.arrayContaining(['aperio_status_indicator', 'aperio_rule_run_duration_seconds_count']),
+      );
+      const info = (e: Exporter) => scrape(e).then((l) => l.filter((x) => x.name === 'aperio_exporter_shard_info').map((x) => x.text));
+      expect(await info(own[1])).toEqual([`aperio_exporter_shard_info{collection="own",shard="1",total_shards="${TOTAL}"} 1`]);
+      expect(await info(platform)).toEqual([`aperio_exporter_shard_info{collection="whole",shard="platform",total_shards="${TOTAL}"} 1`]);
+    });
+
+    it('a shard answers the status page and the API with 404 and where to go; the platform replica serves them whole', async () => {
+      for (const path of ['/status.json', '/status', '/api/v1/whoami']) {
+        const res = await fetch(`${own[0].url}${path}`);
+        expect(res.status).toBe(404);
+        const body = (await res.json()) as { error: { code: string; message: string } };
+        expect(body.error.code).toBe('not_served_here');
+        expect(body.error.message).toMatch(/SHARD=platform/);
+      }
+      expect((await fetch(`${own[0].url}/readyz`)).status).toBe(200);
+      const components = async (e: Exporter) => {
+        const page = (await (await fetch(`${e.url}/status.json`)).json()) as { components: { id: string; status: string }[] };
+        return page.components.map((c) => `${c.id} ${c.status}`);
+      };
+      const expected = await components(wholeExporter);
+      expect(expected.length).toBeGreaterThan(3);
+      expect(await components(platform)).toEqual(expected);
     });
   });
 
@@ -164,7 +290,7 @@ describe('sharding (SHARD, TOTAL_SHARDS)', () => {
     const value = (name: string) => ls.filter((l) => l.name === name).map((l) => l.text.replace(/^\S+\{/, '{'));
     expect(value('aperio_exporter_series')[0]).toMatch(/^\{detail="tenant"\} \d+$/);
     expect(value('aperio_exporter_series_limited')).toEqual(['{} 1']);
-    expect(tenantsOf(ls)).toEqual(tenantsOf(shards[1]));
+    expect(tenantsOf(ls)).toEqual(tenantsOf(await scrape(exporters[2])));
   });
 });
 

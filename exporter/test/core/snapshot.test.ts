@@ -14,7 +14,7 @@ import { freshnessPolicy } from '../../src/connectors/freshness';
 import { SnapshotCollector } from '../../src/snapshot/collector';
 import type { AnyCollector } from '../../src/snapshot/collector-types';
 import { emptySnapshot } from '../../src/snapshot/empty';
-import { tenantsCollector } from '../../src/snapshot/tenants';
+import { tenantsCollector } from '../../src/tenants/collect';
 
 const NOW = Date.parse('2026-11-26T12:00:00Z');
 const minutesAgo = (m: number) => new Date(NOW - m * 60_000);
