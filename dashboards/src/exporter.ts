@@ -197,7 +197,7 @@ export const exporterHealth: DashboardSpec = {
         }),
         table(
           'Shards',
-          'Which shard of the tenants each exporter exposes (SHARD of TOTAL_SHARDS, docs/sharding.md); shard 0 of 1 is unsharded.',
+          'Which shard of the tenants each exporter exposes (SHARD of TOTAL_SHARDS, or platform) and whether it collects every tenant or only its own (collection, docs/sharding.md); shard 0 of 1 is unsharded.',
           'aperio_exporter_shard_info',
           'short',
           GREEN_ONLY,

@@ -64,23 +64,23 @@ export async function serve(settings: Settings): Promise<void> {
     // After the first snapshot, so the checks never judge the empty one; not on a shard that holds only
     // its tenants: the checks judge every tenant (the platform replica runs them).
     if (!exporter.role.ownTenantsOnly) stops.push(startMonitors(settings, url, () => exporter.collector.snapshot));
-    printBanner(exporter.url, embedded?.dataDir ?? null, settings.demo, demoTokensFile);
+    printBanner(exporter.url, embedded?.dataDir ?? null, settings.demo, demoTokensFile, !exporter.role.ownTenantsOnly);
   } catch (err) {
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
     throw err;
   }
 }
 
-function printBanner(url: string, dataDir: string | null, demo: boolean, demoTokensFile: string | null = null): void {
+/** `servesStatus`: false on a shard that collects only its tenants, which serves /metrics alone. */
+function printBanner(url: string, dataDir: string | null, demo: boolean, demoTokensFile: string | null, servesStatus: boolean): void {
   const lines = [
     '',
     `Aperio Observability exporter is running${demo ? ' with demo data (the simulator keeps it moving)' : ''}:`,
     `  metrics       ${url}/metrics`,
-    `  status page   ${url}/status`,
-    `  status JSON   ${url}/status.json`,
+    ...(servesStatus ? [`  status page   ${url}/status`, `  status JSON   ${url}/status.json`] : []),
     `  readiness     ${url}/readyz`,
     ...(dataDir ? [`  PostgreSQL data in ${dataDir} (kept for the next start)`] : []),
-    ...(demoTokensFile ? [`  API tokens    ${demoTokensFile} (try ${url}/api/v1/whoami)`] : []),
+    ...(demoTokensFile && servesStatus ? [`  API tokens    ${demoTokensFile} (try ${url}/api/v1/whoami)`] : []),
     'Stop with Ctrl-C.',
     '',
   ];

@@ -8,9 +8,10 @@ import { REPO } from '../provisioning/tools';
 
 /**
  * The sharded overlay in deploy/kubernetes/sharded (docs/sharding.md), checked offline as the base is
- * (kubernetes.test.ts): kustomize's resources and delete patches applied here, every object against the
- * Kubernetes and prometheus-operator schemas, the StatefulSet against the base Deployment it replaces, its
- * SHARD and TOTAL_SHARDS against the exporter's own settings validation, the plain scrape config with promtool.
+ * (kubernetes.test.ts): kustomize's resources and patches applied here, every object against the
+ * Kubernetes and prometheus-operator schemas, the shards' StatefulSet and the platform Deployment against
+ * the base's pod template, their SHARD, TOTAL_SHARDS and SHARD_COLLECTION against the exporter's own
+ * settings validation, which Service reaches which pods, the plain scrape config with promtool.
  */
 interface K8sObject {
   apiVersion: string;
@@ -30,15 +31,31 @@ const SHARDED = path.join(KUBERNETES, 'sharded');
 const readYaml = (file: string) => YAML.parseAllDocuments(fs.readFileSync(file, 'utf8')).map((doc) => doc.toJS() as K8sObject);
 const kustomizationOf = (dir: string) => YAML.parse(fs.readFileSync(path.join(dir, 'kustomization.yaml'), 'utf8')) as Kustomization;
 
-/** A strategic merge of plain maps, as kustomize does it for them: null removes a field. */
+/**
+ * A strategic merge as kustomize does it for what the overlay patches: maps merged key by key (null
+ * removes a field), lists of named items (containers, env) merged item by item on `name`.
+ */
 function merge(target: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
   const out = { ...target };
   for (const [key, value] of Object.entries(patch)) {
     if (value === null) delete out[key];
-    else if (typeof value === 'object' && !Array.isArray(value) && typeof out[key] === 'object')
+    else if (Array.isArray(value)) out[key] = mergeNamedList(out[key], value);
+    else if (typeof value === 'object' && typeof out[key] === 'object')
       out[key] = merge(out[key] as Record<string, unknown>, value as Record<string, unknown>);
-    else if (Array.isArray(value)) throw new Error('this test merges maps only, not lists');
     else out[key] = value;
+  }
+  return out;
+}
+
+type Named = Record<string, unknown> & { name: string };
+function mergeNamedList(target: unknown, patch: unknown[]): Named[] {
+  if (!Array.isArray(target) || ![...target, ...patch].every((item) => typeof (item as Named)?.name === 'string'))
+    throw new Error('this test merges lists of named items only');
+  const out = (target as Named[]).map((item) => ({ ...item }));
+  for (const item of patch as Named[]) {
+    const at = out.findIndex((o) => o.name === item.name);
+    if (at === -1) out.push(item);
+    else out[at] = merge(out[at], item) as Named;
   }
   return out;
 }
@@ -78,25 +95,40 @@ function validateAgainstSchemas(list: unknown[]): { kind: string; name: string; 
 
 const base = build(path.join(KUBERNETES, 'base'));
 const sharded = build(SHARDED);
-const find = (objects: K8sObject[], kind: string, name = 'aperio-exporter') =>
-  objects.find((o) => o.kind === kind && o.metadata.name === name)!;
-const statefulSet = find(sharded, 'StatefulSet');
-const container = statefulSet.spec.template.spec.containers[0];
-const env = (name: string) => container.env.find((e: { name: string }) => e.name === name);
+const find = (objects: K8sObject[], kind: string, name = 'aperio-exporter') => {
+  const found = objects.find((o) => o.kind === kind && o.metadata.name === name);
+  if (!found) throw new Error(`no ${kind}/${name}`);
+  return found;
+};
+const statefulSet = find(sharded, 'StatefulSet', 'aperio-exporter-shard');
+const platform = find(sharded, 'Deployment');
+const envOf = (workload: K8sObject) => (name: string) =>
+  workload.spec.template.spec.containers[0].env.find((e: { name: string }) => e.name === name);
+const shardEnv = envOf(statefulSet);
+const platformEnv = envOf(platform);
+const shardPodLabels = () => statefulSet.spec.template.metadata.labels as Record<string, string>;
+const platformPodLabels = () => platform.spec.template.metadata.labels as Record<string, string>;
 const matches = (selector: Record<string, string>, labels: Record<string, string> = {}) =>
   Object.entries(selector).every(([k, v]) => labels[k] === v);
+/** A pod template without the settings that make a replica a shard or the platform replica. */
+function withoutShardSettings(template: unknown): unknown {
+  const copy = structuredClone(template) as { spec: { containers: { env: { name: string }[] }[] } };
+  copy.spec.containers[0].env = copy.spec.containers[0].env.filter((e) => !['SHARD', 'TOTAL_SHARDS', 'SHARD_COLLECTION'].includes(e.name));
+  return copy;
+}
 
 describe('Kubernetes manifests, sharded overlay', () => {
-  it('is the base with a StatefulSet and its headless Service in place of the Deployment', () => {
+  it('is the base with a StatefulSet of shards, a headless Service over every pod and the shards’ disruption budget', () => {
     const files = fs.readdirSync(SHARDED).filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml');
     const k = kustomizationOf(SHARDED);
     expect([...k.resources.filter((r) => r !== '../base'), ...(k.patches ?? []).map((p) => p.path)].sort()).toEqual(files.sort());
     const names = (objects: K8sObject[]) => objects.map((o) => `${o.kind}/${o.metadata.name}`).sort();
     expect(names(sharded)).toEqual(
       [
-        ...names(base).filter((n) => n !== 'Deployment/aperio-exporter'),
-        'StatefulSet/aperio-exporter',
-        'Service/aperio-exporter-shards',
+        ...names(base),
+        'StatefulSet/aperio-exporter-shard',
+        'Service/aperio-exporter-pods',
+        'PodDisruptionBudget/aperio-exporter-shards',
       ].sort(),
     );
     // The base's image and tag apply to the StatefulSet too.
@@ -112,51 +144,79 @@ describe('Kubernetes manifests, sharded overlay', () => {
     expect(validateAgainstSchemas([broken])[0].error).toMatch(/serviceName must be string/);
   });
 
-  it('runs the base pod template, plus SHARD from the pod ordinal and TOTAL_SHARDS equal to the replicas', () => {
-    const template = structuredClone(statefulSet.spec.template);
-    template.spec.containers[0].env = template.spec.containers[0].env.filter(
-      (e: { name: string }) => !['SHARD', 'TOTAL_SHARDS'].includes(e.name),
+  it('runs the base pod template on the shards, with SHARD from the pod ordinal, TOTAL_SHARDS equal to the replicas and SHARD_COLLECTION=own', () => {
+    // The shards' pods differ from the base's in their component label only (and what selects by it).
+    const template = JSON.parse(
+      JSON.stringify(withoutShardSettings(statefulSet.spec.template)).replaceAll('"exporter-shard"', '"exporter"'),
     );
     expect(template).toEqual(find(base, 'Deployment').spec.template);
-    expect(env('SHARD').valueFrom).toEqual({ fieldRef: { fieldPath: "metadata.labels['apps.kubernetes.io/pod-index']" } });
-    expect(Number(env('TOTAL_SHARDS').value)).toBe(statefulSet.spec.replicas);
+    expect(shardPodLabels()['app.kubernetes.io/component']).toBe('exporter-shard');
+    expect(shardEnv('SHARD').valueFrom).toEqual({ fieldRef: { fieldPath: "metadata.labels['apps.kubernetes.io/pod-index']" } });
+    expect(Number(shardEnv('TOTAL_SHARDS').value)).toBe(statefulSet.spec.replicas);
+    expect(shardEnv('SHARD_COLLECTION').value).toBe('own');
     expect(statefulSet.spec.replicas).toBeGreaterThan(1);
   });
 
+  it('makes the base Deployment the platform replicas of as many shards, its pod template otherwise the base’s', () => {
+    expect(withoutShardSettings(platform.spec.template)).toEqual(find(base, 'Deployment').spec.template);
+    expect(platformEnv('SHARD').value).toBe('platform');
+    expect(platformEnv('TOTAL_SHARDS').value).toBe(shardEnv('TOTAL_SHARDS').value);
+    expect(platformEnv('SHARD_COLLECTION')).toBeUndefined();
+    expect(loadSettings({ SHARD: 'platform', TOTAL_SHARDS: platformEnv('TOTAL_SHARDS').value })).toMatchObject({
+      SHARD: 'platform',
+      TOTAL_SHARDS: statefulSet.spec.replicas,
+    });
+  });
+
   it('gives every pod ordinal settings the exporter accepts, and no more pods than shards', () => {
-    const total = env('TOTAL_SHARDS').value as string;
+    const total = shardEnv('TOTAL_SHARDS').value as string;
     for (let ordinal = 0; ordinal < statefulSet.spec.replicas; ordinal++) {
-      expect(loadSettings({ SHARD: String(ordinal), TOTAL_SHARDS: total })).toMatchObject({ SHARD: ordinal, TOTAL_SHARDS: Number(total) });
+      expect(loadSettings({ SHARD: String(ordinal), TOTAL_SHARDS: total, SHARD_COLLECTION: 'own' })).toMatchObject({
+        SHARD: ordinal,
+        TOTAL_SHARDS: Number(total),
+        SHARD_COLLECTION: 'own',
+      });
     }
-    expect(() => loadSettings({ SHARD: String(statefulSet.spec.replicas), TOTAL_SHARDS: total })).toThrow(
+    expect(() => loadSettings({ SHARD: String(statefulSet.spec.replicas), TOTAL_SHARDS: total, SHARD_COLLECTION: 'own' })).toThrow(
       /SHARD=.*must be below TOTAL_SHARDS/,
     );
   });
 
-  it('names pods through a headless Service that the ServiceMonitor does not scrape a second time', () => {
-    const podLabels = statefulSet.spec.template.metadata.labels;
-    expect(statefulSet.spec.selector.matchLabels).toEqual(podLabels);
-    const governing = find(sharded, 'Service', statefulSet.spec.serviceName);
-    expect(governing.spec.clusterIP).toBe('None');
-    expect(matches(governing.spec.selector, podLabels)).toBe(true);
-    const monitor = find(sharded, 'ServiceMonitor');
-    expect(matches(monitor.spec.selector.matchLabels, governing.metadata.labels)).toBe(false);
-    // One target per pod through the base Service, under the job the alerts use.
+  it('sends the status page and the API to the platform replicas only, never to a shard', () => {
     const service = find(sharded, 'Service');
-    expect(matches(monitor.spec.selector.matchLabels, service.metadata.labels)).toBe(true);
-    expect(matches(service.spec.selector, podLabels)).toBe(true);
+    expect(service.spec.clusterIP).toBeUndefined();
+    expect(matches(service.spec.selector, platformPodLabels())).toBe(true);
+    expect(matches(service.spec.selector, shardPodLabels())).toBe(false);
   });
 
-  it('lets a disruption take one shard at a time, since each alone exposes its tenants', () => {
-    const pdb = find(sharded, 'PodDisruptionBudget');
-    expect(matches(pdb.spec.selector.matchLabels, statefulSet.spec.template.metadata.labels)).toBe(true);
-    expect(pdb.spec).not.toHaveProperty('minAvailable');
-    expect(pdb.spec.maxUnavailable).toBe(1);
+  it('scrapes every pod, platform replicas and shards, once each, through one headless Service', () => {
+    expect(statefulSet.spec.selector.matchLabels).toEqual(shardPodLabels());
+    const governing = find(sharded, 'Service', statefulSet.spec.serviceName);
+    expect(governing.spec.clusterIP).toBe('None');
+    expect(matches(governing.spec.selector, shardPodLabels())).toBe(true);
+    expect(matches(governing.spec.selector, platformPodLabels())).toBe(true);
+    // The ServiceMonitor selects that Service alone: each pod is one target.
+    const monitor = find(sharded, 'ServiceMonitor');
+    const selected = sharded.filter((o) => o.kind === 'Service' && matches(monitor.spec.selector.matchLabels, o.metadata.labels));
+    expect(selected.map((o) => o.metadata.name)).toEqual([governing.metadata.name]);
+    // The platform Deployment's own selector does not take the shards' pods.
+    expect(matches(platform.spec.selector.matchLabels, shardPodLabels())).toBe(false);
+  });
+
+  it('lets a disruption take one shard at a time, since each alone exposes its tenants, and keeps a platform replica', () => {
+    const shardsBudget = find(sharded, 'PodDisruptionBudget', 'aperio-exporter-shards');
+    expect(matches(shardsBudget.spec.selector.matchLabels, shardPodLabels())).toBe(true);
+    expect(matches(shardsBudget.spec.selector.matchLabels, platformPodLabels())).toBe(false);
+    expect(shardsBudget.spec.maxUnavailable).toBe(1);
+    const platformBudget = find(sharded, 'PodDisruptionBudget');
+    expect(matches(platformBudget.spec.selector.matchLabels, platformPodLabels())).toBe(true);
+    expect(matches(platformBudget.spec.selector.matchLabels, shardPodLabels())).toBe(false);
+    expect(platformBudget.spec.minAvailable).toBe(1);
   });
 
   describeWithTool('promtool', 'the plain Prometheus scrape config', (promtool) => {
     const file = path.join(SHARDED, 'prometheus-scrape.yml');
-    it('is a valid configuration that finds each shard through the headless Service, as job "aperio"', () => {
+    it('is a valid configuration that finds every pod through the headless Service, as job "aperio"', () => {
       expect(execFileSync(promtool, ['check', 'config', '--syntax-only', file], { encoding: 'utf8' })).toContain('SUCCESS');
       const [job] = YAML.parse(fs.readFileSync(file, 'utf8')).scrape_configs;
       const monitorJob = find(sharded, 'ServiceMonitor').spec.endpoints[0].relabelings.find(
@@ -164,7 +224,7 @@ describe('Kubernetes manifests, sharded overlay', () => {
       ).replacement;
       expect(job.job_name).toBe(monitorJob);
       expect(job.dns_sd_configs[0].names[0]).toMatch(new RegExp(`^${statefulSet.spec.serviceName}\\.`));
-      expect(job.dns_sd_configs[0].port).toBe(container.ports[0].containerPort);
+      expect(job.dns_sd_configs[0].port).toBe(statefulSet.spec.template.spec.containers[0].ports[0].containerPort);
     });
   });
 });
