@@ -8,11 +8,23 @@ import { startBenchExporter } from './exporter';
 /**
  * A real exporter in a process of its own, as it runs in production: the parent tells it when to collect,
  * and it measures its own event loop and memory, so the figures hold nothing of the bench's seeding,
- * connection pool or bookkeeping. Messages: in `{ collect: n }`, 'live-heap' and 'stop'; out `{ url }` once
- * listening, one `CollectionReport` per `collect` and `{ liveHeapMb }` (the heap after a full GC) per 'live-heap'.
+ * connection pool or bookkeeping. Messages: in `{ collect: n, everyMs? }` (n collections, each begun
+ * `everyMs` after the one before, as the exporter's timer does; back to back without), 'live-heap' and
+ * 'stop'; out `{ url, readyMs, readyRssMb }` once listening (the start, whose first collection reads
+ * everything, and its peak RSS), one `CollectionReport` per `collect` and `{ liveHeapMb }` (the heap
+ * after a full GC) per 'live-heap'.
  */
+export interface Ready {
+  url: string;
+  readyMs: number;
+  readyRssMb: number;
+}
+
 export interface CollectionReport {
+  /** The mean, the median and the longest of the collections asked for. */
   collectionMs: number;
+  medianCollectionMs: number;
+  maxCollectionMs: number;
   maxStallMs: number;
   /**
    * The longest stall counting only the CPU time the process used during it (all its threads, so an
@@ -34,8 +46,14 @@ const MB = 2 ** 20;
 
 async function main(): Promise<void> {
   const [databaseUrl, statementTimeoutMs] = process.argv.slice(2);
+  let readyRss = 0;
+  const startSampler = setInterval(() => (readyRss = Math.max(readyRss, process.memoryUsage().rss)), 50);
+  const starting = performance.now();
   const exporter = await startBenchExporter(databaseUrl, Number(statementTimeoutMs));
-  process.on('message', (message: { collect?: number } | 'stop' | 'live-heap' | 'bare') => {
+  const readyMs = performance.now() - starting;
+  clearInterval(startSampler);
+  readyRss = Math.max(readyRss, process.memoryUsage().rss);
+  process.on('message', (message: { collect?: number; everyMs?: number } | 'stop' | 'live-heap' | 'bare') => {
     if (message === 'stop') {
       void exporter.stop().then(() => process.exit(0));
       return;
@@ -50,11 +68,11 @@ async function main(): Promise<void> {
       process.send?.({ liveHeapMb: process.memoryUsage().heapUsed / MB });
       return;
     }
-    void collect(message.collect ?? 1).then((report) => process.send?.(report));
+    void collect(message.collect ?? 1, message.everyMs ?? 0).then((report) => process.send?.(report));
   });
-  process.send?.({ url: exporter.url });
+  process.send?.({ url: exporter.url, readyMs, readyRssMb: readyRss / MB } satisfies Ready);
 
-  async function collect(times: number): Promise<CollectionReport> {
+  async function collect(times: number, everyMs: number): Promise<CollectionReport> {
     let rss = 0;
     let heap = 0;
     const sampleMemory = () => {
@@ -70,9 +88,15 @@ async function main(): Promise<void> {
     const loop = monitorEventLoopDelay({ resolution: 5 });
     loop.enable();
     const stalls = watchStalls();
-    const started = performance.now();
-    for (let i = 0; i < times; i++) await exporter.collector.refresh();
-    const collectionMs = (performance.now() - started) / times;
+    const durations: number[] = [];
+    for (let i = 0; i < times; i++) {
+      const begun = performance.now();
+      await exporter.collector.refresh();
+      durations.push(performance.now() - begun);
+      const rest = everyMs - (performance.now() - begun);
+      if (i < times - 1 && rest > 0) await new Promise((resolve) => setTimeout(resolve, rest));
+    }
+    const sorted = [...durations].sort((a, b) => a - b);
     loop.disable();
     clearInterval(sampler);
     const onCpuStallMs = stalls.stop();
@@ -80,7 +104,9 @@ async function main(): Promise<void> {
     const rendered = exporter.rendered();
     if (!rendered) throw new Error('no /metrics rendering');
     return {
-      collectionMs,
+      collectionMs: durations.reduce((sum, d) => sum + d, 0) / times,
+      medianCollectionMs: sorted[Math.floor(sorted.length / 2)],
+      maxCollectionMs: sorted[sorted.length - 1],
       maxStallMs: loop.max / 1e6,
       maxOnCpuStallMs: onCpuStallMs,
       rssMb: rss / MB,

@@ -1,5 +1,11 @@
 import { forkExporter, nextMessage, stopExporter } from './scrape';
-import type { CollectionReport } from './exporter-process';
+import type { CollectionReport, Ready } from './exporter-process';
+
+/** The exporter's defaults, which the shards run with: a collection every 15 s, every object read again within 600 s. */
+const INTERVAL_MS = 15_000;
+const FULL_INTERVAL_SECONDS = '600';
+/** Collections measured per replica after its start: two minutes of its timer. */
+export const SHARD_COLLECTIONS = 8;
 
 export interface ShardFigures {
   /** The shard's number, or "platform" (the replica beside shards that collect only their tenants). */
@@ -7,8 +13,13 @@ export interface ShardFigures {
   total: number;
   /** SHARD_COLLECTION: every tenant (whole) or the shard's own. */
   collection: 'whole' | 'own';
-  /** One whole collection (after the one at start), with its rendering. */
-  collectionMs: number;
+  /** The start, whose first collection reads everything, and the peak RSS meanwhile. */
+  readyMs: number;
+  readyRssMb: number;
+  /** The collections after it, each begun 15 s after the one before, with their rendering: median and longest. */
+  medianMs: number;
+  maxMs: number;
+  /** Peak RSS during those collections. */
   rssMb: number;
   series: number;
   detail: string;
@@ -16,9 +27,11 @@ export interface ShardFigures {
 
 /**
  * `total` shards (SHARD, TOTAL_SHARDS, SHARD_COLLECTION) started one after the other on the same
- * database, each in a process of its own and measured alone, as each would run on a host of its own:
- * one whole collection after the one at start, its RSS and the series it exposes. With `own`, the
- * platform replica (SHARD=platform) that goes with such shards is measured too.
+ * database, each in a process of its own and measured alone, as each would run on a host of its own,
+ * with the exporter's default intervals: its start (the whole first read), then `SHARD_COLLECTIONS`
+ * collections 15 s apart, which re-read what changed and their share of the rolling re-read
+ * (runs/incremental.ts), their RSS and the series exposed. With `own`, the platform replica
+ * (SHARD=platform) that goes with such shards is measured too.
  */
 export async function measureShards(
   databaseUrl: string,
@@ -34,17 +47,21 @@ export async function measureShards(
       BENCH_SHARD: shard,
       BENCH_TOTAL_SHARDS: String(total),
       BENCH_SHARD_COLLECTION: shard === 'platform' ? 'whole' : collection,
+      BENCH_COLLECT_FULL_INTERVAL_SECONDS: FULL_INTERVAL_SECONDS,
     });
     try {
-      await nextMessage<{ url: string }>(exporter, (m) => typeof m === 'object' && m !== null && 'url' in m);
+      const ready = await nextMessage<Ready>(exporter, (m) => typeof m === 'object' && m !== null && 'url' in m);
       const collected = nextMessage<CollectionReport>(exporter, (m) => typeof m === 'object' && m !== null && 'collectionMs' in m);
-      exporter.send({ collect: 1 });
+      exporter.send({ collect: SHARD_COLLECTIONS, everyMs: INTERVAL_MS });
       const report = await collected;
       out.push({
         shard,
         total,
         collection: shard === 'platform' ? 'whole' : collection,
-        collectionMs: report.collectionMs,
+        readyMs: ready.readyMs,
+        readyRssMb: ready.readyRssMb,
+        medianMs: report.medianCollectionMs,
+        maxMs: report.maxCollectionMs,
         rssMb: report.rssMb,
         series: report.series,
         detail: report.detail,

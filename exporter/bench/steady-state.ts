@@ -4,6 +4,7 @@ import { freshnessPolicy } from '../src/connectors/freshness';
 import { runMaintenance } from '../src/maintenance/runner';
 import { SnapshotCollector } from '../src/snapshot/collector';
 import { emptySnapshot } from '../src/snapshot/empty';
+import type { Shard } from '../src/metrics/shard';
 import type { Scale } from './args';
 
 export interface SteadyStateFigures {
@@ -21,18 +22,28 @@ export interface SteadyStateFigures {
 }
 
 const INTERVAL_MS = 15_000;
+/** The exporter's default COLLECT_FULL_INTERVAL_SECONDS: the rounds stay before a whole read, and include the rolling re-read's shares. */
+const FULL_INTERVAL_MS = 600_000;
 const ROUNDS = 8;
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 /**
  * The serving exporter's collections between two full reads: its own collectors (incremental for
- * connectors and rules, runs/incremental.ts) after a first full read, then rounds of one collection
+ * connectors and rules, runs/incremental.ts, with the rolling re-read's share of each collection where
+ * a whole read needs slices) after a first full read, then rounds of one collection
  * interval's writes at the seeded history's average rate, as Aperio's workers make them (one run per
  * statement through the partitioned table, the connection's lastSyncAt updated with it), each followed
  * by one timed collection with the clock an interval on. Halfway, a maintenance run (rollups and
- * retention, which log the totals they move) precedes the round.
+ * retention, which log the totals they move) precedes the round. With a shard, the collectors of a
+ * shard that collects only its tenants (SHARD_COLLECTION=own).
  */
-export async function timeSteadyState(pool: pg.Pool, scale: Scale, start: number, statementTimeoutMs: number): Promise<SteadyStateFigures> {
+export async function timeSteadyState(
+  pool: pg.Pool,
+  scale: Scale,
+  start: number,
+  statementTimeoutMs: number,
+  shard: Shard | null = null,
+): Promise<SteadyStateFigures> {
   const { syncs, ruleRuns } = intervalWrites(scale);
   let now = start;
   const collector = new SnapshotCollector({
@@ -40,7 +51,7 @@ export async function timeSteadyState(pool: pg.Pool, scale: Scale, start: number
     intervalSeconds: 3600,
     statementTimeoutMs,
     initial: emptySnapshot(freshnessPolicy(3600, 6 * 3600)),
-    collectors: liveCollectors(Number.MAX_SAFE_INTEGER),
+    collectors: liveCollectors(FULL_INTERVAL_MS, shard),
     clock: () => now,
   });
   await collector.refresh(); // the first read is whole

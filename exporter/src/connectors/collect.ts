@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { inShardSql, type Shard } from '../metrics/shard';
-import { IncrementalRead, type Timed } from '../runs/incremental';
+import { IncrementalRead, type Slicing, type Timed } from '../runs/incremental';
 import { RECENT_WINDOW_MS } from '../runs/window';
 import { addBuckets, cumulativeBucketsSql, SYNC_DURATION_BOUNDS_MS } from '../runs/buckets';
 import { rolledUntil } from '../runs/rollup-state';
@@ -145,7 +145,7 @@ export const connectorsCollector: Collector<'connectors'> = {
  */
 export function incrementalConnectorsCollector(
   fullIntervalMs: number,
-  sliceSize?: number,
+  slicing?: Slicing,
   shard: Shard | null = null,
 ): Collector<'connectors'> {
   const objectsText = objectsSql(shard);
@@ -168,7 +168,7 @@ export function incrementalConnectorsCollector(
       changeKey: (change) => change.key,
     },
     fullIntervalMs,
-    sliceSize,
+    slicing,
   );
   return { name: 'connectors', field: 'connectors', collect: (client, now) => read.collect(client, now) };
 }

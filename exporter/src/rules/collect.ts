@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { optionalColumnSql } from '../db/contract';
 import { inShardSql, type Shard } from '../metrics/shard';
-import { IncrementalRead, type Timed } from '../runs/incremental';
+import { IncrementalRead, type Slicing, type Timed } from '../runs/incremental';
 import { addBuckets, cumulativeBucketsSql, RULE_DURATION_BOUNDS_MS } from '../runs/buckets';
 import { rolledUntil } from '../runs/rollup-state';
 import { RECENT_SERVING_RUNS } from '../schedules/judge';
@@ -170,7 +170,7 @@ export const rulesCollector: Collector<'rules'> = {
  * The serving exporter's collector: re-reads only the pairs whose state may have changed
  * (runs/incremental.ts); of one shard's tenants only when given a shard.
  */
-export function incrementalRulesCollector(fullIntervalMs: number, sliceSize?: number, shard: Shard | null = null): Collector<'rules'> {
+export function incrementalRulesCollector(fullIntervalMs: number, slicing?: Slicing, shard: Shard | null = null): Collector<'rules'> {
   const objectsText = objectsSql(shard);
   const read = new IncrementalRead<RuleObject, RuleState>(
     {
@@ -195,7 +195,7 @@ export function incrementalRulesCollector(fullIntervalMs: number, sliceSize?: nu
       changeKey: (change) => pairKey(change.organizationId, change.key),
     },
     fullIntervalMs,
-    sliceSize,
+    slicing,
   );
   return { name: 'rules', field: 'rules', collect: (client, now) => read.collect(client, now) };
 }

@@ -5,7 +5,7 @@ import { migrate, applyCoreFixture } from '../../src/db/migrate';
 import { applyRetention } from '../../src/maintenance/retention';
 import { incrementalRulesCollector, rulesCollector } from '../../src/rules/collect';
 import { rollUp } from '../../src/runs/rollup';
-import { FULL_READ_SLICE } from '../../src/runs/incremental';
+import { FULL_READ_SLICING, slicesOf } from '../../src/runs/incremental';
 import type { Collector } from '../../src/snapshot/collector-types';
 import { createEmptyDatabase, type TestDatabase } from '../helpers/database';
 import { insertConnector, insertRule, insertTenant } from '../helpers/fixtures';
@@ -236,39 +236,43 @@ describe('incremental collection', () => {
     try {
       await fc.assert(
         // Slices of 3 keys: whole reads of more objects go in slices (runs/incremental.ts), as at 10x scale.
-        fc.asyncProperty(fc.array(step, { minLength: 5, maxLength: 24 }), fc.constantFrom(3, FULL_READ_SLICE), async (steps, slice) => {
-          const db = await createEmptyDatabase({ template: templateName });
-          const held: { client: pg.PoolClient | null } = { client: null };
-          try {
-            const clock = { now: Date.now() };
-            const connectors = incrementalConnectorsCollector(Number.MAX_SAFE_INTEGER, slice);
-            const rules = incrementalRulesCollector(Number.MAX_SAFE_INTEGER, slice);
-            const status = incrementalStatusCollector(Number.MAX_SAFE_INTEGER);
-            for (const s of steps) {
-              await apply(db.pool, s, clock, held);
-              const before = capture.statements.length;
-              const [incConnectors, incRules] = [
-                await collectOnce(db.pool, connectors, clock.now),
-                await collectOnce(db.pool, rules, clock.now),
-              ];
-              checks += 2;
-              scopedReads += capture.statements.slice(before).filter((st) => /= ANY\(\$4\)/.test(st.text)).length;
-              expect(incConnectors).toEqual(await collectOnce(db.pool, connectorsCollector, clock.now));
-              expect(incRules).toEqual(await collectOnce(db.pool, rulesCollector, clock.now));
-              const beforeStatus = capture.statements.length;
-              const incStatus = await collectOnce(db.pool, status, clock.now);
-              statusReads += 2;
-              closedDaysKept += 2 - capture.statements.slice(beforeStatus).filter((st) => CLOSED_DAYS_SQL.test(st.text)).length;
-              expect(incStatus).toEqual(await collectOnce(db.pool, statusCollector, clock.now));
+        fc.asyncProperty(
+          fc.array(step, { minLength: 5, maxLength: 24 }),
+          fc.constantFrom(slicesOf(3), FULL_READ_SLICING),
+          async (steps, slice) => {
+            const db = await createEmptyDatabase({ template: templateName });
+            const held: { client: pg.PoolClient | null } = { client: null };
+            try {
+              const clock = { now: Date.now() };
+              const connectors = incrementalConnectorsCollector(Number.MAX_SAFE_INTEGER, slice);
+              const rules = incrementalRulesCollector(Number.MAX_SAFE_INTEGER, slice);
+              const status = incrementalStatusCollector(Number.MAX_SAFE_INTEGER);
+              for (const s of steps) {
+                await apply(db.pool, s, clock, held);
+                const before = capture.statements.length;
+                const [incConnectors, incRules] = [
+                  await collectOnce(db.pool, connectors, clock.now),
+                  await collectOnce(db.pool, rules, clock.now),
+                ];
+                checks += 2;
+                scopedReads += capture.statements.slice(before).filter((st) => /= ANY\(\$4\)/.test(st.text)).length;
+                expect(incConnectors).toEqual(await collectOnce(db.pool, connectorsCollector, clock.now));
+                expect(incRules).toEqual(await collectOnce(db.pool, rulesCollector, clock.now));
+                const beforeStatus = capture.statements.length;
+                const incStatus = await collectOnce(db.pool, status, clock.now);
+                statusReads += 2;
+                closedDaysKept += 2 - capture.statements.slice(beforeStatus).filter((st) => CLOSED_DAYS_SQL.test(st.text)).length;
+                expect(incStatus).toEqual(await collectOnce(db.pool, statusCollector, clock.now));
+              }
+            } finally {
+              if (held.client) {
+                await held.client.query('ROLLBACK').catch(() => undefined);
+                held.client.release();
+              }
+              await db.drop();
             }
-          } finally {
-            if (held.client) {
-              await held.client.query('ROLLBACK').catch(() => undefined);
-              held.client.release();
-            }
-            await db.drop();
-          }
-        }),
+          },
+        ),
         { numRuns: Number(process.env.INCREMENTAL_RUNS ?? 40), endOnFailure: true },
       );
     } finally {
@@ -294,7 +298,7 @@ describe('incremental collection', () => {
       const capture = captureStatements();
       let sliced: Awaited<ReturnType<typeof collectOnce<'connectors'>>>;
       try {
-        sliced = await collectOnce(db.pool, incrementalConnectorsCollector(Number.MAX_SAFE_INTEGER, 2), now);
+        sliced = await collectOnce(db.pool, incrementalConnectorsCollector(Number.MAX_SAFE_INTEGER, slicesOf(2)), now);
       } finally {
         capture.stop();
       }
@@ -303,6 +307,40 @@ describe('incremental collection', () => {
       expect(sliced).toHaveLength(6);
       expect(sliced).toEqual(await collectOnce(db.pool, connectorsCollector, now));
     } finally {
+      await db.drop();
+    }
+  });
+
+  it('spreads the whole re-read of a read in slices over the full interval: a share per collection, every object within it', async () => {
+    const db = await createEmptyDatabase({ template: templateName });
+    const writer = await db.pool.connect();
+    try {
+      const start = Date.now();
+      // Six connections read in slices of 2, all read again every 6 minutes: one a minute.
+      const connectors = incrementalConnectorsCollector(6 * MINUTE, slicesOf(2));
+      await collectOnce(db.pool, connectors, start);
+      // A run the change log never sees (this session fires no triggers): only the re-read finds it.
+      await writer.query(`SET session_replication_role = replica`);
+      await insertRun(writer, 'ConnectorSyncRun', { organizationId: 'org_t0', connectionId: 'c0' }, start, { ...sync, offset: -5 });
+      const capture = captureStatements();
+      const reread: unknown[][] = [];
+      try {
+        for (let minute = 1; minute <= 6; minute++) {
+          const before = capture.statements.length;
+          await collectOnce(db.pool, connectors, start + minute * MINUTE);
+          const scoped = capture.statements.slice(before).filter((st) => /c\.id = ANY\(\$4\)/.test(st.text));
+          reread.push(scoped.flatMap((st) => st.values[3] as unknown[]));
+        }
+      } finally {
+        capture.stop();
+      }
+      expect(reread.map((keys) => keys.length)).toEqual([1, 1, 1, 1, 1, 1]);
+      expect(new Set(reread.flat()).size).toBe(6);
+      const [c0] = (await collectOnce(db.pool, connectors, start + 6 * MINUTE)).filter((c) => c.id === 'c0');
+      expect(c0.totals.runs).toBe(1);
+      await expectSameReads(db.pool, connectors, start + 6 * MINUTE);
+    } finally {
+      writer.release();
       await db.drop();
     }
   });
