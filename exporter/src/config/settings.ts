@@ -122,7 +122,7 @@ export const SETTINGS_DOC: Record<keyof z.infer<typeof schema>, string> = {
   EMBEDDED_PG_PORT: 'Port of the embedded PostgreSQL server (loopback only).',
   COLLECT_INTERVAL_SECONDS: 'How often the snapshot is rebuilt from the database.',
   COLLECT_FULL_INTERVAL_SECONDS:
-    "How often connectors, rules and the status history are read whole; in between, only the objects whose runs, columns or windows changed are re-read, and the status history's closed days are kept (0: every collection reads whole).",
+    "How often connectors, rules and the status history are read whole (over 50,000 connectors or rule pairs, or on a shard collecting its own tenants, spread over the interval: each collection re-reads its share); in between, only the objects whose runs, columns or windows changed are re-read, and the status history's closed days are kept (0: every collection reads whole).",
   STATEMENT_TIMEOUT_MS: 'statement_timeout for every snapshot query; a slower query keeps the last good data.',
   DATABASE_WAIT_MS:
     'How long an API request, export batch or token lookup waits for a free connection of its pool before it is answered 503 with Retry-After.',
