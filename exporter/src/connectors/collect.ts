@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { inShardSql, type Shard } from '../metrics/shard';
-import { IncrementalRead, type Slicing, type Timed } from '../runs/incremental';
+import { columnsDigestSql, IncrementalRead, type ObjectDigest, type Slicing, type Timed } from '../runs/incremental';
 import { RECENT_WINDOW_MS } from '../runs/window';
 import { addBuckets, cumulativeBucketsSql, SYNC_DURATION_BOUNDS_MS } from '../runs/buckets';
 import { rolledUntil } from '../runs/rollup-state';
@@ -38,6 +38,7 @@ interface Row {
   recent: RecentRun[] | null;
   servingRuns: number[] | null;
   consecutiveFailures: number;
+  digest: number;
   expiresAt: number | null;
 }
 
@@ -62,7 +63,8 @@ SELECT c.id::text AS id, c."organizationId"::text AS "tenantId", o.slug AS tenan
        x.runs AS "rawRuns", x.failures AS "rawFailures", x."durationCount" AS "rawDurationCount", x."durationMs" AS "rawDurationMs",
        x.buckets AS "rawBuckets", x.records AS "rawRecords", ${epochMsSql('x."lastStartedAt"')} AS "rawLastStartedAt",
        recent.runs AS recent, serving.refs AS "servingRuns", coalesce(recent.fails, 0)::int AS "consecutiveFailures",
-       ${epochMsSql(`least(recent.oldest + ${RECENT_WINDOW_MS} * interval '1 millisecond', serving.expires)`)} AS "expiresAt"
+       ${epochMsSql(`least(recent.oldest + ${RECENT_WINDOW_MS} * interval '1 millisecond', serving.expires)`)} AS "expiresAt",
+       ${DIGEST} AS digest
 FROM "IntegrationConnection" c
 JOIN "Organization" o ON o.id = c."organizationId"
 LEFT JOIN "ConnectorSyncTotal" t ON t."connectionId" = c.id
@@ -97,6 +99,20 @@ ${scoped ? 'WHERE c.id = ANY($4)' : ''}
 ORDER BY ${ORDER}`;
 };
 
+/** A connection's own columns, as ConnectorState repeats them: what the incremental read compares (their digest). */
+const OWN_COLUMNS = [
+  'c.id',
+  'c."organizationId"',
+  'o.slug',
+  'c.provider',
+  'c.name',
+  'c.status',
+  'c."lastSyncAt"',
+  'c."lastError"',
+  'c."lastErrorAt"',
+  'c."syncIntervalSeconds"',
+];
+const DIGEST = columnsDigestSql(OWN_COLUMNS);
 const COUNTED_FAILURE = `r.status IN ${FAILURE_STATUS_SQL} AND r."startedAt" >= greatest($2, coalesce(rc."lastSyncAt", $2))`;
 const LOOKBACK = servingLookbackSql('NULL', 'c."syncIntervalSeconds"');
 const ORDER = 'o.slug, c.provider, c.id';
@@ -104,20 +120,14 @@ const FULL_SQL = statesSql(false);
 const SCOPED_SQL = statesSql(true);
 
 /**
- * A connection's own columns, named as in ConnectorState: what the incremental read compares. Of every
- * tenant's connections, or of one shard's tenants (SHARD_COLLECTION=own).
+ * Every connection's key and the digest of its own columns: what the incremental read compares. Of
+ * every tenant's connections, or of one shard's tenants (SHARD_COLLECTION=own).
  */
 const objectsSql = (shard: Shard | null) => `
-SELECT c.id::text AS id, c."organizationId"::text AS "tenantId", o.slug AS tenant, c.provider, c.name, c.status,
-       ${epochMsSql('c."lastSyncAt"')} AS "lastSyncAt", c."lastError", ${epochMsSql('c."lastErrorAt"')} AS "lastErrorAt", c."syncIntervalSeconds"
+SELECT c.id::text AS key, ${DIGEST} AS digest
 FROM "IntegrationConnection" c JOIN "Organization" o ON o.id = c."organizationId"
 ${shard ? `WHERE ${inShardSql('o.slug', shard)}` : ''}
 ORDER BY ${ORDER}`;
-
-type ConnectorObject = Pick<
-  ConnectorState,
-  'id' | 'tenantId' | 'tenant' | 'provider' | 'name' | 'status' | 'lastSyncAt' | 'lastError' | 'lastErrorAt' | 'syncIntervalSeconds'
->;
 
 async function readStates(client: pg.PoolClient, now: number, ids: string[] | null): Promise<Timed<ConnectorState>[]> {
   const watermark = await rolledUntil(client, 'ConnectorSyncRun');
@@ -126,6 +136,7 @@ async function readStates(client: pg.PoolClient, now: number, ids: string[] | nu
   if (ids) params.push(ids);
   return queryInBatches(client, ids ? SCOPED_SQL : FULL_SQL, params, (row: Row) => ({
     state: toConnectorState(row, shared),
+    digest: row.digest,
     expiresAt: row.expiresAt,
   }));
 }
@@ -149,22 +160,13 @@ export function incrementalConnectorsCollector(
   shard: Shard | null = null,
 ): Collector<'connectors'> {
   const objectsText = objectsSql(shard);
-  const read = new IncrementalRead<ConnectorObject, ConnectorState>(
+  const read = new IncrementalRead<ConnectorState>(
     {
       table: 'ConnectorSyncRun',
       partial: shard !== null,
-      readObjects: async (client) => {
-        const shared = interner();
-        return queryInBatches(client, objectsText, [], (row: ConnectorObject) => ({
-          ...row,
-          tenantId: shared(row.tenantId),
-          tenant: shared(row.tenant),
-          provider: shared(row.provider),
-          status: shared(row.status),
-        }));
-      },
+      readObjects: (client) => queryInBatches(client, objectsText, [], (row: ObjectDigest) => row),
       readStates,
-      keyOf: (object) => object.id,
+      keyOf: (state) => state.id,
       changeKey: (change) => change.key,
     },
     fullIntervalMs,

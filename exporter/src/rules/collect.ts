@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { optionalColumnSql } from '../db/contract';
 import { inShardSql, type Shard } from '../metrics/shard';
-import { IncrementalRead, type Slicing, type Timed } from '../runs/incremental';
+import { columnsDigestSql, IncrementalRead, type Slicing, type Timed } from '../runs/incremental';
 import { addBuckets, cumulativeBucketsSql, RULE_DURATION_BOUNDS_MS } from '../runs/buckets';
 import { rolledUntil } from '../runs/rollup-state';
 import { RECENT_SERVING_RUNS } from '../schedules/judge';
@@ -38,6 +38,7 @@ interface Row {
   rawFindings: number | null;
   rawLastStartedAt: number | null;
   servingRuns: number[] | null;
+  digest: number;
   expiresAt: number | null;
 }
 
@@ -73,6 +74,19 @@ const RULES_CTE = `rules AS MATERIALIZED (
   FROM "DetectionRule" d
 )`;
 const CRON = 'r."scheduleCron"';
+/** A pair's own columns (the rule's and the tenant's), as RuleState repeats them: what the incremental read compares (their digest). */
+const DIGEST = columnsDigestSql([
+  'p."organizationId"',
+  'o.slug',
+  'p."ruleId"',
+  'r.key',
+  'r.name',
+  'r."organizationId" IS NULL',
+  'r.enabled',
+  'r.severity',
+  'r."scheduleIntervalSeconds"',
+  CRON,
+]);
 const LOOKBACK = servingLookbackSql(CRON, 'r."scheduleIntervalSeconds"');
 
 const statesSql = (scoped: boolean) => `
@@ -94,7 +108,7 @@ SELECT p."organizationId"::text AS "tenantId", o.slug AS tenant, p."ruleId"::tex
        t."findingsOpened" AS "totalFindings", ${epochMsSql('t."lastStartedAt"')} AS "totalLastStartedAt",
        x.runs AS "rawRuns", x.failures AS "rawFailures", x."durationCount" AS "rawDurationCount", x."durationMs" AS "rawDurationMs", x.buckets AS "rawBuckets",
        x.events AS "rawEvents", x.findings AS "rawFindings", ${epochMsSql('x."lastStartedAt"')} AS "rawLastStartedAt",
-       serving.refs AS "servingRuns", ${epochMsSql('serving.expires')} AS "expiresAt"
+       serving.refs AS "servingRuns", ${epochMsSql('serving.expires')} AS "expiresAt", ${DIGEST} AS digest
 FROM pairs p
 JOIN "Organization" o ON o.id = p."organizationId"
 JOIN rules r ON r.id = p."ruleId"
@@ -114,32 +128,23 @@ const FULL_SQL = statesSql(false);
 const SCOPED_SQL = statesSql(true);
 
 /**
- * Every pair's own columns (the rule's and the tenant's), named as in RuleState: what the incremental
- * read compares. Of every tenant, or of one shard's tenants (SHARD_COLLECTION=own).
+ * Every pair's key columns and the digest of its own columns: what the incremental read compares. Of
+ * every tenant, or of one shard's tenants (SHARD_COLLECTION=own).
  */
 const objectsSql = (shard: Shard | null) => `
 WITH ${RULES_CTE}, ${pairsSql(`(SELECT DISTINCT "organizationId", "ruleId" FROM ${rawRunsSql(false)}) raw`, false)}
-SELECT p."organizationId"::text AS "tenantId", o.slug AS tenant, p."ruleId"::text AS "ruleId", r.key AS "ruleKey", r.name AS "ruleName",
-       (r."organizationId" IS NULL) AS "builtIn", r.enabled, r.severity, r."scheduleIntervalSeconds", ${CRON} AS "scheduleCron"
+SELECT p."organizationId"::text AS "tenantId", p."ruleId"::text AS "ruleId", ${DIGEST} AS digest
 FROM pairs p
 JOIN "Organization" o ON o.id = p."organizationId"
 JOIN rules r ON r.id = p."ruleId"
 ${shard ? `WHERE ${inShardSql('o.slug', shard)}` : ''}
 ORDER BY ${ORDER}`;
 
-type RuleObject = Pick<
-  RuleState,
-  | 'tenantId'
-  | 'tenant'
-  | 'ruleId'
-  | 'ruleKey'
-  | 'ruleName'
-  | 'builtIn'
-  | 'enabled'
-  | 'severity'
-  | 'scheduleIntervalSeconds'
-  | 'scheduleCron'
->;
+interface PairDigest {
+  tenantId: string;
+  ruleId: string;
+  digest: number;
+}
 
 const pairKey = (tenantId: string, ruleId: string) => `${tenantId}\u0000${ruleId}`;
 
@@ -153,6 +158,7 @@ async function readStates(client: pg.PoolClient, now: number, keys: string[] | n
   }
   return queryInBatches(client, keys ? SCOPED_SQL : FULL_SQL, params, (row: Row) => ({
     state: toRuleState(row, shared),
+    digest: row.digest,
     expiresAt: row.expiresAt,
   }));
 }
@@ -172,26 +178,19 @@ export const rulesCollector: Collector<'rules'> = {
  */
 export function incrementalRulesCollector(fullIntervalMs: number, slicing?: Slicing, shard: Shard | null = null): Collector<'rules'> {
   const objectsText = objectsSql(shard);
-  const read = new IncrementalRead<RuleObject, RuleState>(
+  const read = new IncrementalRead<RuleState>(
     {
       table: 'RuleRun',
       partial: shard !== null,
       readObjects: async (client) => {
         const watermark = await rolledUntil(client, 'RuleRun');
-        const shared = interner();
-        return queryInBatches(client, objectsText, [watermark], (row: RuleObject) => ({
-          ...row,
-          tenantId: shared(row.tenantId),
-          tenant: shared(row.tenant),
-          ruleId: shared(row.ruleId),
-          ruleKey: shared(row.ruleKey),
-          ruleName: shared(row.ruleName),
-          severity: shared(row.severity),
-          scheduleCron: shared(row.scheduleCron),
+        return queryInBatches(client, objectsText, [watermark], (row: PairDigest) => ({
+          key: pairKey(row.tenantId, row.ruleId),
+          digest: row.digest,
         }));
       },
       readStates,
-      keyOf: (object) => pairKey(object.tenantId, object.ruleId),
+      keyOf: (state) => pairKey(state.tenantId, state.ruleId),
       changeKey: (change) => pairKey(change.organizationId, change.key),
     },
     fullIntervalMs,

@@ -3,21 +3,42 @@ import { logger } from '../log';
 import { CHANGE_LOG_KEEP_MS, readChanges, readPosition, type ReadPosition } from './change-log';
 import type { RunTable } from './rollup-state';
 
-/** A collected object with the time (epoch ms) from which one of its windowed reads drops a run; null: never. */
+/**
+ * A collected object with the digest of its own columns when it was read (`columnsDigestSql`) and the
+ * time (epoch ms) from which one of its windowed reads drops a run; null: never.
+ */
 export interface Timed<T> {
   state: T;
+  digest: number;
   expiresAt: number | null;
 }
 
+/** An object as every collection lists it: its key and the digest of its own columns. */
+export interface ObjectDigest {
+  key: string;
+  digest: number;
+}
+
 /**
- * What a domain tells the incremental read. `O` is an object's own columns (its row in Aperio's table,
- * read whole every time: cheap), `T` the collected state, which repeats those columns under the same
- * names and adds what is derived from the run table (expensive: totals, recent runs, serving runs).
+ * The digest of an object's own columns (its row in Aperio's table and its tenant's slug), computed by
+ * PostgreSQL from the same expressions in the list of objects and in the read of their states: the
+ * first 52 bits of the MD5 of the row's text, a number JavaScript holds exactly. Every collection lists
+ * every object; a digest instead of the columns keeps that list to a key and a number per object,
+ * rather than a copy of every column to parse and drop (some 200,000 objects in one of 4 shards at 10
+ * times the bench's full scale). Two different rows share a digest with a probability of 2^-52; such
+ * an edit would still be read within `COLLECT_FULL_INTERVAL_SECONDS`, by the next whole or rolling re-read.
  */
-export interface IncrementalSpec<O extends object, T extends O> {
+export const columnsDigestSql = (columns: string[]) => `('x' || left(md5(row(${columns.join(', ')})::text), 13))::bit(52)::bigint::float8`;
+
+/**
+ * What a domain tells the incremental read. An object is listed by its key and the digest of its own
+ * columns (read every time: cheap); `T` is the collected state, which repeats those columns and adds
+ * what is derived from the run table (expensive: totals, recent runs, serving runs).
+ */
+export interface IncrementalSpec<T> {
   table: RunTable;
-  /** Every object's own columns, in the snapshot's order (of one shard's tenants when `partial`). */
-  readObjects(client: pg.PoolClient, now: number): Promise<O[]>;
+  /** Every object's key and digest, in the snapshot's order (of one shard's tenants when `partial`). */
+  readObjects(client: pg.PoolClient, now: number): Promise<ObjectDigest[]>;
   /**
    * The objects are some of the table's (SHARD_COLLECTION=own): a whole read names their keys instead
    * of reading every object's state.
@@ -25,7 +46,7 @@ export interface IncrementalSpec<O extends object, T extends O> {
   partial?: boolean;
   /** The full states of the objects with the given keys (null: of every object), in the snapshot's order. */
   readStates(client: pg.PoolClient, now: number, keys: string[] | null): Promise<Timed<T>[]>;
-  keyOf(object: O): string;
+  keyOf(state: T): string;
   /** The object key a logged change (tenant, ruleId or connectionId) belongs to. */
   changeKey(change: { organizationId: string; key: string }): string;
 }
@@ -59,8 +80,7 @@ export interface KeptRead {
 }
 
 /** A kept state and when the rolling re-read reads it again (Infinity: only with the next whole read). */
-interface KeptState<T> {
-  timed: Timed<T>;
+interface KeptState<T> extends Timed<T> {
   rereadAt: number;
 }
 
@@ -93,7 +113,7 @@ export function mustReadAgain(kept: KeptRead, now: number, position: ReadPositio
  *   and an object's key is re-read when the log shows a change the previous read's snapshot could not
  *   see (change-log.ts); the rollup watermark moving on its own changes no state (raw rows become
  *   totals in the same transaction);
- * - an object whose own columns differ from its kept state, or that is new, is re-read;
+ * - an object whose own columns' digest differs from its kept state's, or that is new, is re-read;
  * - an object is re-read once the clock passes its `expiresAt`: the earliest moment a run it counted
  *   leaves one of its windows (new runs entering a window come through the log);
  * - every object is read again within `fullIntervalMs` of its last read: all at once when a whole read
@@ -103,11 +123,11 @@ export function mustReadAgain(kept: KeptRead, now: number, position: ReadPositio
  *   when the log says "everything" (a dropped partition), when the clock goes back, and when an object
  *   marked for re-reading does not come back (which the invariants say cannot happen).
  */
-export class IncrementalRead<O extends object, T extends O> {
+export class IncrementalRead<T> {
   private kept: Kept<T> | null = null;
 
   constructor(
-    private readonly spec: IncrementalSpec<O, T>,
+    private readonly spec: IncrementalSpec<T>,
     private readonly fullIntervalMs: number,
     /** FULL_READ_SLICING; the tests make it small. */
     private readonly slicing = FULL_READ_SLICING,
@@ -128,11 +148,10 @@ export class IncrementalRead<O extends object, T extends O> {
     const rolling = this.rolls(objects.length);
     const states = new Map<string, KeptState<T>>();
     const out: T[] = [];
-    for (const object of objects) {
-      const key = this.spec.keyOf(object);
+    for (const { key } of objects) {
       const read = fresh.get(key);
       const entry = read
-        ? { timed: read, rereadAt: rolling ? now + this.fullIntervalMs : Infinity }
+        ? keepState(read, rolling ? now + this.fullIntervalMs : Infinity)
         : dirty.has(key)
           ? undefined
           : kept.states.get(key);
@@ -141,7 +160,7 @@ export class IncrementalRead<O extends object, T extends O> {
         return this.readAll(client, now, position);
       }
       states.set(key, entry);
-      out.push(entry.timed.state);
+      out.push(entry.state);
     }
     this.kept = { position, readAt: now, fullAt: kept.fullAt, states };
     return out;
@@ -169,18 +188,17 @@ export class IncrementalRead<O extends object, T extends O> {
    * The keys to re-read: objects with logged changes, and objects that are new, edited, past their
    * expiry or due in the rolling re-read. A change to a key that is not an object here (another shard's) is not read.
    */
-  private dirtyKeys(kept: Kept<T>, objects: O[], changes: { organizationId: string; key: string }[], now: number): Set<string> {
+  private dirtyKeys(kept: Kept<T>, objects: ObjectDigest[], changes: { organizationId: string; key: string }[], now: number): Set<string> {
     const changed = new Set(changes.map((change) => this.spec.changeKey(change)));
     const dirty = new Set<string>();
-    for (const object of objects) {
-      const key = this.spec.keyOf(object);
+    for (const { key, digest } of objects) {
       const known = kept.states.get(key);
       if (
         changed.has(key) ||
         !known ||
         now >= known.rereadAt ||
-        (known.timed.expiresAt !== null && now >= known.timed.expiresAt) ||
-        !sameColumns(object, known.timed.state)
+        (known.expiresAt !== null && now >= known.expiresAt) ||
+        known.digest !== digest
       )
         dirty.add(key);
     }
@@ -205,26 +223,23 @@ export class IncrementalRead<O extends object, T extends O> {
     const rolling = this.rolls(all.length);
     const states = new Map<string, KeptState<T>>();
     all.forEach((timed, i) =>
-      states.set(this.spec.keyOf(timed.state), {
-        timed,
-        rereadAt: rolling ? now + (this.fullIntervalMs * (i + 1)) / all.length : Infinity,
-      }),
+      states.set(this.spec.keyOf(timed.state), keepState(timed, rolling ? now + (this.fullIntervalMs * (i + 1)) / all.length : Infinity)),
     );
     this.kept = { position, readAt: now, fullAt: now, states };
     return all.map((timed) => timed.state);
   }
 
   /** Every object's state in one statement; of a partial read's objects only. */
-  private async readEveryState(client: pg.PoolClient, now: number, objects: O[]): Promise<Timed<T>[]> {
+  private async readEveryState(client: pg.PoolClient, now: number, objects: ObjectDigest[]): Promise<Timed<T>[]> {
     const all = await this.spec.readStates(client, now, null);
     if (!this.spec.partial) return all;
-    const keys = new Set(objects.map((object) => this.spec.keyOf(object)));
+    const keys = new Set(objects.map((object) => object.key));
     return all.filter((timed) => keys.has(this.spec.keyOf(timed.state)));
   }
 
   /** The states of `objects`, in their order, read in slices; null if one did not come back. */
-  private async readInSlices(client: pg.PoolClient, now: number, objects: O[]): Promise<Timed<T>[] | null> {
-    const keys = objects.map((object) => this.spec.keyOf(object));
+  private async readInSlices(client: pg.PoolClient, now: number, objects: ObjectDigest[]): Promise<Timed<T>[] | null> {
+    const keys = objects.map((object) => object.key);
     const found = await this.readKeys(client, now, keys);
     const out: Timed<T>[] = [];
     for (const key of keys) {
@@ -248,8 +263,10 @@ export class IncrementalRead<O extends object, T extends O> {
   }
 }
 
-/** Whether every own column of the object equals the kept state's (the state repeats them by name). */
-function sameColumns<O extends object>(object: O, state: O): boolean {
-  for (const name of Object.keys(object) as (keyof O)[]) if (object[name] !== state[name]) return false;
-  return true;
-}
+/** A read state as kept: one object per key, the read's fields and when it is due again. */
+const keepState = <T>(timed: Timed<T>, rereadAt: number): KeptState<T> => ({
+  state: timed.state,
+  digest: timed.digest,
+  expiresAt: timed.expiresAt,
+  rereadAt,
+});
