@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { wholeBody, type RenderedBody } from '../src/metrics/render';
 import { startBenchExporter } from './exporter';
 
 /**
@@ -114,9 +115,9 @@ async function main(): Promise<void> {
       series: rendered.series,
       detail: rendered.detail,
       limited: rendered.limited,
-      plainBytes: rendered.formats.prometheus.body.length,
+      plainBytes: rendered.formats.prometheus.length,
       gzipBytes: rendered.formats.prometheus.gzip.length,
-      openMetricsBytes: rendered.formats.openmetrics.body.length,
+      openMetricsBytes: rendered.formats.openmetrics.length,
     };
   }
 }
@@ -126,7 +127,7 @@ async function main(): Promise<void> {
  * with its headers to any GET: the ceiling for /metrics under the same load, since it shares this process's
  * event loop with the collections (the same process, the same cores).
  */
-function serveBare(rendered: () => { body: Buffer; gzip: Buffer } | null): Promise<string> {
+function serveBare(rendered: () => RenderedBody | null): Promise<string> {
   const server = http.createServer((req, res) => {
     const bodies = rendered();
     if (!bodies) {
@@ -134,7 +135,7 @@ function serveBare(rendered: () => { body: Buffer; gzip: Buffer } | null): Promi
       return;
     }
     const gzip = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
-    const bytes = gzip ? bodies.gzip : bodies.body;
+    const bytes = gzip ? bodies.gzip : wholeBody(bodies);
     res.writeHead(200, {
       'Content-Type': 'text/plain; version=0.0.4; charset=utf-8',
       Vary: 'Accept, Accept-Encoding',

@@ -1,4 +1,4 @@
-import { renderMetrics } from '../src/metrics/render';
+import { renderMetrics, wholeBody } from '../src/metrics/render';
 import { shardRole } from '../src/metrics/shard';
 import { syntheticSnapshot } from './synthetic-snapshot';
 
@@ -14,7 +14,7 @@ async function main(): Promise<void> {
     const whole = await renderMetrics(snapshot, { detail, seriesLimit: Infinity });
     const mb = (b: Buffer) => (b.length / 1e6).toFixed(1);
     process.stdout.write(
-      `${detail} detail, unsharded: ${whole.series} series (${mb(whole.formats.prometheus.body)} MB, ${mb(whole.formats.prometheus.gzip)} MB gzipped)\n`,
+      `${detail} detail, unsharded: ${whole.series} series (${mb(wholeBody(whole.formats.prometheus))} MB, ${mb(whole.formats.prometheus.gzip)} MB gzipped)\n`,
     );
     for (const total of [4, 10]) {
       const counts: number[] = [];

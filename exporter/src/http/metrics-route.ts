@@ -48,8 +48,14 @@ export function metricsHandler(getRendered: () => RenderedMetrics | null, access
     };
     if (acceptsGzip(req.headers['accept-encoding'])) {
       answer(res, 200, { ...headers, 'Content-Encoding': 'gzip', 'Content-Length': String(cached.gzip.length) }, cached.gzip);
+    } else if (cached.parts.length === 1) {
+      answer(res, 200, { ...headers, 'Content-Length': String(cached.length) }, cached.parts[0]);
     } else {
-      answer(res, 200, { ...headers, 'Content-Length': String(cached.body.length) }, cached.body);
+      // OpenMetrics in parts (metrics/render.ts): corked, they leave in one writev.
+      res.writeHead(200, { ...headers, 'Content-Length': String(cached.length) });
+      res.cork();
+      for (const part of cached.parts) res.write(part);
+      res.end();
     }
   };
   return (req, res) => {

@@ -3,7 +3,7 @@ import zlib from 'node:zlib';
 import { exporterFamilies, type VerifyStatus } from '../server/self-metrics';
 import type { Snapshot } from '../snapshot/types';
 import { DOMAIN_FAMILIES, scopeOf } from './catalogue';
-import { renderFamily, type LevelPass } from './detail-lines';
+import { renderFamily, type FamilyLines, type LevelPass } from './detail-lines';
 import { renderHeader, type Format } from './exposition';
 import { DETAILS, TENANT_LABEL, type Detail, type MetricFamily, type Sample } from './family';
 import type { ProcessRegistries } from './process-registry';
@@ -12,9 +12,69 @@ import { slicer } from '../util/time-slices';
 
 const gzip = promisify(zlib.gzip);
 
+/**
+ * One format's bytes. The classic text format is one Buffer; OpenMetrics differs from it only in the
+ * HELP/TYPE lines of counters and info families and in its last lines, so its parts are slices of the
+ * classic body (no copy) with its own lines between them: a large rendering is held once, not twice.
+ */
 export interface RenderedBody {
-  body: Buffer;
+  /** Written in order, `length` bytes in all. */
+  parts: Buffer[];
+  length: number;
   gzip: Buffer;
+}
+
+/** The body as one Buffer (a copy only for a format in several parts). */
+export const wholeBody = (rendered: RenderedBody): Buffer =>
+  rendered.parts.length === 1 ? rendered.parts[0] : Buffer.concat(rendered.parts, rendered.length);
+
+/** gzip of a body in parts, without joining them first: the same bytes as gzip of the joined body. */
+function gzipParts(parts: Buffer[]): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const stream = zlib.createGzip();
+    const out: Buffer[] = [];
+    stream.on('data', (chunk: Buffer) => out.push(chunk));
+    stream.on('end', () => resolve(Buffer.concat(out)));
+    stream.on('error', reject);
+    for (const part of parts) stream.write(part);
+    stream.end();
+  });
+}
+
+/**
+ * Both formats from the families' sample lines, which are the same in both: the classic body joined
+ * once, OpenMetrics as slices of it around its own HELP/TYPE lines.
+ */
+function assemble(blocks: FamilyLines[], processText: Record<Format, string>): Record<Format, { parts: Buffer[]; length: number }> {
+  const classic: Buffer[] = [];
+  const open: (Buffer | { start: number; end: number })[] = [];
+  let offset = 0;
+  const shared = (bytes: Buffer) => {
+    classic.push(bytes);
+    const last = open[open.length - 1];
+    if (last && !Buffer.isBuffer(last) && last.end === offset) last.end += bytes.length;
+    else open.push({ start: offset, end: offset + bytes.length });
+    offset += bytes.length;
+  };
+  const apart = (classicBytes: string, openBytes: string) => {
+    const bytes = Buffer.from(classicBytes);
+    classic.push(bytes);
+    offset += bytes.length;
+    open.push(Buffer.from(openBytes));
+  };
+  for (const { family, chunks } of blocks) {
+    const [classicHeader, openHeader] = [renderHeader(family, 'prometheus'), renderHeader(family, 'openmetrics')];
+    if (classicHeader === openHeader) shared(Buffer.from(classicHeader));
+    else apart(classicHeader, openHeader);
+    for (const chunk of chunks) shared(chunk);
+  }
+  apart(processText.prometheus, `${processText.openmetrics.replace(/# EOF\n?$/, '')}# EOF\n`);
+  const body = Buffer.concat(classic, offset);
+  const openParts = open.map((piece) => (Buffer.isBuffer(piece) ? piece : body.subarray(piece.start, piece.end)));
+  return {
+    prometheus: { parts: [body], length: body.length },
+    openmetrics: { parts: openParts, length: openParts.reduce((sum, part) => sum + part.length, 0) },
+  };
 }
 
 export interface RenderedMetrics {
@@ -121,15 +181,17 @@ export async function renderMetrics(snapshot: Snapshot, options: RenderOptions):
   }
   const blocks = [...chosen.families, ...self.families];
 
+  const registries = options.processRegistries;
+  const processText = {
+    prometheus: registries ? await registries.prometheus.metrics() : '',
+    openmetrics: registries ? await registries.openmetrics.metrics() : '',
+  };
+  const bodies = assemble(blocks, processText);
+  await pause();
   const formats = {} as Record<Format, RenderedBody>;
   for (const format of ['prometheus', 'openmetrics'] as const) {
-    const out: Buffer[] = [];
-    for (const { family, chunks } of blocks) out.push(Buffer.from(renderHeader(family, format)), ...chunks);
-    const processText = options.processRegistries ? await options.processRegistries[format].metrics() : '';
-    out.push(Buffer.from(format === 'openmetrics' ? processText.replace(/# EOF\n?$/, '') : processText));
-    if (format === 'openmetrics') out.push(Buffer.from('# EOF\n'));
-    const body = Buffer.concat(out);
-    formats[format] = { body, gzip: await gzip(body) };
+    const { parts, length } = bodies[format];
+    formats[format] = { parts, length, gzip: parts.length === 1 ? await gzip(parts[0]) : await gzipParts(parts) };
     await pause();
   }
   return { formats, series: chosen.series, detail: chosen.detail, limited, nextStartAt: fits.detail, renderedAt: Date.now() };

@@ -146,6 +146,23 @@ describe('/metrics served from the snapshot', () => {
     expect(omText.match(/# EOF/g)).toHaveLength(1);
     expect(omText).toContain('# TYPE aperio_rule_runs counter\naperio_rule_runs_total{');
     expect(omText).toContain('# TYPE aperio_connector info\naperio_connector_info{');
+    // Served in parts (slices of the classic body around its own lines): the declared length, the same
+    // samples as the classic format, and its gzip the same text.
+    const omPlain = await get('/metrics', { ...auth, Accept: 'application/openmetrics-text;version=1.0.0', 'Accept-Encoding': 'identity' });
+    expect(omPlain.headers.get('content-encoding')).toBeNull();
+    const omPlainText = await omPlain.text();
+    expect(omPlainText).toBe(omText);
+    expect(Number(omPlain.headers.get('content-length'))).toBe(Buffer.byteLength(omPlainText));
+    const classic = await (await get('/metrics', { ...auth, 'Accept-Encoding': 'identity' })).text();
+    // The process metrics are read per format when rendering: compare the exporter's own series.
+    const own = (text: string) => [...parseExposition(text)].filter(([key]) => key.startsWith('aperio_'));
+    expect(own(omText).length).toBeGreaterThan(50);
+    expect(own(omText)).toEqual(own(classic));
+    const omGzip = await fetch(`${exporter.url}/metrics`, {
+      headers: { ...auth, Accept: 'application/openmetrics-text;version=1.0.0', 'Accept-Encoding': 'gzip' },
+    });
+    expect(omGzip.headers.get('content-encoding')).toBe('gzip');
+    expect(gunzipSync(exporter.rendered()!.formats.openmetrics.gzip).toString()).toBe(omText);
 
     const proto = await get('/metrics', {
       ...auth,

@@ -1,5 +1,6 @@
+import { gunzipSync } from 'node:zlib';
 import { syntheticSnapshot } from '../../bench/synthetic-snapshot';
-import { renderMetrics } from '../../src/metrics/render';
+import { renderMetrics, wholeBody } from '../../src/metrics/render';
 import { parseExposition, series as key } from '../helpers/exposition';
 
 // A snapshot of 30 tenants and 600 connectors built in memory: the renderer is a pure function of it.
@@ -7,7 +8,7 @@ const snapshot = syntheticSnapshot({ tenants: 30, connectors: 600, destinations:
 
 const render = async (detail: 'object' | 'tenant' | 'platform', seriesLimit: number) => {
   const rendered = await renderMetrics(snapshot, { detail, seriesLimit });
-  return { rendered, series: parseExposition(rendered.formats.prometheus.body.toString()) };
+  return { rendered, series: parseExposition(wholeBody(rendered.formats.prometheus).toString()) };
 };
 const total = (series: Map<string, number>, name: string) =>
   [...series].filter(([k]) => k.startsWith(`${name}{`)).reduce((sum, [, value]) => sum + value, 0);
@@ -69,14 +70,14 @@ describe('rendering at a detail level within the series budget', () => {
     expect(first.nextStartAt).toBe('tenant');
     const next = await renderMetrics(snapshot, { detail: 'object', seriesLimit: limit, startAt: first.nextStartAt });
     expect(next.detail).toBe('tenant');
-    expect(next.formats.prometheus.body.equals(first.formats.prometheus.body)).toBe(true);
+    expect(wholeBody(next.formats.prometheus).equals(wholeBody(first.formats.prometheus))).toBe(true);
     // the budget was raised (or the dataset shrank): one more rendering at tenant detail says object fits
     const roomy = await renderMetrics(snapshot, { detail: 'object', seriesLimit: 1_000_000, startAt: 'tenant' });
     expect(roomy.detail).toBe('tenant');
     expect(roomy.nextStartAt).toBe('object');
     const back = await renderMetrics(snapshot, { detail: 'object', seriesLimit: 1_000_000, startAt: roomy.nextStartAt });
     expect(back.detail).toBe('object');
-    expect(back.formats.prometheus.body.equals(object.rendered.formats.prometheus.body)).toBe(true);
+    expect(wholeBody(back.formats.prometheus).equals(wholeBody(object.rendered.formats.prometheus))).toBe(true);
     // never finer than requested, whatever the hint
     expect((await renderMetrics(snapshot, { detail: 'platform', seriesLimit: 1_000_000, startAt: 'object' })).detail).toBe('platform');
   });
@@ -84,10 +85,24 @@ describe('rendering at a detail level within the series budget', () => {
   it('renders the same bytes for the same snapshot, in both formats', async () => {
     const a = await renderMetrics(snapshot, { detail: 'tenant', seriesLimit: 1_000_000 });
     const b = await renderMetrics(snapshot, { detail: 'tenant', seriesLimit: 1_000_000 });
-    expect(a.formats.prometheus.body.equals(b.formats.prometheus.body)).toBe(true);
-    const open = a.formats.openmetrics.body.toString();
+    expect(wholeBody(a.formats.prometheus).equals(wholeBody(b.formats.prometheus))).toBe(true);
+    const open = wholeBody(a.formats.openmetrics).toString();
     expect(open.endsWith('# EOF\n')).toBe(true);
     expect(open).toContain('# TYPE aperio_connector_syncs counter');
-    expect(a.formats.prometheus.body.toString()).toContain('# TYPE aperio_connector_syncs_total counter');
+    expect(wholeBody(a.formats.prometheus).toString()).toContain('# TYPE aperio_connector_syncs_total counter');
+  });
+
+  it('holds the sample lines once: OpenMetrics is slices of the classic body around its own HELP/TYPE lines', async () => {
+    const { formats } = await renderMetrics(snapshot, { detail: 'object', seriesLimit: 1_000_000 });
+    const [classic] = formats.prometheus.parts;
+    const open = wholeBody(formats.openmetrics);
+    expect(formats.prometheus.parts).toHaveLength(1);
+    expect(open.length).toBe(formats.openmetrics.length);
+    expect(parseExposition(open.toString())).toEqual(parseExposition(classic.toString()));
+    const shared = formats.openmetrics.parts.filter((part) => part.buffer === classic.buffer);
+    const sharedBytes = shared.reduce((sum, part) => sum + part.length, 0);
+    expect(sharedBytes / open.length).toBeGreaterThan(0.95);
+    expect(gunzipSync(formats.openmetrics.gzip).equals(open)).toBe(true);
+    expect(gunzipSync(formats.prometheus.gzip).equals(classic)).toBe(true);
   });
 });

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { countBackgroundError, registerBackgroundTask } from '../../src/background/errors';
 import { DOMAIN_FAMILIES } from '../../src/metrics/catalogue';
 import type { Detail } from '../../src/metrics/family';
-import { renderMetrics } from '../../src/metrics/render';
+import { renderMetrics, wholeBody } from '../../src/metrics/render';
 import { publishStats } from '../../src/monitors/stats';
 import { exporterFamilies } from '../../src/server/self-metrics';
 import { VERSION } from '../../src/server/version';
@@ -55,7 +55,7 @@ async function renderFixed(detail: Detail): Promise<string> {
   publishStats(fixedMonitorStats());
   try {
     const rendered = await renderMetrics(fixedSnapshot(), { detail, seriesLimit: 1_000_000, verify: FIXED_VERIFY });
-    return rendered.formats.prometheus.body.toString('utf8');
+    return wholeBody(rendered.formats.prometheus).toString('utf8');
   } finally {
     publishStats(null);
   }
