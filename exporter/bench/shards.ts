@@ -1,9 +1,23 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import YAML from 'yaml';
 import { forkExporter, nextMessage, stopExporter } from './scrape';
 import type { CollectionReport, Ready } from './exporter-process';
 
 /** The exporter's defaults, which the shards run with: a collection every 15 s, every object read again within 600 s. */
 const INTERVAL_MS = 15_000;
 const FULL_INTERVAL_SECONDS = '600';
+/**
+ * The shards' NODE_OPTIONS as the sharded overlay's StatefulSet sets them: the bench's shards run as
+ * deployed (the platform replica, the base Deployment's pods, without).
+ */
+export const SHARD_NODE_OPTIONS: string = (() => {
+  const file = path.join(__dirname, '..', '..', 'deploy', 'kubernetes', 'sharded', 'statefulset.yaml');
+  const env = YAML.parse(fs.readFileSync(file, 'utf8')).spec.template.spec.containers[0].env as { name: string; value?: string }[];
+  const value = env.find((e) => e.name === 'NODE_OPTIONS')?.value;
+  if (value === undefined) throw new Error(`${file} sets no NODE_OPTIONS for the shards`);
+  return value;
+})();
 /** Collections measured per replica after its start: two minutes of its timer. */
 export const SHARD_COLLECTIONS = 8;
 
@@ -48,6 +62,7 @@ export async function measureShards(
       BENCH_TOTAL_SHARDS: String(total),
       BENCH_SHARD_COLLECTION: shard === 'platform' ? 'whole' : collection,
       BENCH_COLLECT_FULL_INTERVAL_SECONDS: FULL_INTERVAL_SECONDS,
+      ...(shard === 'platform' ? {} : { NODE_OPTIONS: [process.env.NODE_OPTIONS, SHARD_NODE_OPTIONS].filter(Boolean).join(' ') }),
     });
     try {
       const ready = await nextMessage<Ready>(exporter, (m) => typeof m === 'object' && m !== null && 'url' in m);

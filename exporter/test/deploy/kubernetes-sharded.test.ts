@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
+import { SHARD_NODE_OPTIONS } from '../../bench/shards';
 import { loadSettings } from '../../src/config/settings';
 import { describeWithTool } from '../helpers/tools';
 import { REPO } from '../provisioning/tools';
@@ -110,10 +111,12 @@ const shardPodLabels = () => statefulSet.spec.template.metadata.labels as Record
 const platformPodLabels = () => platform.spec.template.metadata.labels as Record<string, string>;
 const matches = (selector: Record<string, string>, labels: Record<string, string> = {}) =>
   Object.entries(selector).every(([k, v]) => labels[k] === v);
-/** A pod template without the settings that make a replica a shard or the platform replica. */
+/** A pod template without the settings that make a replica a shard or the platform replica (and a shard's V8 setting). */
 function withoutShardSettings(template: unknown): unknown {
   const copy = structuredClone(template) as { spec: { containers: { env: { name: string }[] }[] } };
-  copy.spec.containers[0].env = copy.spec.containers[0].env.filter((e) => !['SHARD', 'TOTAL_SHARDS', 'SHARD_COLLECTION'].includes(e.name));
+  copy.spec.containers[0].env = copy.spec.containers[0].env.filter(
+    (e) => !['SHARD', 'TOTAL_SHARDS', 'SHARD_COLLECTION', 'NODE_OPTIONS'].includes(e.name),
+  );
   return copy;
 }
 
@@ -155,6 +158,25 @@ describe('Kubernetes manifests, sharded overlay', () => {
     expect(Number(shardEnv('TOTAL_SHARDS').value)).toBe(statefulSet.spec.replicas);
     expect(shardEnv('SHARD_COLLECTION').value).toBe('own');
     expect(statefulSet.spec.replicas).toBeGreaterThan(1);
+  });
+
+  it('gives the shards a NODE_OPTIONS that Node accepts and that shrinks the young generation, as the bench runs them', () => {
+    const options = shardEnv('NODE_OPTIONS').value as string;
+    expect(options).toBe(SHARD_NODE_OPTIONS);
+    const newSpaceMb = (env: Record<string, string>) =>
+      Number(
+        execFileSync(
+          process.execPath,
+          [
+            '-e',
+            "const a=[];for(let i=0;i<2e6;i++)a.push({i});console.log(require('v8').getHeapSpaceStatistics().find(s=>s.space_name==='new_space').space_size/2**20)",
+          ],
+          { env: { PATH: process.env.PATH, ...env }, encoding: 'utf8' },
+        ),
+      );
+    expect(newSpaceMb({ NODE_OPTIONS: options })).toBeLessThanOrEqual(8);
+    expect(newSpaceMb({})).toBeGreaterThan(8);
+    expect(platformEnv('NODE_OPTIONS')).toBeUndefined();
   });
 
   it('makes the base Deployment the platform replicas of as many shards, its pod template otherwise the base’s', () => {
