@@ -1,9 +1,18 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseExposition, series } from '../helpers/exposition';
 import { freePort, isAlive, postmasterPid, runCli, waitFor, type CliProcess } from '../helpers/processes';
+
+const REPO_ROOT = path.resolve(__dirname, '../../..');
+/** The live processes of a process group (ps -o pgid). */
+const groupMembers = (pgid: number) =>
+  execFileSync('ps', ['-e', '-o', 'pid=,pgid='], { encoding: 'utf8' })
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/).map(Number))
+    .filter(([pid, group]) => group === pgid && pid > 0)
+    .map(([pid]) => pid);
 
 /**
  * The README's `npm start` path: an embedded PostgreSQL owned by the exporter. Stopping must leave no
@@ -53,6 +62,31 @@ describe('embedded PostgreSQL lifecycle', () => {
     });
     return current;
   };
+
+  it('`npm start` stopped as a terminal or a supervisor stops it (SIGTERM to its process group) ends only once the database has stopped', async () => {
+    // npm waits for its script's process; the scripts exec theirs, so nothing between npm and the
+    // exporter dies of the signal first (a shell would, and npm would exit while the exporter and its
+    // database were still stopping), and the exporter runs in one process (no tsx parent that kills
+    // its child when the child's report of the signal comes late).
+    const npm = spawn('npm', ['start'], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, ...env, LOG_LEVEL: 'warn' },
+      detached: true,
+      stdio: 'ignore',
+    });
+    const npmExited = new Promise<void>((resolve) => npm.on('exit', () => resolve()));
+    await waitFor('npm start to serve demo metrics', async () => {
+      const m = await metrics().catch(() => undefined);
+      return m?.get(series('aperio_exporter_collect_success', { collector: 'connectors' })) === 1 ? m : undefined;
+    });
+    const postmaster = postmasterPid(pgDir);
+    expect(isAlive(postmaster)).toBe(true);
+    process.kill(-npm.pid!, 'SIGTERM');
+    await npmExited;
+    // What is left in the group when npm has exited is what a supervisor then kills.
+    expect(isAlive(postmaster)).toBe(false);
+    expect(groupMembers(npm.pid!)).toEqual([]);
+  });
 
   it('serves the demo, and SIGTERM stops the exporter and its database', async () => {
     const run = await startAndWait();
