@@ -24,6 +24,8 @@ export interface Scale {
   timeBeforeRollup: boolean;
   /** Shards started one after the other, each measured alone (0: none). */
   shards: number;
+  /** Measure a database this scale was seeded into by an earlier run, instead of seeding an empty one. */
+  reuse: boolean;
 }
 
 export const SCALES: Record<Scale['name'], Scale> = {
@@ -40,6 +42,7 @@ export const SCALES: Record<Scale['name'], Scale> = {
     scrapeCollections: 3,
     timeBeforeRollup: true,
     shards: 0,
+    reuse: false,
   },
   small: {
     name: 'small',
@@ -54,6 +57,7 @@ export const SCALES: Record<Scale['name'], Scale> = {
     scrapeCollections: 5,
     timeBeforeRollup: true,
     shards: 0,
+    reuse: false,
   },
   '10x': {
     name: '10x',
@@ -68,14 +72,18 @@ export const SCALES: Record<Scale['name'], Scale> = {
     scrapeCollections: 1,
     timeBeforeRollup: false,
     shards: 4,
+    reuse: false,
   },
 };
 
-const USAGE = `usage: npm run bench -- [--scale full|small|10x] [--days N] [--shards N]
+const USAGE = `usage: npm run bench -- [--scale full|small|10x] [--days N] [--shards N] [--reuse]
   --days N    keep the scale's objects and run rate, with N days of run history instead of 30
               (the run rows shrink in proportion: 10x with 7 days needs about a quarter of the disk)
   --shards N  also measure N shards, one after the other, collecting every tenant and their own
               (with the platform replica) (0: none; 10x measures 4)
+  --reuse     measure the database an earlier run seeded with the same --scale and --days
+              (BENCH_DATABASE_URL) instead of seeding it again: a 10x seeding and first rollup take
+              most of an hour; the report then has no seeding time and says what the rollup found left
   BENCH_DATABASE_URL: an empty scratch database to use instead of an embedded server
 `;
 
@@ -83,6 +91,7 @@ export function parseArgs(argv: string[]): Scale {
   let name: string = 'full';
   let days: number | null = null;
   let shards: number | null = null;
+  let reuse = false;
   const count = (flag: string, value: string | undefined, min: number) => {
     const n = Number(value);
     if (!Number.isInteger(n) || n < min) throw new Error(`${flag} must be a whole number of at least ${min}, not ${JSON.stringify(value)}`);
@@ -94,6 +103,7 @@ export function parseArgs(argv: string[]): Scale {
     if (arg === '--scale') name = value() ?? '';
     else if (arg === '--days') days = count('--days', value(), 1);
     else if (arg === '--shards') shards = count('--shards', value(), 0);
+    else if (arg === '--reuse') reuse = true;
     else if (arg === '--help' || arg === '-h') {
       process.stdout.write(USAGE);
       process.exit(0);
@@ -108,5 +118,6 @@ export function parseArgs(argv: string[]): Scale {
     ruleRuns: perDay(scale.ruleRuns),
     syncRuns: perDay(scale.syncRuns),
     shards: shards ?? scale.shards,
+    reuse,
   };
 }

@@ -42,15 +42,23 @@ async function main(): Promise<void> {
   try {
     await applyCoreFixture(pool);
     await migrate(pool);
-    const existing = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM "Organization"`);
-    if (existing.rows[0].n > 0)
-      throw new Error('the bench database already has tenants: point BENCH_DATABASE_URL at an empty scratch database');
+    const tenants = (await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM "Organization"`)).rows[0].n;
+    if (scale.reuse && !process.env.BENCH_DATABASE_URL)
+      throw new Error('--reuse needs BENCH_DATABASE_URL: the embedded server is thrown away after each run');
+    if (scale.reuse && tenants !== scale.tenants)
+      throw new Error(`--reuse: the bench database has ${tenants} tenants, not the ${scale.tenants} of --scale ${scale.name}`);
+    if (!scale.reuse && tenants > 0)
+      throw new Error('the bench database already has tenants: point BENCH_DATABASE_URL at an empty scratch database, or pass --reuse');
     const version = (await pool.query<{ v: string }>(`SELECT current_setting('server_version') AS v`)).rows[0].v;
     const now = Date.now();
-    note(`seeding the ${scale.name} dataset into ${db.description}`);
-    const started = performance.now();
-    await seed(pool, scale, now);
-    const seedMs = performance.now() - started;
+    let seedMs: number | null = null;
+    if (scale.reuse) note(`measuring the ${scale.name} dataset an earlier run seeded into ${db.description}`);
+    else {
+      note(`seeding the ${scale.name} dataset into ${db.description}`);
+      const started = performance.now();
+      await seed(pool, scale, now);
+      seedMs = performance.now() - started;
+    }
 
     let before: CollectorTiming[] | null = null;
     if (scale.timeBeforeRollup) {
@@ -98,7 +106,7 @@ function report(
   scale: Scale,
   pgVersion: string,
   database: string,
-  seedMs: number,
+  seedMs: number | null,
   before: CollectorTiming[] | null,
   after: CollectorTiming[],
   fullCollectionMs: number,
@@ -114,7 +122,7 @@ function report(
     `machine: ${cpus.length} cores (${cpus[0]?.model.trim() ?? 'unknown'}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GB RAM; Node ${process.version}; PostgreSQL ${pgVersion}`,
     `dataset: ${count(scale.tenants)} tenants, ${count(scale.connectors)} connectors, ${count(scale.destinations)} SIEM destinations, ` +
       `${count(scale.openJobs)} open ingestion jobs, ${count(scale.ruleRuns)} RuleRun rows, ${count(scale.syncRuns)} ConnectorSyncRun rows over ${scale.days} days ` +
-      `(seeded in ${(seedMs / 1000).toFixed(0)} s)`,
+      (seedMs === null ? '(seeded by an earlier run: --reuse)' : `(seeded in ${(seedMs / 1000).toFixed(0)} s)`),
     `database: ${database}`,
     '',
     'Collection per collector (each alone, median), next to the same SQL sent directly:',
@@ -182,7 +190,10 @@ function report(
     table(
       ['step', 'value'],
       [
-        ['first rollup of the whole history', `${(m.firstRollupMs / 1000).toFixed(1)} s (${count(m.rolledHours)} table-hours)`],
+        [
+          seedMs === null ? 'rollup of what an earlier run left (--reuse)' : 'first rollup of the whole history',
+          `${(m.firstRollupMs / 1000).toFixed(1)} s (${count(m.rolledHours)} table-hours)`,
+        ],
         [
           'retention (7/30/90-day tenants)',
           `${(m.retentionMs / 1000).toFixed(1)} s, ${count(m.rowsDeleted)} rows deleted, ${m.partitionsDropped} partitions dropped`,
