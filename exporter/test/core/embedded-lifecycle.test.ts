@@ -6,6 +6,7 @@ import { parseExposition, series } from '../helpers/exposition';
 import { freePort, isAlive, postmasterPid, runCli, waitFor, type CliProcess } from '../helpers/processes';
 
 const REPO_ROOT = path.resolve(__dirname, '../../..');
+const withoutDatabaseUrl = ({ DATABASE_URL: _url, DATABASE_READ_URL: _readUrl, ...rest }: NodeJS.ProcessEnv) => rest;
 /** The live processes of a process group (ps -o pgid). */
 const groupMembers = (pgid: number) =>
   execFileSync('ps', ['-e', '-o', 'pid=,pgid='], { encoding: 'utf8' })
@@ -70,7 +71,8 @@ describe('embedded PostgreSQL lifecycle', () => {
     // its child when the child's report of the signal comes late).
     const npm = spawn('npm', ['start'], {
       cwd: REPO_ROOT,
-      env: { ...process.env, ...env, LOG_LEVEL: 'warn' },
+      // Without DATABASE_URL, as a newcomer runs it: the embedded server.
+      env: { ...withoutDatabaseUrl(process.env), ...env, LOG_LEVEL: 'warn' },
       detached: true,
       stdio: 'ignore',
     });
